@@ -1,0 +1,4 @@
+// Storage: the Store interface and its embedded SQLite implementation.
+export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
+export type * from './store.js';
+export { ftsQuery, nameTokens } from './search-query.js';

@@ -1,0 +1,71 @@
+// Schema migrations for the SQLite store; each runs in its own IMMEDIATE transaction, which is the lock.
+
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'statements, entities, names index, datasets, checkpoints',
+    sql: `
+      CREATE TABLE statements (
+        id TEXT NOT NULL UNIQUE,
+        entity_id TEXT NOT NULL,
+        schema TEXT NOT NULL,
+        prop TEXT NOT NULL,
+        prop_type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        original_value TEXT,
+        dataset TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        first_seen TEXT NOT NULL,
+        last_seen TEXT NOT NULL,
+        marking TEXT NOT NULL,
+        mlevel INTEGER NOT NULL,
+        caveats TEXT NOT NULL,
+        grading TEXT
+      );
+      CREATE INDEX statements_entity ON statements(entity_id);
+      CREATE INDEX statements_ref ON statements(value, entity_id) WHERE prop_type = 'entity';
+      CREATE INDEX statements_topic ON statements(value, entity_id) WHERE prop_type = 'topic';
+      CREATE INDEX statements_country ON statements(value, entity_id) WHERE prop_type = 'country';
+      CREATE TABLE entities (
+        id TEXT PRIMARY KEY,
+        schema TEXT NOT NULL,
+        first_seen TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX entities_schema ON entities(schema, id);
+      CREATE TABLE entity_datasets (
+        dataset TEXT NOT NULL,
+        entity_id TEXT NOT NULL,
+        PRIMARY KEY (dataset, entity_id)
+      ) WITHOUT ROWID;
+      CREATE VIRTUAL TABLE names_fts USING fts5(
+        name, content='', contentless_delete=1,
+        tokenize="unicode61 remove_diacritics 2", prefix='2 3'
+      );
+      CREATE TABLE markings_present (
+        mlevel INTEGER NOT NULL,
+        caveats TEXT NOT NULL,
+        PRIMARY KEY (mlevel, caveats)
+      ) WITHOUT ROWID;
+      CREATE TABLE datasets (
+        name TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        fictional INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      CREATE TABLE ingest_checkpoints (
+        source_key TEXT PRIMARY KEY,
+        dataset TEXT NOT NULL,
+        items_done INTEGER NOT NULL,
+        complete INTEGER NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+    `,
+  },
+];

@@ -1,0 +1,311 @@
+// The embedded SQLite Store: one file, WAL with synchronous=FULL, statement rows plus a names index.
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import Database from 'better-sqlite3';
+import type { AccessContext } from '../../access/index.js';
+import { Entity, getSchema, hasSchema, NexusError, type Statement } from '../../model/index.js';
+import type {
+  BatchResult, Checkpoint, DatasetInfo, EntityFilter, MigrationResult, Page, Reference, SearchHit, SearchOptions,
+  Store, StoreStats, WriteBatch,
+} from '../store.js';
+import { ftsQuery } from '../search-query.js';
+import { migrate } from './migrator.js';
+import { caveatsOk, type VisibilityParams, visibilityParams, visibleSql } from './visibility.js';
+import { SqliteWriter } from './writer.js';
+
+export interface SqliteStoreOptions {
+  /** Database file path, or ':memory:' for tests. */
+  path: string;
+  clock?: () => Date;
+  busyTimeoutMs?: number;
+}
+
+interface StatementRow {
+  id: string;
+  entity_id: string;
+  schema: string;
+  prop: string;
+  prop_type: string;
+  value: string;
+  original_value: string | null;
+  dataset: string;
+  origin: string;
+  first_seen: string;
+  last_seen: string;
+  marking: string;
+  grading: string | null;
+}
+
+const IO_ERRORS = /^SQLITE_(IOERR|FULL|CORRUPT|CANTOPEN|READONLY)/;
+
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite';
+  readonly db: Database.Database;
+  private readonly clock: () => Date;
+  private writer: SqliteWriter | undefined;
+  private degraded: Error | undefined;
+
+  constructor(options: SqliteStoreOptions) {
+    this.clock = options.clock ?? (() => new Date());
+    if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+    try {
+      this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
+    } catch (err) {
+      throw new NexusError('STORE_UNAVAILABLE', `store.open: cannot open ${options.path}: ${(err as Error).message}`);
+    }
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('foreign_keys = ON');
+    this.db.pragma('cache_size = -131072');
+    this.db.pragma('temp_store = MEMORY');
+    this.db.function('nexus_caveats_ok', { deterministic: true }, (a: unknown, b: unknown) => caveatsOk(String(a), String(b)));
+    this.assertDurable(options.path);
+  }
+
+  /** SECURITY.md R3: committed batches must survive power loss, so refuse to run without WAL + FULL sync. */
+  private assertDurable(path: string): void {
+    const mode = String(this.db.pragma('journal_mode', { simple: true }));
+    const sync = Number(this.db.pragma('synchronous', { simple: true }));
+    if ((path !== ':memory:' && mode !== 'wal') || sync !== 2) {
+      throw new NexusError('DURABILITY_UNSAFE', `store.open: ${path} runs journal_mode=${mode} synchronous=${sync}; need wal and FULL (2)`);
+    }
+  }
+
+  async migrate(): Promise<MigrationResult> {
+    const result = migrate(this.db, undefined, this.clock);
+    if (!result.error) this.writer = new SqliteWriter(this.db);
+    return result;
+  }
+
+  private ready(): SqliteWriter {
+    if (this.degraded) throw new NexusError('STORE_DEGRADED', `store.write: refused after an earlier storage failure: ${this.degraded.message}`);
+    if (!this.writer) throw new NexusError('STORE_UNAVAILABLE', 'store.write: migrate() has not run');
+    return this.writer;
+  }
+
+  async putStatements(_ctx: AccessContext, batch: WriteBatch): Promise<BatchResult> {
+    const writer = this.ready();
+    try {
+      return writer.write(batch, this.clock().toISOString());
+    } catch (err) {
+      // SECURITY.md R5: after a failed write or sync, stop writing rather than retry blindly.
+      const code = err instanceof Error && 'code' in err ? String(err.code) : '';
+      if (IO_ERRORS.test(code)) {
+        this.degraded = err as Error;
+        throw new NexusError('STORE_DEGRADED', `store.putStatements: storage failure (${code}); the batch was rolled back`);
+      }
+      throw err;
+    }
+  }
+
+  get health(): { ok: boolean; reason?: string } {
+    return this.degraded ? { ok: false, reason: this.degraded.message } : { ok: true };
+  }
+
+  async upsertDataset(_ctx: AccessContext, info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>): Promise<void> {
+    this.ready();
+    const now = this.clock().toISOString();
+    this.db
+      .prepare(
+        `INSERT INTO datasets (name, title, fictional, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+         ON CONFLICT(name) DO UPDATE SET title = excluded.title, fictional = excluded.fictional, updated_at = excluded.updated_at`,
+      )
+      .run(info.name, info.title, info.fictional ? 1 : 0, now, now);
+  }
+
+  async getCheckpoint(_ctx: AccessContext, sourceKey: string): Promise<Checkpoint | undefined> {
+    const row = this.db.prepare('SELECT * FROM ingest_checkpoints WHERE source_key = ?').get(sourceKey) as
+      | { source_key: string; dataset: string; items_done: number; complete: number }
+      | undefined;
+    return row && { sourceKey: row.source_key, dataset: row.dataset, itemsDone: row.items_done, complete: row.complete === 1 };
+  }
+
+  /** True when the context can see every marking present, so queries can skip the per-row check. */
+  private seesAll(v: VisibilityParams): boolean {
+    const rows = this.db.prepare('SELECT mlevel, caveats FROM markings_present').all() as { mlevel: number; caveats: string }[];
+    return rows.every((r) => r.mlevel <= v.rank && caveatsOk(r.caveats, v.held) === 1);
+  }
+
+  private visible(ctx: AccessContext, alias: string): { sql: string; params: VisibilityParams } {
+    const params = visibilityParams(ctx);
+    return { sql: this.seesAll(params) ? '1' : visibleSql(alias), params };
+  }
+
+  private statementsOf(ctx: AccessContext, id: string, dataset?: string): Statement[] {
+    const vis = this.visible(ctx, 's');
+    const sql = `SELECT * FROM statements s WHERE s.entity_id = @id ${dataset ? 'AND s.dataset = @dataset' : ''} AND ${vis.sql} ORDER BY s.rowid`;
+    const rows = this.db.prepare(sql).all({ ...vis.params, id, dataset }) as StatementRow[];
+    return rows.map(toStatement);
+  }
+
+  async getEntity(ctx: AccessContext, id: string): Promise<Entity | undefined> {
+    return Entity.fromStatements(this.statementsOf(ctx, id));
+  }
+
+  async listEntities(ctx: AccessContext, filter: EntityFilter, page: { limit: number; after?: string | null }): Promise<Page<Entity>> {
+    const limit = Math.max(1, Math.min(page.limit, 1000));
+    const vis = this.visible(ctx, 'v');
+    const where: string[] = ['e.id > @after', `EXISTS (SELECT 1 FROM statements v WHERE v.entity_id = e.id AND ${vis.sql})`];
+    const params: Record<string, unknown> = { ...vis.params, after: page.after ?? '', limit: limit + 1 };
+    let from = 'entities e';
+    if (filter.topic !== undefined || filter.country !== undefined) {
+      const type = filter.topic !== undefined ? 'topic' : 'country';
+      from = `(SELECT DISTINCT f.entity_id AS fid FROM statements f WHERE f.prop_type = '${type}' AND f.value = @facet AND ${vis.sql.replaceAll('v.', 'f.')}) x JOIN entities e ON e.id = x.fid`;
+      params.facet = filter.topic ?? filter.country;
+      if (filter.topic !== undefined && filter.country !== undefined) {
+        where.push(`EXISTS (SELECT 1 FROM statements c WHERE c.prop_type = 'country' AND c.value = @country AND c.entity_id = e.id AND ${vis.sql.replaceAll('v.', 'c.')})`);
+        params.country = filter.country;
+      }
+    }
+    if (filter.dataset !== undefined) {
+      where.push('EXISTS (SELECT 1 FROM entity_datasets d WHERE d.dataset = @dataset AND d.entity_id = e.id)');
+      params.dataset = filter.dataset;
+    }
+    if (filter.schema !== undefined) {
+      const names = schemaFamily(filter.schema);
+      where.push(`e.schema IN (${names.map((_, i) => `@s${i}`).join(', ')})`);
+      names.forEach((n, i) => {
+        params[`s${i}`] = n;
+      });
+    }
+    const ids = this.db.prepare(`SELECT e.id FROM ${from} WHERE ${where.join(' AND ')} ORDER BY e.id LIMIT @limit`).pluck().all(params) as string[];
+    const more = ids.length > limit;
+    const pageIds = more ? ids.slice(0, limit) : ids;
+    const items: Entity[] = [];
+    for (const id of pageIds) {
+      const entity = Entity.fromStatements(this.statementsOf(ctx, id));
+      if (entity) items.push(entity);
+    }
+    return { items, next: more ? (pageIds[pageIds.length - 1] ?? null) : null };
+  }
+
+  async searchNames(ctx: AccessContext, query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
+    const match = ftsQuery(query);
+    if (match === undefined) return [];
+    const limit = Math.max(1, Math.min(options.limit ?? 20, 500));
+    const vis = this.visible(ctx, 's');
+    const params: Record<string, unknown> = { ...vis.params, match, limit, pool: limit * 20 };
+    const where = [vis.sql];
+    if (options.dataset !== undefined) {
+      where.push('s.dataset = @dataset');
+      params.dataset = options.dataset;
+    }
+    if (options.schema !== undefined) {
+      const names = schemaFamily(options.schema);
+      where.push(`e.schema IN (${names.map((_, i) => `@s${i}`).join(', ')})`);
+      names.forEach((n, i) => {
+        params[`s${i}`] = n;
+      });
+    }
+    const rows = this.db
+      .prepare(
+        `SELECT s.entity_id AS id, e.schema AS schema, min(h.rank) AS rank
+         FROM (SELECT rowid, bm25(names_fts) AS rank FROM names_fts WHERE names_fts MATCH @match ORDER BY rank LIMIT @pool) h
+         JOIN statements s ON s.rowid = h.rowid JOIN entities e ON e.id = s.entity_id
+         WHERE ${where.join(' AND ')} GROUP BY s.entity_id ORDER BY rank, s.entity_id LIMIT @limit`,
+      )
+      .all(params) as { id: string; schema: string; rank: number }[];
+    const hits: SearchHit[] = [];
+    for (const row of rows) {
+      const entity = Entity.fromStatements(this.statementsOf(ctx, row.id));
+      if (!entity) continue;
+      hits.push({ id: row.id, schema: entity.schema.name, caption: entity.caption, score: Math.round(-row.rank * 1000) / 1000 });
+    }
+    return hits;
+  }
+
+  async referencing(ctx: AccessContext, id: string): Promise<Reference[]> {
+    const vis = this.visible(ctx, 's');
+    const rows = this.db
+      .prepare(
+        `SELECT DISTINCT s.entity_id AS entityId, e.schema AS schema, s.prop AS prop FROM statements s
+         JOIN entities e ON e.id = s.entity_id
+         WHERE s.prop_type = 'entity' AND s.value = @id AND ${vis.sql} ORDER BY s.entity_id, s.prop`,
+      )
+      .all({ ...vis.params, id }) as Reference[];
+    return rows;
+  }
+
+  async datasets(_ctx: AccessContext): Promise<DatasetInfo[]> {
+    const rows = this.db.prepare('SELECT * FROM datasets ORDER BY name').all() as {
+      name: string; title: string; fictional: number; created_at: string; updated_at: string;
+    }[];
+    return rows.map((r) => ({ name: r.name, title: r.title, fictional: r.fictional === 1, createdAt: r.created_at, updatedAt: r.updated_at }));
+  }
+
+  async stats(ctx: AccessContext): Promise<StoreStats> {
+    const vis = this.visible(ctx, 's');
+    const schemaRows = this.db
+      .prepare(
+        vis.sql === '1'
+          ? 'SELECT schema, count(*) AS n FROM entities GROUP BY schema ORDER BY schema'
+          : `SELECT e.schema AS schema, count(*) AS n FROM entities e WHERE EXISTS (SELECT 1 FROM statements s WHERE s.entity_id = e.id AND ${vis.sql}) GROUP BY e.schema ORDER BY e.schema`,
+      )
+      .all(vis.params) as { schema: string; n: number }[];
+    const dsRows = this.db
+      .prepare(`SELECT s.dataset AS dataset, count(*) AS statements, count(DISTINCT s.entity_id) AS entities FROM statements s WHERE ${vis.sql} GROUP BY s.dataset ORDER BY s.dataset`)
+      .all(vis.params) as { dataset: string; statements: number; entities: number }[];
+    const entities: Record<string, number> = {};
+    for (const r of schemaRows) entities[r.schema] = r.n;
+    const datasets: Record<string, { entities: number; statements: number }> = {};
+    let statements = 0;
+    for (const r of dsRows) {
+      datasets[r.dataset] = { entities: r.entities, statements: r.statements };
+      statements += r.statements;
+    }
+    return { entities, statements, datasets };
+  }
+
+  async *exportDataset(ctx: AccessContext, dataset: string): AsyncIterable<Entity> {
+    const page = this.db.prepare('SELECT entity_id FROM entity_datasets WHERE dataset = ? AND entity_id > ? ORDER BY entity_id LIMIT 1000').pluck();
+    let after = '';
+    for (;;) {
+      const ids = page.all(dataset, after) as string[];
+      if (ids.length === 0) return;
+      for (const id of ids) {
+        const entity = Entity.fromStatements(this.statementsOf(ctx, id, dataset));
+        if (entity) yield entity;
+      }
+      after = ids[ids.length - 1] ?? after;
+    }
+  }
+
+  async digest(ctx: AccessContext): Promise<string> {
+    const vis = this.visible(ctx, 's');
+    const hash = createHash('sha256');
+    const rows = this.db.prepare(`SELECT s.id FROM statements s WHERE ${vis.sql} ORDER BY s.id`).pluck().iterate(vis.params);
+    for (const id of rows) hash.update(`${id as string}\n`);
+    return hash.digest('hex');
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}
+
+function toStatement(r: StatementRow): Statement {
+  return {
+    id: r.id, entityId: r.entity_id, schema: r.schema, prop: r.prop, propType: r.prop_type, value: r.value,
+    originalValue: r.original_value, dataset: r.dataset, origin: r.origin, firstSeen: r.first_seen,
+    lastSeen: r.last_seen, marking: r.marking, grading: r.grading,
+  };
+}
+
+/** A schema and every schema that descends from it, so `LegalEntity` finds people and companies. */
+function schemaFamily(name: string): string[] {
+  if (!hasSchema(name)) throw new NexusError('SCHEMA_UNKNOWN', `store.filter: unknown schema "${name}"`);
+  const schema = getSchema(name);
+  const family = new Set<string>([schema.name]);
+  const queue = [schema];
+  while (queue.length > 0) {
+    const next = queue.pop();
+    for (const child of next?.getChildren() ?? []) {
+      if (!family.has(child.name)) {
+        family.add(child.name);
+        queue.push(child);
+      }
+    }
+  }
+  return [...family].sort();
+}

@@ -1,0 +1,111 @@
+// The Store interface: small enough to implement twice (SQLite embedded, PostgreSQL for teams), one contract suite.
+import type { AccessContext } from '../access/index.js';
+import type { Entity, Statement } from '../model/index.js';
+
+/** The statements of one source record; they commit together with the rest of their batch. */
+export interface RecordStatements {
+  statements: Statement[];
+}
+
+export interface Checkpoint {
+  sourceKey: string;
+  dataset: string;
+  /** Source items (records and rejects) fully handled, in reader order. */
+  itemsDone: number;
+  complete: boolean;
+}
+
+export interface WriteBatch {
+  dataset: string;
+  records: RecordStatements[];
+  /** Committed in the same transaction as the statements, so a resume never skips or repeats a batch. */
+  checkpoint?: Checkpoint;
+}
+
+export interface BatchResult {
+  /** New statements per record, in batch order (0 means the record was already stored). */
+  newPerRecord: number[];
+  statementsWritten: number;
+  entitiesCreated: number;
+}
+
+export interface EntityFilter {
+  schema?: string;
+  dataset?: string;
+  topic?: string;
+  country?: string;
+}
+
+export interface Page<T> {
+  items: T[];
+  /** Pass back as `after` to get the next page; null at the end. */
+  next: string | null;
+}
+
+export interface SearchOptions {
+  schema?: string;
+  dataset?: string;
+  limit?: number;
+}
+
+export interface SearchHit {
+  id: string;
+  schema: string;
+  caption: string;
+  score: number;
+}
+
+export interface Reference {
+  /** The entity that points at the target, e.g. an Ownership or a Sanction. */
+  entityId: string;
+  schema: string;
+  prop: string;
+}
+
+export interface DatasetInfo {
+  name: string;
+  title: string;
+  /** True for generated demo data; shown wherever the dataset appears. */
+  fictional: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DatasetStats {
+  entities: number;
+  statements: number;
+}
+
+export interface StoreStats {
+  entities: Record<string, number>;
+  statements: number;
+  datasets: Record<string, DatasetStats>;
+}
+
+export interface MigrationResult {
+  error?: Error;
+  applied: string[];
+  version: number;
+}
+
+export interface Store {
+  readonly kind: string;
+  /** Creates or upgrades the schema under a lock; never throws, reports what happened. */
+  migrate(): Promise<MigrationResult>;
+  putStatements(ctx: AccessContext, batch: WriteBatch): Promise<BatchResult>;
+  upsertDataset(ctx: AccessContext, info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>): Promise<void>;
+  getCheckpoint(ctx: AccessContext, sourceKey: string): Promise<Checkpoint | undefined>;
+  /** The entity as the context may see it, or undefined when it does not exist or nothing of it is visible. */
+  getEntity(ctx: AccessContext, id: string): Promise<Entity | undefined>;
+  listEntities(ctx: AccessContext, filter: EntityFilter, page: { limit: number; after?: string | null }): Promise<Page<Entity>>;
+  searchNames(ctx: AccessContext, query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  /** Entities whose entity-typed properties point at `id` (edges, sanctions, passports, ...). */
+  referencing(ctx: AccessContext, id: string): Promise<Reference[]>;
+  datasets(ctx: AccessContext): Promise<DatasetInfo[]>;
+  stats(ctx: AccessContext): Promise<StoreStats>;
+  /** Every visible entity with statements from the dataset, in id order, assembled from that dataset's statements. */
+  exportDataset(ctx: AccessContext, dataset: string): AsyncIterable<Entity>;
+  /** SHA-256 over every statement id in order: equal stores have equal digests. */
+  digest(ctx: AccessContext): Promise<string>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,202 @@
+// The Store contract: every implementation (SQLite now, PostgreSQL later) must pass this same suite.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { type AccessContext, localOperator, makeContext } from '../../src/access/index.js';
+import { newEntity, type SourceRecord } from '../../src/ingest/reader.js';
+import { validateRecord } from '../../src/ingest/validate.js';
+import type { RecordStatements, Store } from '../../src/store/index.js';
+
+const NOW = '2026-01-01T00:00:00';
+
+function record(id: string, schema: string, props: Record<string, string[]>, line = 1): SourceRecord {
+  const e = newEntity(id, schema);
+  for (const [k, v] of Object.entries(props)) e.properties.set(k, v);
+  return { kind: 'record', origin: { file: 'fixture.jsonl', line }, entities: [e] };
+}
+
+function statementsOf(rec: SourceRecord, dataset = 'case', marking = 'OFFICIAL', grading: string | null = null): RecordStatements {
+  const v = validateRecord(rec, { dataset, marking, grading, now: NOW });
+  expect(v.rejects).toEqual([]);
+  return { statements: v.statements };
+}
+
+export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {
+  describe(`Store contract: ${name}`, () => {
+    let store: Store;
+    const admin: AccessContext = localOperator('tester', 'contract test');
+    const official = makeContext({ user: 'analyst', clearance: 'OFFICIAL', purpose: 'contract test' });
+    const secretNoEyes = makeContext({ user: 'secret', clearance: 'SECRET', purpose: 'contract test' });
+
+    beforeEach(async () => {
+      store = await makeStore();
+      const m = await store.migrate();
+      expect(m.error).toBeUndefined();
+    });
+    afterEach(async () => {
+      await store.close();
+    });
+
+    async function put(records: RecordStatements[], dataset = 'case') {
+      return store.putStatements(admin, { dataset, records });
+    }
+
+    it('migrates idempotently', async () => {
+      const again = await store.migrate();
+      expect(again.error).toBeUndefined();
+      expect(again.applied).toEqual([]);
+      expect(again.version).toBeGreaterThan(0);
+    });
+
+    it('stores an entity once however often it is written', async () => {
+      const rec = statementsOf(record('p1', 'Person', { name: ['Viktor Kazan'], birthDate: ['1970-01-02'] }));
+      const first = await put([rec]);
+      expect(first.newPerRecord).toEqual([3]);
+      expect(first.entitiesCreated).toBe(1);
+      const second = await put([rec]);
+      expect(second.newPerRecord).toEqual([0]);
+      expect(second.statementsWritten).toBe(0);
+      const entity = await store.getEntity(admin, 'p1');
+      expect(entity?.schema.name).toBe('Person');
+      expect(entity?.properties.get('birthDate')).toEqual(['1970-01-02']);
+      expect(entity?.caption).toBe('Viktor Kazan');
+      expect(await store.getEntity(admin, 'missing')).toBeUndefined();
+    });
+
+    it('merges schemata to the most specific across sources', async () => {
+      await put([statementsOf(record('o1', 'LegalEntity', { name: ['Harbour Freight'] }), 'a')], 'a');
+      await put([statementsOf(record('o1', 'Company', { name: ['Harbour Freight Ltd'] }, 2), 'b')], 'b');
+      const e = await store.getEntity(admin, 'o1');
+      expect(e?.schema.name).toBe('Company');
+      expect(e?.datasets).toEqual(['a', 'b']);
+      const page = await store.listEntities(admin, { schema: 'Company' }, { limit: 10 });
+      expect(page.items.map((x) => x.id)).toEqual(['o1']);
+    });
+
+    it('digest does not depend on write order', async () => {
+      const a = statementsOf(record('a', 'Person', { name: ['A One'] }));
+      const b = statementsOf(record('b', 'Person', { name: ['B Two'] }));
+      await put([a, b]);
+      const d1 = await store.digest(admin);
+      const other = await makeStore();
+      await other.migrate();
+      await other.putStatements(admin, { dataset: 'case', records: [b] });
+      await other.putStatements(admin, { dataset: 'case', records: [a, b] });
+      expect(await other.digest(admin)).toBe(d1);
+      await other.close();
+    });
+
+    it('finds names case- and accent-insensitively, by prefix', async () => {
+      await put([
+        statementsOf(record('p1', 'Person', { name: ['José Müller-Ávila'] })),
+        statementsOf(record('p2', 'Person', { name: ['John Smith'] })),
+        statementsOf(record('c1', 'Company', { name: ['Müller Logistics GmbH'] })),
+      ]);
+      expect((await store.searchNames(admin, 'jose muller')).map((h) => h.id)).toEqual(['p1']);
+      expect((await store.searchNames(admin, 'MULL')).map((h) => h.id).sort()).toEqual(['c1', 'p1']);
+      expect((await store.searchNames(admin, 'mull', { schema: 'Company' })).map((h) => h.id)).toEqual(['c1']);
+      expect(await store.searchNames(admin, '"*)(')).toEqual([]);
+      const hit = (await store.searchNames(admin, 'smith'))[0];
+      expect(hit).toMatchObject({ id: 'p2', schema: 'Person', caption: 'John Smith' });
+      expect(hit?.score).toBeGreaterThan(0);
+    });
+
+    it('lists by schema, dataset, topic and country with paging', async () => {
+      const recs = [];
+      for (let i = 0; i < 25; i++) {
+        recs.push(statementsOf(record(`p${String(i).padStart(2, '0')}`, 'Person', { name: [`Person ${i}`], nationality: [i % 2 ? 'ru' : 'gb'], topics: i < 5 ? ['crime.cyber'] : [] })));
+      }
+      await put(recs);
+      await put([statementsOf(record('c1', 'Company', { name: ['Shell Co'], jurisdiction: ['ru'] }), 'other')], 'other');
+      const seen: string[] = [];
+      let after: string | null = null;
+      do {
+        const page = await store.listEntities(admin, { schema: 'Person' }, { limit: 10, after });
+        seen.push(...page.items.map((e) => e.id));
+        after = page.next;
+      } while (after !== null);
+      expect(seen).toHaveLength(25);
+      expect(new Set(seen).size).toBe(25);
+      expect((await store.listEntities(admin, { topic: 'crime.cyber' }, { limit: 100 })).items).toHaveLength(5);
+      expect((await store.listEntities(admin, { country: 'ru' }, { limit: 100 })).items).toHaveLength(13);
+      expect((await store.listEntities(admin, { country: 'ru', schema: 'Company' }, { limit: 100 })).items.map((e) => e.id)).toEqual(['c1']);
+      expect((await store.listEntities(admin, { dataset: 'other' }, { limit: 100 })).items.map((e) => e.id)).toEqual(['c1']);
+      expect((await store.listEntities(admin, { topic: 'crime.cyber', country: 'gb' }, { limit: 100 })).items).toHaveLength(3);
+    });
+
+    it('answers which entities reference an entity', async () => {
+      await put([
+        statementsOf(record('owner', 'Person', { name: ['Owner'] })),
+        statementsOf(record('co', 'Company', { name: ['Co'] })),
+        statementsOf(record('own1', 'Ownership', { owner: ['owner'], asset: ['co'], percentage: ['51'] })),
+        statementsOf(record('san1', 'Sanction', { entity: ['co'], program: ['DPRK3'] })),
+      ]);
+      const refs = await store.referencing(admin, 'co');
+      expect(refs.map((r) => `${r.entityId}.${r.prop}`).sort()).toEqual(['own1.asset', 'san1.entity']);
+      expect(refs.find((r) => r.entityId === 'own1')?.schema).toBe('Ownership');
+    });
+
+    it('counts per schema and dataset', async () => {
+      await put([statementsOf(record('p1', 'Person', { name: ['A'] })), statementsOf(record('c1', 'Company', { name: ['B'] }))]);
+      await store.upsertDataset(admin, { name: 'case', title: 'Case', fictional: false });
+      const stats = await store.stats(admin);
+      expect(stats.entities).toEqual({ Company: 1, Person: 1 });
+      expect(stats.statements).toBe(4);
+      expect(stats.datasets).toEqual({ case: { entities: 2, statements: 4 } });
+      expect((await store.datasets(admin)).map((d) => d.name)).toEqual(['case']);
+    });
+
+    it('never shows a statement above the reader clearance, anywhere', async () => {
+      await put([statementsOf(record('p1', 'Person', { name: ['Public Name'] }))]);
+      const before = { stats: await store.stats(official), digest: await store.digest(official) };
+      await put([
+        statementsOf(record('p1', 'Person', { alias: ['CANARYSECRETALIAS'] }, 2), 'case', 'SECRET'),
+        statementsOf(record('hidden', 'Person', { name: ['CANARYHIDDENPERSON'] }, 3), 'case', 'SECRET'),
+        statementsOf(record('link', 'UnknownLink', { subject: ['hidden'], object: ['p1'] }, 4), 'case', 'SECRET'),
+        statementsOf(record('eyes', 'Person', { name: ['CANARYEYESONLY'] }, 5), 'case', 'SECRET UK EYES ONLY'),
+      ]);
+      expect(await store.getEntity(official, 'hidden')).toBeUndefined();
+      expect(JSON.stringify((await store.getEntity(official, 'p1'))?.toFtM())).not.toContain('CANARY');
+      expect(await store.searchNames(official, 'canarysecretalias')).toEqual([]);
+      expect(await store.searchNames(official, 'canaryhiddenperson')).toEqual([]);
+      expect(await store.referencing(official, 'p1')).toEqual([]);
+      expect((await store.listEntities(official, {}, { limit: 100 })).items.map((e) => e.id)).toEqual(['p1']);
+      expect(await store.stats(official)).toEqual(before.stats);
+      expect(await store.digest(official)).toBe(before.digest);
+      // SECRET without the caveat sees SECRET but not UK EYES ONLY.
+      expect(await store.getEntity(secretNoEyes, 'hidden')).toBeDefined();
+      expect(await store.getEntity(secretNoEyes, 'eyes')).toBeUndefined();
+      expect(await store.searchNames(secretNoEyes, 'canaryeyesonly')).toEqual([]);
+      const withEyes = makeContext({ user: 'x', clearance: 'SECRET', caveats: ['UK EYES ONLY'], purpose: 'test' });
+      expect((await store.getEntity(withEyes, 'eyes'))?.marking).toBe('SECRET UK EYES ONLY');
+      expect((await store.getEntity(admin, 'p1'))?.marking).toBe('SECRET');
+      const exported = [];
+      for await (const e of store.exportDataset(official, 'case')) exported.push(JSON.stringify(e.toFtM()));
+      expect(exported.join('\n')).not.toContain('CANARY');
+      expect(exported).toHaveLength(1);
+    });
+
+    it('keeps hostile values as data', async () => {
+      const hostile = "x'); DROP TABLE statements;--";
+      await put([statementsOf(record('p1', 'Person', { name: [hostile], notes: ['=cmd|\' /C calc\'!A0'] }))]);
+      expect((await store.getEntity(admin, 'p1'))?.caption).toBe(hostile);
+      expect((await store.searchNames(admin, hostile)).map((h) => h.id)).toEqual(['p1']);
+      expect(await store.getEntity(admin, hostile)).toBeUndefined();
+      expect((await store.stats(admin)).statements).toBe(3);
+    });
+
+    it('commits the checkpoint with its batch', async () => {
+      const rec = statementsOf(record('p1', 'Person', { name: ['A'] }));
+      await store.putStatements(admin, { dataset: 'case', records: [rec], checkpoint: { sourceKey: 'k1', dataset: 'case', itemsDone: 1, complete: false } });
+      expect(await store.getCheckpoint(admin, 'k1')).toEqual({ sourceKey: 'k1', dataset: 'case', itemsDone: 1, complete: false });
+      expect(await store.getCheckpoint(admin, 'k2')).toBeUndefined();
+    });
+
+    it('exports a dataset with its own statements only', async () => {
+      await put([statementsOf(record('p1', 'Person', { name: ['A'] }))], 'case');
+      await put([statementsOf(record('p1', 'Person', { name: ['A'], alias: ['Other'] }), 'other')], 'other');
+      const out = [];
+      for await (const e of store.exportDataset(admin, 'case')) out.push(e.toFtM());
+      expect(out).toHaveLength(1);
+      expect(out[0]?.properties).toEqual({ name: ['A'] });
+    });
+  });
+}
