@@ -1,0 +1,81 @@
+// `nexus ingest`: load a source into the store with progress, a reject report and a summary.
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatProgress, ingest, type ProgressEvent, RejectReport } from '../../ingest/index.js';
+import { NexusError } from '../../model/index.js';
+import { type CommandEnv, json } from '../io.js';
+
+export const ingestHelp = `nexus ingest --dataset NAME [options] PATH...
+
+Load a source into the store. The format is guessed from the file when not given.
+  --dataset NAME        dataset to load into (lower-case letters, digits, _ and -)
+  --format F            ftm | ofac | un | stix | mapping
+  --mapping FILE        YAML mapping for CSV/XLSX sources (implies --format mapping)
+  --marking LEVEL       default security marking, e.g. OFFICIAL, OFFICIAL-SENSITIVE, SECRET (default OFFICIAL)
+  --grading CODE        default 3x5x2 grading, e.g. 2BP
+  --title TEXT          dataset title shown in lists
+  --batch-size N        statements per committed batch (default 20000)
+  --rejects FILE        where to write rejected records (default HOME/rejects/DATASET-TIME.jsonl)
+  --progress MODE       auto | json | none (json prints progress events on stderr)
+  --json                print the summary as JSON
+Exit status is non-zero only when a source cannot be read at all; bad records go to the reject report.`;
+
+export async function ingestCommand(args: string[], c: CommandEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      dataset: { type: 'string' },
+      format: { type: 'string' },
+      mapping: { type: 'string' },
+      marking: { type: 'string' },
+      grading: { type: 'string' },
+      title: { type: 'string' },
+      'batch-size': { type: 'string' },
+      rejects: { type: 'string' },
+      progress: { type: 'string', default: 'auto' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  if (!values.dataset) throw new NexusError('USAGE_INVALID', 'ingest: --dataset is required');
+  if (positionals.length === 0) throw new NexusError('USAGE_INVALID', 'ingest: give at least one PATH');
+  const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new NexusError('USAGE_INVALID', 'ingest: --batch-size must be a positive integer');
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const report = new RejectReport(values.rejects ?? join(c.home, 'rejects', `${values.dataset}-${stamp}.jsonl`));
+  const mode = values.progress;
+  const onProgress = (e: ProgressEvent) => {
+    if (mode === 'json') c.io.stderr(`${JSON.stringify(e)}\n`);
+    else if (mode === 'auto' && c.io.stderrIsTty) c.io.stderr(`\r\u001b[2K${formatProgress(e)}${e.type === 'done' ? '\n' : ''}`);
+  };
+  const options = new Map<string, string>();
+  if (values.mapping) options.set('mapping', values.mapping);
+  const store = await c.openStore();
+  try {
+    const summary = await ingest(c.ctx, store, {
+      dataset: values.dataset, title: values.title, format: values.format ?? (values.mapping ? 'mapping' : undefined),
+      paths: positionals, options, marking: values.marking, grading: values.grading, batchSize,
+      onProgress, onReject: (r) => report.add(r),
+    });
+    await report.close();
+    const out = {
+      accepted: summary.accepted, rejected: summary.rejected, duplicates: summary.duplicates,
+      entities: summary.entities, statements: summary.statements, invalidValues: summary.invalidValues,
+      resumedFrom: summary.resumedFrom, format: summary.format, dataset: summary.dataset,
+      elapsedMs: summary.elapsedMs, rejectReport: report.count > 0 ? report.path : null,
+    };
+    if (values.json) c.io.stdout(json(out));
+    else {
+      c.io.stdout(
+        `${summary.dataset} (${summary.format}): ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected, ` +
+          `${summary.invalidValues} invalid values; ${summary.entities} new entities, ${summary.statements} new statements in ${(summary.elapsedMs / 1000).toFixed(1)}s\n`,
+      );
+      if (summary.resumedFrom > 0) c.io.stdout(`resumed after ${summary.resumedFrom} items committed by an interrupted run\n`);
+      if (report.count > 0) c.io.stdout(`${report.count} rejects written to ${report.path}\n`);
+    }
+    return 0;
+  } finally {
+    await report.close();
+    await store.close();
+  }
+}

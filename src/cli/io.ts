@@ -1,0 +1,28 @@
+// Output streams and options shared by CLI commands, injectable so tests run commands in-process.
+import type { AccessContext } from '../access/index.js';
+import type { Store } from '../store/index.js';
+
+export interface Io {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  /** True when stderr is a terminal, so progress can redraw one line. */
+  stderrIsTty: boolean;
+}
+
+export const processIo: Io = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  stderrIsTty: Boolean(process.stderr.isTTY),
+};
+
+export interface CommandEnv {
+  io: Io;
+  ctx: AccessContext;
+  home: string;
+  env: Readonly<Record<string, string | undefined>>;
+  openStore: () => Promise<Store>;
+}
+
+export function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
+}

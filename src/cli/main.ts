@@ -1,0 +1,131 @@
+// The `nexus` command: global options, the access context, and dispatch to subcommands.
+import { readFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join, resolve } from 'node:path';
+import { type AccessContext, localOperator, makeContext } from '../access/index.js';
+import { isNexusError, NexusError } from '../model/index.js';
+import { SqliteStore, type Store } from '../store/index.js';
+import { demoCommand, demoHelp } from './commands/demo.js';
+import { ingestCommand, ingestHelp } from './commands/ingest.js';
+import { datasetsCommand, digestCommand, entityCommand, exportCommand, listCommand, searchCommand, statsCommand } from './commands/read.js';
+import { type CommandEnv, type Io, processIo } from './io.js';
+
+type Command = (args: string[], c: CommandEnv) => Promise<number>;
+
+const commands = new Map<string, { run: Command; summary: string; help?: string }>([
+  ['ingest', { run: ingestCommand, summary: 'load a source (FtM JSON lines, OFAC CSV, UN XML, STIX, CSV/XLSX + mapping)', help: ingestHelp }],
+  ['datasets', { run: datasetsCommand, summary: 'list datasets with counts [--json]' }],
+  ['stats', { run: statsCommand, summary: 'entities per schema, statements, datasets [--json]' }],
+  ['search', { run: searchCommand, summary: 'name search: nexus search QUERY [--schema S] [--dataset D] [--limit N] [--json]' }],
+  ['entity', { run: entityCommand, summary: 'one entity with every statement\'s provenance: nexus entity ID [--json]' }],
+  ['list', { run: listCommand, summary: 'list entities: [--schema S] [--dataset D] [--topic T] [--country C] [--after ID] [--json]' }],
+  ['export', { run: exportCommand, summary: 'export a dataset: nexus export --dataset NAME --format ftm [--output FILE]' }],
+  ['digest', { run: digestCommand, summary: 'SHA-256 over all visible statement ids (equal stores, equal digests)' }],
+  ['demo', { run: demoCommand, summary: 'load the fictional demo scenario and the real datasets found', help: demoHelp }],
+]);
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+function usage(): string {
+  const lines = [...commands].map(([name, c]) => `  ${name.padEnd(10)} ${c.summary}`);
+  return `nexus ${version()}: intelligence analysis over FollowTheMoney statements
+
+usage: nexus [global options] COMMAND [options]
+
+commands:
+${lines.join('\n')}
+
+global options:
+  --home DIR         where the embedded store lives (env NEXUS_HOME, default ./nexus-data)
+  --user NAME        who is acting (env NEXUS_USER, default the OS user)
+  --clearance LEVEL  act with this clearance, e.g. OFFICIAL (env NEXUS_CLEARANCE; default: local operator, all levels)
+  --caveats LIST     comma-separated caveats held, e.g. "UK EYES ONLY"
+  --purpose TEXT     why (recorded with access; env NEXUS_PURPOSE)
+  --help, --version
+
+nexus COMMAND --help shows a command's options.
+`;
+}
+
+const GLOBAL_WITH_VALUE = new Set(['--home', '--user', '--clearance', '--caveats', '--purpose']);
+
+/** Splits global options (anywhere on the line) from the command and its own arguments. */
+function splitGlobals(argv: string[]): { globals: Map<string, string>; rest: string[] } {
+  const globals = new Map<string, string>();
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    const eq = arg.indexOf('=');
+    const name = eq > 0 ? arg.slice(0, eq) : arg;
+    if (GLOBAL_WITH_VALUE.has(name)) {
+      const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
+      if (value === undefined) throw new NexusError('USAGE_INVALID', `${name} needs a value`);
+      globals.set(name.slice(2), value);
+    } else rest.push(arg);
+  }
+  return { globals, rest };
+}
+
+function contextFrom(globals: Map<string, string>, env: Readonly<Record<string, string | undefined>>): AccessContext {
+  const user = globals.get('user') ?? env.NEXUS_USER ?? safeUser();
+  const purpose = globals.get('purpose') ?? env.NEXUS_PURPOSE ?? 'command-line use';
+  const clearance = globals.get('clearance') ?? env.NEXUS_CLEARANCE;
+  if (clearance === undefined) return localOperator(user, purpose);
+  const caveats = (globals.get('caveats') ?? env.NEXUS_CAVEATS ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
+  return makeContext({ user, clearance, caveats, purpose });
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username || 'local';
+  } catch {
+    return 'local';
+  }
+}
+
+export async function main(argv: string[], env: Readonly<Record<string, string | undefined>>, io: Io = processIo): Promise<number> {
+  try {
+    const { globals, rest } = splitGlobals(argv);
+    const [name, ...args] = rest;
+    if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+      io.stdout(usage());
+      return name === undefined ? 2 : 0;
+    }
+    if (name === '--version' || name === '-v') {
+      io.stdout(`${version()}\n`);
+      return 0;
+    }
+    const command = commands.get(name);
+    if (!command) throw new NexusError('USAGE_INVALID', `unknown command "${name}"; try nexus --help`);
+    if (args.includes('--help') || args.includes('-h')) {
+      io.stdout(`${command.help ?? `nexus ${name}: ${command.summary}`}\n`);
+      return 0;
+    }
+    const home = resolve(globals.get('home') ?? env.NEXUS_HOME ?? 'nexus-data');
+    const ctx = contextFrom(globals, env);
+    const openStore = async (): Promise<Store> => {
+      const store = new SqliteStore({ path: join(home, 'nexus.db') });
+      const m = await store.migrate();
+      if (m.error) {
+        await store.close();
+        throw m.error;
+      }
+      return store;
+    };
+    return await command.run(args, { io, ctx, home, env, openStore });
+  } catch (err) {
+    if (isNexusError(err)) {
+      io.stderr(`nexus: ${err.code}: ${err.message}\n`);
+      return err.code === 'USAGE_INVALID' ? 2 : 1;
+    }
+    if (err instanceof TypeError && 'code' in err && String(err.code).startsWith('ERR_PARSE_ARGS')) {
+      io.stderr(`nexus: USAGE_INVALID: ${err.message}\n`);
+      return 2;
+    }
+    io.stderr(`nexus: unexpected error: ${err instanceof Error ? err.message : String(err)}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,36 @@
+// Runs the nexus CLI in-process with captured output, for command tests.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { main } from '../../src/cli/main.js';
+
+export interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export function tempHome(prefix = 'nexus-cli-'): string {
+  return mkdtempSync(join(tmpdir(), prefix));
+}
+
+export async function nexus(home: string, ...args: string[]): Promise<Run> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(['--home', home, ...args], { NEXUS_DATA_DIR: process.env.NEXUS_DATA_DIR }, {
+    stdout: (t) => {
+      stdout += t;
+    },
+    stderr: (t) => {
+      stderr += t;
+    },
+    stderrIsTty: false,
+  });
+  return { code, stdout, stderr };
+}
+
+export async function nexusJson<T = unknown>(home: string, ...args: string[]): Promise<T> {
+  const run = await nexus(home, ...args, '--json');
+  if (run.code !== 0) throw new Error(`nexus ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
+  return JSON.parse(run.stdout) as T;
+}
