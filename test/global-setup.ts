@@ -3,9 +3,12 @@ import { execFileSync } from 'node:child_process';
 
 export default function setup(): void {
   try {
-    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], { stdio: 'pipe' });
+    execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'], {
+      stdio: 'pipe',
+    });
   } catch (err) {
-    const out = err instanceof Error && 'stdout' in err ? String((err as { stdout: unknown }).stdout) : String(err);
+    const out =
+      err instanceof Error && 'stdout' in err ? String((err as { stdout: unknown }).stdout) : String(err);
     // Unit tests still run; the CLI tests then fail loudly on a missing or stale dist/.
     console.warn(`global-setup: build failed, CLI tests will use the last build:\n${out.slice(0, 2000)}`);
   }

@@ -21,11 +21,22 @@ export interface AccessContextInput {
 }
 
 export function makeContext(input: AccessContextInput): AccessContext {
-  if (input.user.trim() === '') throw new NexusError('ACCESS_CONTEXT_INVALID', 'access.makeContext: user is empty');
-  if (input.purpose.trim() === '') throw new NexusError('ACCESS_CONTEXT_INVALID', 'access.makeContext: purpose is empty');
+  if (input.user.trim() === '')
+    throw new NexusError('ACCESS_CONTEXT_INVALID', 'access.makeContext: user is empty');
+  if (input.purpose.trim() === '')
+    throw new NexusError('ACCESS_CONTEXT_INVALID', 'access.makeContext: purpose is empty');
   const clearance = parseMarking(input.clearance);
-  const caveats = new Set([...clearance.caveats, ...[...(input.caveats ?? [])].map((c) => c.trim().toUpperCase())]);
-  return Object.freeze({ user: input.user, clearance, caveats, purpose: input.purpose, requestId: input.requestId ?? null });
+  const caveats = new Set([
+    ...clearance.caveats,
+    ...[...(input.caveats ?? [])].map((c) => c.trim().toUpperCase()),
+  ]);
+  return Object.freeze({
+    user: input.user,
+    clearance,
+    caveats,
+    purpose: input.purpose,
+    requestId: input.requestId ?? null,
+  });
 }
 
 /** True when the context's clearance dominates the marking and it holds every caveat the marking carries. */
@@ -39,5 +50,10 @@ export function canSee(ctx: AccessContext, marking: Marking): boolean {
  * statement in it, so the CLI acts at the highest level unless told otherwise. Named so its uses can be found.
  */
 export function localOperator(user: string, purpose: string): AccessContext {
-  return makeContext({ user, clearance: 'TOP SECRET', caveats: ['SENSITIVE', 'UK EYES ONLY', 'PERSONAL', 'COMMERCIAL', 'LOCSEN'], purpose });
+  return makeContext({
+    user,
+    clearance: 'TOP SECRET',
+    caveats: ['SENSITIVE', 'UK EYES ONLY', 'PERSONAL', 'COMMERCIAL', 'LOCSEN'],
+    purpose,
+  });
 }

@@ -7,25 +7,73 @@ import { isNexusError, NexusError } from '../model/index.js';
 import { SqliteStore, type Store } from '../store/index.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
 import { ingestCommand, ingestHelp } from './commands/ingest.js';
-import { datasetsCommand, digestCommand, entityCommand, exportCommand, listCommand, searchCommand, statsCommand } from './commands/read.js';
+import {
+  datasetsCommand,
+  digestCommand,
+  entityCommand,
+  exportCommand,
+  listCommand,
+  searchCommand,
+  statsCommand,
+} from './commands/read.js';
 import { type CommandEnv, type Io, processIo } from './io.js';
 
 type Command = (args: string[], c: CommandEnv) => Promise<number>;
 
 const commands = new Map<string, { run: Command; summary: string; help?: string }>([
-  ['ingest', { run: ingestCommand, summary: 'load a source (FtM JSON lines, OFAC CSV, UN XML, STIX, CSV/XLSX + mapping)', help: ingestHelp }],
+  [
+    'ingest',
+    {
+      run: ingestCommand,
+      summary: 'load a source (FtM JSON lines, OFAC CSV, UN XML, STIX, CSV/XLSX + mapping)',
+      help: ingestHelp,
+    },
+  ],
   ['datasets', { run: datasetsCommand, summary: 'list datasets with counts [--json]' }],
   ['stats', { run: statsCommand, summary: 'entities per schema, statements, datasets [--json]' }],
-  ['search', { run: searchCommand, summary: 'name search: nexus search QUERY [--schema S] [--dataset D] [--limit N] [--json]' }],
-  ['entity', { run: entityCommand, summary: 'one entity with every statement\'s provenance: nexus entity ID [--json]' }],
-  ['list', { run: listCommand, summary: 'list entities: [--schema S] [--dataset D] [--topic T] [--country C] [--after ID] [--json]' }],
-  ['export', { run: exportCommand, summary: 'export a dataset: nexus export --dataset NAME --format ftm [--output FILE]' }],
-  ['digest', { run: digestCommand, summary: 'SHA-256 over all visible statement ids (equal stores, equal digests)' }],
-  ['demo', { run: demoCommand, summary: 'load the fictional demo scenario and the real datasets found', help: demoHelp }],
+  [
+    'search',
+    {
+      run: searchCommand,
+      summary: 'name search: nexus search QUERY [--schema S] [--dataset D] [--limit N] [--json]',
+    },
+  ],
+  [
+    'entity',
+    { run: entityCommand, summary: "one entity with every statement's provenance: nexus entity ID [--json]" },
+  ],
+  [
+    'list',
+    {
+      run: listCommand,
+      summary: 'list entities: [--schema S] [--dataset D] [--topic T] [--country C] [--after ID] [--json]',
+    },
+  ],
+  [
+    'export',
+    {
+      run: exportCommand,
+      summary: 'export a dataset: nexus export --dataset NAME --format ftm [--output FILE]',
+    },
+  ],
+  [
+    'digest',
+    { run: digestCommand, summary: 'SHA-256 over all visible statement ids (equal stores, equal digests)' },
+  ],
+  [
+    'demo',
+    {
+      run: demoCommand,
+      summary: 'load the fictional demo scenario and the real datasets found',
+      help: demoHelp,
+    },
+  ],
 ]);
 
 function version(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+    version: string;
+  };
   return pkg.version;
 }
 
@@ -69,12 +117,18 @@ function splitGlobals(argv: string[]): { globals: Map<string, string>; rest: str
   return { globals, rest };
 }
 
-function contextFrom(globals: Map<string, string>, env: Readonly<Record<string, string | undefined>>): AccessContext {
+function contextFrom(
+  globals: Map<string, string>,
+  env: Readonly<Record<string, string | undefined>>,
+): AccessContext {
   const user = globals.get('user') ?? env.NEXUS_USER ?? safeUser();
   const purpose = globals.get('purpose') ?? env.NEXUS_PURPOSE ?? 'command-line use';
   const clearance = globals.get('clearance') ?? env.NEXUS_CLEARANCE;
   if (clearance === undefined) return localOperator(user, purpose);
-  const caveats = (globals.get('caveats') ?? env.NEXUS_CAVEATS ?? '').split(',').map((c) => c.trim()).filter((c) => c !== '');
+  const caveats = (globals.get('caveats') ?? env.NEXUS_CAVEATS ?? '')
+    .split(',')
+    .map((c) => c.trim())
+    .filter((c) => c !== '');
   return makeContext({ user, clearance, caveats, purpose });
 }
 
@@ -86,7 +140,11 @@ function safeUser(): string {
   }
 }
 
-export async function main(argv: string[], env: Readonly<Record<string, string | undefined>>, io: Io = processIo): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+  io: Io = processIo,
+): Promise<number> {
   try {
     const { globals, rest } = splitGlobals(argv);
     const [name, ...args] = rest;

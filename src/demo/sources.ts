@@ -11,19 +11,60 @@ export interface KnownSource {
 }
 
 export const KNOWN_SOURCES: readonly KnownSource[] = [
-  { dataset: 'os_zala', title: 'OpenSanctions: Zala Aero / LLC CST sanctions cluster (CC BY-NC 4.0)', format: 'ftm', paths: ['opensanctions-ftm-fixtures/zala_sanctions.ftm.jsonl'] },
-  { dataset: 'os_eu_fsf', title: 'OpenSanctions: EU financial sanctions sample (CC BY-NC 4.0)', format: 'ftm', paths: ['opensanctions-ftm-fixtures/t1_eu_fsf.ftm.jsonl'] },
-  { dataset: 'os_parteispenden', title: 'OpenSanctions: German party donations (CC BY-NC 4.0)', format: 'ftm', paths: ['opensanctions-ftm-fixtures/parteispenden_donations.ftm.jsonl'] },
-  { dataset: 'ofac_sdn', title: 'US OFAC SDN list, July 2021 (legacy CSV)', format: 'ofac', paths: ['ofac-sdn'] },
-  { dataset: 'ofac_nonsdn', title: 'US OFAC consolidated non-SDN list (legacy CSV)', format: 'ofac', paths: ['ofac-consolidated-nonsdn'] },
-  { dataset: 'un_sc', title: 'UN Security Council consolidated list', format: 'un', paths: ['un-consolidated-list/UN_consolidated.xml'] },
-  { dataset: 'mitre_attack', title: 'MITRE ATT&CK: state and criminal groups with relationships (STIX 2.1)', format: 'stix', paths: ['mitre-attack-stix/enterprise-attack-groups-subset.stix21.json'] },
-  { dataset: 'mitre_groups', title: 'MITRE ATT&CK: all enterprise intrusion sets (STIX 2.0)', format: 'stix', paths: ['mitre-attack-stix/enterprise-attack-intrusion-sets-all.stix20.json'] },
+  {
+    dataset: 'os_zala',
+    title: 'OpenSanctions: Zala Aero / LLC CST sanctions cluster (CC BY-NC 4.0)',
+    format: 'ftm',
+    paths: ['opensanctions-ftm-fixtures/zala_sanctions.ftm.jsonl'],
+  },
+  {
+    dataset: 'os_eu_fsf',
+    title: 'OpenSanctions: EU financial sanctions sample (CC BY-NC 4.0)',
+    format: 'ftm',
+    paths: ['opensanctions-ftm-fixtures/t1_eu_fsf.ftm.jsonl'],
+  },
+  {
+    dataset: 'os_parteispenden',
+    title: 'OpenSanctions: German party donations (CC BY-NC 4.0)',
+    format: 'ftm',
+    paths: ['opensanctions-ftm-fixtures/parteispenden_donations.ftm.jsonl'],
+  },
+  {
+    dataset: 'ofac_sdn',
+    title: 'US OFAC SDN list, July 2021 (legacy CSV)',
+    format: 'ofac',
+    paths: ['ofac-sdn'],
+  },
+  {
+    dataset: 'ofac_nonsdn',
+    title: 'US OFAC consolidated non-SDN list (legacy CSV)',
+    format: 'ofac',
+    paths: ['ofac-consolidated-nonsdn'],
+  },
+  {
+    dataset: 'un_sc',
+    title: 'UN Security Council consolidated list',
+    format: 'un',
+    paths: ['un-consolidated-list/UN_consolidated.xml'],
+  },
+  {
+    dataset: 'mitre_attack',
+    title: 'MITRE ATT&CK: state and criminal groups with relationships (STIX 2.1)',
+    format: 'stix',
+    paths: ['mitre-attack-stix/enterprise-attack-groups-subset.stix21.json'],
+  },
+  {
+    dataset: 'mitre_groups',
+    title: 'MITRE ATT&CK: all enterprise intrusion sets (STIX 2.0)',
+    format: 'stix',
+    paths: ['mitre-attack-stix/enterprise-attack-intrusion-sets-all.stix20.json'],
+  },
 ];
 
 export function availableSources(dataDir: string): { found: KnownSource[]; missing: KnownSource[] } {
   const found: KnownSource[] = [];
   const missing: KnownSource[] = [];
-  for (const s of KNOWN_SOURCES) (s.paths.every((p) => existsSync(join(dataDir, p))) ? found : missing).push(s);
+  for (const s of KNOWN_SOURCES)
+    (s.paths.every((p) => existsSync(join(dataDir, p))) ? found : missing).push(s);
   return { found, missing };
 }

@@ -3,17 +3,34 @@ import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { NexusError } from '../model/index.js';
 import { ftmReader } from './ftm-reader.js';
+import { mappingReader } from './mapping-reader.js';
+import { ofacReader } from './ofac-reader.js';
 import type { Reader } from './reader.js';
+import { stixReader } from './stix-reader.js';
+import { unReader } from './un-reader.js';
 
 export const readers: ReadonlyMap<string, Reader> = new Map(
-  [ftmReader /* READERS */].map((r) => [r.format, r]),
+  [ftmReader, ofacReader, unReader, stixReader, mappingReader].map((r) => [r.format, r]),
 );
 
-const OFAC_FILES = new Set(['sdn.csv', 'add.csv', 'alt.csv', 'sdn_comments.csv', 'cons_prim.csv', 'cons_add.csv', 'cons_alt.csv', 'cons_comments.csv']);
+const OFAC_FILES = new Set([
+  'sdn.csv',
+  'add.csv',
+  'alt.csv',
+  'sdn_comments.csv',
+  'cons_prim.csv',
+  'cons_add.csv',
+  'cons_alt.csv',
+  'cons_comments.csv',
+]);
 
 export function getReader(format: string): Reader {
   const reader = readers.get(format);
-  if (!reader) throw new NexusError('FORMAT_UNKNOWN', `ingest: unknown format "${format}"; known: ${[...readers.keys()].join(', ')}`);
+  if (!reader)
+    throw new NexusError(
+      'FORMAT_UNKNOWN',
+      `ingest: unknown format "${format}"; known: ${[...readers.keys()].join(', ')}`,
+    );
   return reader;
 }
 
@@ -43,17 +60,28 @@ export function guessFormat(paths: readonly string[], hasMapping: boolean): stri
   const ext = extname(first).toLowerCase();
   if (hasMapping && (ext === '.csv' || ext === '.xlsx' || ext === '.tsv')) return 'mapping';
   if (ext === '.gz') return 'ftm';
-  const text = head(first).replace(/^\uFEFF|^\xEF\xBB\xBF/, '').trimStart();
+  const text = head(first)
+    .replace(/^\uFEFF|^\xEF\xBB\xBF/, '')
+    .trimStart();
   if (text.startsWith('<')) {
     if (text.includes('CONSOLIDATED_LIST')) return 'un';
-    throw new NexusError('FORMAT_UNKNOWN', `ingest: ${first}: XML that is not the UN consolidated list; give --format`, { file: first });
+    throw new NexusError(
+      'FORMAT_UNKNOWN',
+      `ingest: ${first}: XML that is not the UN consolidated list; give --format`,
+      { file: first },
+    );
   }
   if (text.startsWith('{')) {
     const firstLine = text.split('\n', 1)[0] ?? '';
-    if (/"type"\s*:\s*"bundle"/.test(text.slice(0, 400)) || /"spec_version"/.test(text.slice(0, 400))) return 'stix';
+    if (/"type"\s*:\s*"bundle"/.test(text.slice(0, 400)) || /"spec_version"/.test(text.slice(0, 400)))
+      return 'stix';
     if (/"schema"\s*:/.test(firstLine) || ext === '.jsonl' || ext === '.ndjson') return 'ftm';
   }
   if (ext === '.jsonl' || ext === '.ndjson' || ext === '.ftm') return 'ftm';
   if (hasMapping) return 'mapping';
-  throw new NexusError('FORMAT_UNKNOWN', `ingest: ${first}: cannot tell the format; give --format (${[...readers.keys()].join(', ')})`, { file: first });
+  throw new NexusError(
+    'FORMAT_UNKNOWN',
+    `ingest: ${first}: cannot tell the format; give --format (${[...readers.keys()].join(', ')})`,
+    { file: first },
+  );
 }

@@ -1,7 +1,7 @@
 // Reads FollowTheMoney JSON lines (OpenSanctions and Aleph exports), including nested entities in property values.
 import { NexusError } from '../model/index.js';
 import { readLines } from './lines.js';
-import type { EntityRecord, ReadItem, Reader, ReaderOptions, Reject } from './reader.js';
+import type { EntityRecord, Reader, ReaderOptions, ReadItem, Reject } from './reader.js';
 import { reject } from './reader.js';
 
 const MAX_NESTING = 8;
@@ -15,7 +15,14 @@ function seen(value: unknown): string | undefined {
 }
 
 /** Flattens one FtM JSON object into entity records; nested entity objects become their own records. */
-function toEntities(obj: Record<string, unknown>, file: string, line: number, out: EntityRecord[], problems: Reject[], depth = 0): string | undefined {
+function toEntities(
+  obj: Record<string, unknown>,
+  file: string,
+  line: number,
+  out: EntityRecord[],
+  problems: Reject[],
+  depth = 0,
+): string | undefined {
   const id = obj.id;
   const schema = obj.schema;
   if (typeof id !== 'string' || id === '') {
@@ -23,14 +30,27 @@ function toEntities(obj: Record<string, unknown>, file: string, line: number, ou
     return undefined;
   }
   if (typeof schema !== 'string' || schema === '') {
-    problems.push(reject(file, 'RECORD_INVALID', `entity ${id} has no string "schema"`, { line, field: 'schema' }));
+    problems.push(
+      reject(file, 'RECORD_INVALID', `entity ${id} has no string "schema"`, { line, field: 'schema' }),
+    );
     return undefined;
   }
-  const entity: EntityRecord = { id, schema, properties: new Map(), firstSeen: seen(obj.first_seen), lastSeen: seen(obj.last_seen) };
+  const entity: EntityRecord = {
+    id,
+    schema,
+    properties: new Map(),
+    firstSeen: seen(obj.first_seen),
+    lastSeen: seen(obj.last_seen),
+  };
   out.push(entity);
   const props = obj.properties;
   if (props !== undefined && !isObject(props)) {
-    problems.push(reject(file, 'RECORD_INVALID', `entity ${id}: "properties" is not an object`, { line, field: 'properties' }));
+    problems.push(
+      reject(file, 'RECORD_INVALID', `entity ${id}: "properties" is not an object`, {
+        line,
+        field: 'properties',
+      }),
+    );
     return id;
   }
   for (const [name, raw] of Object.entries(props ?? {})) {
@@ -39,7 +59,12 @@ function toEntities(obj: Record<string, unknown>, file: string, line: number, ou
     for (const value of values) {
       if (isObject(value)) {
         if (depth >= MAX_NESTING) {
-          problems.push(reject(file, 'RECORD_INVALID', `entity ${id}: ${name}: nested deeper than ${MAX_NESTING}`, { line, field: name }));
+          problems.push(
+            reject(file, 'RECORD_INVALID', `entity ${id}: ${name}: nested deeper than ${MAX_NESTING}`, {
+              line,
+              field: name,
+            }),
+          );
           continue;
         }
         const nestedId = toEntities(value, file, line, out, problems, depth + 1);
@@ -61,7 +86,11 @@ export const ftmReader: Reader = {
         if (text.trim() === '') continue;
         nonEmpty++;
         if (badEncoding) {
-          if (nonEmpty === 1) throw new NexusError('ENCODING_INVALID', `ingest.ftm: ${file}: line ${line} is not UTF-8 text`, { file, line });
+          if (nonEmpty === 1)
+            throw new NexusError('ENCODING_INVALID', `ingest.ftm: ${file}: line ${line} is not UTF-8 text`, {
+              file,
+              line,
+            });
           yield reject(file, 'ENCODING_INVALID', 'line is not valid UTF-8', { line });
           continue;
         }
@@ -70,7 +99,12 @@ export const ftmReader: Reader = {
           obj = JSON.parse(text);
         } catch (err) {
           // A first line that is not JSON means this is not an FtM file at all, not a bad record.
-          if (nonEmpty === 1) throw new NexusError('FORMAT_MISMATCH', `ingest.ftm: ${file}: line ${line} is not JSON; not an FtM JSON lines file`, { file, line });
+          if (nonEmpty === 1)
+            throw new NexusError(
+              'FORMAT_MISMATCH',
+              `ingest.ftm: ${file}: line ${line} is not JSON; not an FtM JSON lines file`,
+              { file, line },
+            );
           yield reject(file, 'RECORD_INVALID', `not valid JSON: ${(err as Error).message}`, { line });
           continue;
         }
@@ -88,7 +122,10 @@ export const ftmReader: Reader = {
         }
         yield { kind: 'record', origin: { file, line }, entities, problems };
       }
-      if (nonEmpty > 0 && parsed === 0) throw new NexusError('FORMAT_MISMATCH', `ingest.ftm: ${file}: no line is an FtM entity object`, { file });
+      if (nonEmpty > 0 && parsed === 0)
+        throw new NexusError('FORMAT_MISMATCH', `ingest.ftm: ${file}: no line is an FtM entity object`, {
+          file,
+        });
     }
   },
 };

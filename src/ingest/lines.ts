@@ -47,7 +47,11 @@ export async function* readLines(path: string, opts: LineOptions): AsyncGenerato
         const whole = pending.length > 0 ? Buffer.concat([...pending, piece]) : piece;
         pending = [];
         pendingBytes = 0;
-        if (whole.length > max) throw new NexusError('RECORD_INVALID', `ingest: ${path}: line ${line}: longer than ${max} bytes`, { file: path, line });
+        if (whole.length > max)
+          throw new NexusError('RECORD_INVALID', `ingest: ${path}: line ${line}: longer than ${max} bytes`, {
+            file: path,
+            line,
+          });
         let [text, badEncoding] = decode(whole);
         if (text.endsWith('\r')) text = text.slice(0, -1);
         if (line === 1 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
@@ -57,7 +61,12 @@ export async function* readLines(path: string, opts: LineOptions): AsyncGenerato
       if (start < chunk.length) {
         pending.push(chunk.subarray(start));
         pendingBytes += chunk.length - start;
-        if (pendingBytes > max) throw new NexusError('RECORD_INVALID', `ingest: ${path}: line ${line + 1}: longer than ${max} bytes`, { file: path, line: line + 1 });
+        if (pendingBytes > max)
+          throw new NexusError(
+            'RECORD_INVALID',
+            `ingest: ${path}: line ${line + 1}: longer than ${max} bytes`,
+            { file: path, line: line + 1 },
+          );
       }
     }
   } catch (err) {

@@ -74,9 +74,18 @@ function sourceFiles(paths: readonly string[]): string[] {
 }
 
 /** Identifies one source as read by one configuration: a changed file or option starts afresh. */
-function sourceKey(req: IngestRequest, format: string, files: string[], marking: string, grading: string | null): string {
+function sourceKey(
+  req: IngestRequest,
+  format: string,
+  files: string[],
+  marking: string,
+  grading: string | null,
+): string {
   const desc = {
-    dataset: req.dataset, format, marking, grading,
+    dataset: req.dataset,
+    format,
+    marking,
+    grading,
     files: files.map((f) => {
       const st = statSync(f);
       return [f, st.size, Math.floor(st.mtimeMs)];
@@ -88,7 +97,10 @@ function sourceKey(req: IngestRequest, format: string, files: string[], marking:
 
 export async function ingest(ctx: AccessContext, store: Store, req: IngestRequest): Promise<IngestSummary> {
   if (!DATASET_NAME.test(req.dataset)) {
-    throw new NexusError('USAGE_INVALID', `ingest: dataset name "${req.dataset}" must be lower-case letters, digits, _ or -`);
+    throw new NexusError(
+      'USAGE_INVALID',
+      `ingest: dataset name "${req.dataset}" must be lower-case letters, digits, _ or -`,
+    );
   }
   const format = req.format ?? guessFormat(req.paths, req.options?.has('mapping') ?? false);
   const reader = getReader(format);
@@ -102,14 +114,26 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
   const batchSize = req.batchSize ?? 20_000;
   const progress = new ProgressTracker(req.dataset, totalBytes, req.onProgress);
   const summary: IngestSummary = {
-    dataset: req.dataset, format, accepted: 0, rejected: 0, duplicates: 0, entities: 0, statements: 0,
-    invalidValues: 0, resumedFrom: 0, elapsedMs: 0,
+    dataset: req.dataset,
+    format,
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    entities: 0,
+    statements: 0,
+    invalidValues: 0,
+    resumedFrom: 0,
+    elapsedMs: 0,
   };
 
   const checkpoint = await store.getCheckpoint(ctx, key);
   const skip = checkpoint && !checkpoint.complete ? checkpoint.itemsDone : 0;
   summary.resumedFrom = skip;
-  await store.upsertDataset(ctx, { name: req.dataset, title: req.title ?? req.dataset, fictional: req.fictional ?? false });
+  await store.upsertDataset(ctx, {
+    name: req.dataset,
+    title: req.title ?? req.dataset,
+    fictional: req.fictional ?? false,
+  });
 
   let items = 0;
   let pending: RecordStatements[] = [];
@@ -119,7 +143,9 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
     pending = [];
     pendingStatements = 0;
     const result = await store.putStatements(ctx, {
-      dataset: req.dataset, records, checkpoint: { sourceKey: key, dataset: req.dataset, itemsDone: items, complete },
+      dataset: req.dataset,
+      records,
+      checkpoint: { sourceKey: key, dataset: req.dataset, itemsDone: items, complete },
     });
     for (const fresh of result.newPerRecord) {
       if (fresh > 0) summary.accepted++;
@@ -159,7 +185,15 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
       summary.rejected++;
       progress.rejected++;
       for (const r of v.rejects) sink(r);
-      if (v.rejects.length === 0) sink({ kind: 'reject', file: item.origin.file, line: item.origin.line, record: item.origin.record, code: 'RECORD_INVALID', reason: 'record produced no entity' });
+      if (v.rejects.length === 0)
+        sink({
+          kind: 'reject',
+          file: item.origin.file,
+          line: item.origin.line,
+          record: item.origin.record,
+          code: 'RECORD_INVALID',
+          reason: 'record produced no entity',
+        });
       continue;
     }
     summary.invalidValues += v.rejects.length;

@@ -41,9 +41,17 @@ export class ProgressTracker {
     const fraction = this.totalBytes > 0 ? Math.min(1, this.bytes / this.totalBytes) : 0;
     const eta = fraction > 0.01 && type !== 'done' ? Math.round((secs / fraction) * (1 - fraction)) : null;
     return {
-      type, dataset: this.dataset, records: this.records, entities: this.entities, statements: this.statements,
-      rejected: this.rejected, bytes: this.bytes, totalBytes: this.totalBytes, elapsedMs: Math.round(elapsedMs),
-      recordsPerSec: Math.round(this.records / secs), statementsPerSec: Math.round(this.statements / secs),
+      type,
+      dataset: this.dataset,
+      records: this.records,
+      entities: this.entities,
+      statements: this.statements,
+      rejected: this.rejected,
+      bytes: this.bytes,
+      totalBytes: this.totalBytes,
+      elapsedMs: Math.round(elapsedMs),
+      recordsPerSec: Math.round(this.records / secs),
+      statementsPerSec: Math.round(this.statements / secs),
       etaSeconds: type === 'done' ? 0 : eta,
     };
   }
@@ -66,6 +74,9 @@ export class ProgressTracker {
 export function formatProgress(e: ProgressEvent): string {
   const n = (x: number) => x.toLocaleString('en-GB');
   const pct = e.totalBytes > 0 ? ` ${Math.min(100, Math.floor((e.bytes / e.totalBytes) * 100))}%` : '';
-  const eta = e.etaSeconds === null ? '' : ` ETA ${Math.floor(e.etaSeconds / 60)}:${String(e.etaSeconds % 60).padStart(2, '0')}`;
+  const eta =
+    e.etaSeconds === null
+      ? ''
+      : ` ETA ${Math.floor(e.etaSeconds / 60)}:${String(e.etaSeconds % 60).padStart(2, '0')}`;
   return `${e.dataset}: ${n(e.records)} records (${n(e.recordsPerSec)}/s) ${n(e.entities)} new entities ${n(e.statements)} statements (${n(e.statementsPerSec)}/s) ${n(e.rejected)} rejects${pct}${eta}`;
 }

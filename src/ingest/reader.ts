@@ -59,7 +59,12 @@ export interface Reader {
   read(paths: readonly string[], opts: ReaderOptions): AsyncIterable<ReadItem>;
 }
 
-export function reject(file: string, code: string, reason: string, where: { line?: number; record?: string; field?: string } = {}): Reject {
+export function reject(
+  file: string,
+  code: string,
+  reason: string,
+  where: { line?: number; record?: string; field?: string } = {},
+): Reject {
   return { kind: 'reject', file, code, reason, ...where };
 }
 

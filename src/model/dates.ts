@@ -1,11 +1,23 @@
 // Date parsing into the ISO prefixes FtM stores (YYYY, YYYY-MM, YYYY-MM-DD, or a full timestamp).
 
 const MONTHS = new Map<string, number>([
-  ['jan', 1], ['feb', 2], ['mar', 3], ['apr', 4], ['may', 5], ['jun', 6],
-  ['jul', 7], ['aug', 8], ['sep', 9], ['sept', 9], ['oct', 10], ['nov', 11], ['dec', 12],
+  ['jan', 1],
+  ['feb', 2],
+  ['mar', 3],
+  ['apr', 4],
+  ['may', 5],
+  ['jun', 6],
+  ['jul', 7],
+  ['aug', 8],
+  ['sep', 9],
+  ['sept', 9],
+  ['oct', 10],
+  ['nov', 11],
+  ['dec', 12],
 ]);
 
-const ISO = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
+const ISO =
+  /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?(Z|[+-]\d{2}:?\d{2})?)?)?)?$/;
 
 function pad(n: number): string {
   return String(n).padStart(2, '0');
@@ -43,7 +55,9 @@ export function cleanIsoDate(text: string): string | undefined {
   const ss = Number(m[6] ?? '0');
   if (hh > 23 || mi > 59 || ss > 59) return undefined;
   if (m[7] === undefined || m[7] === 'Z') return `${day}T${m[4]}:${m[5]}:${pad(ss)}`;
-  const parsed = new Date(`${day}T${m[4]}:${m[5]}:${pad(ss)}${m[7].length === 5 ? `${m[7].slice(0, 3)}:${m[7].slice(3)}` : m[7]}`);
+  const parsed = new Date(
+    `${day}T${m[4]}:${m[5]}:${pad(ss)}${m[7].length === 5 ? `${m[7].slice(0, 3)}:${m[7].slice(3)}` : m[7]}`,
+  );
   if (Number.isNaN(parsed.getTime())) return undefined;
   return parsed.toISOString().slice(0, 19);
 }
@@ -68,12 +82,12 @@ function parseOneDate(text: string, usOrder: boolean): string | undefined {
   const iso = cleanIsoDate(text);
   if (iso !== undefined) return iso;
   let m = /^(\d{1,2})\s+([A-Za-z]{3,9})\.?\s+(\d{4})$/.exec(text);
-  if (m) return ymd(Number(m[3]), MONTHS.get(m[2]!.slice(0, 3).toLowerCase()), Number(m[1]));
+  if (m) return ymd(Number(m[3]), monthOf(m[2]), Number(m[1]));
   m = /^([A-Za-z]{3,9})\.?\s+(\d{1,2}),?\s+(\d{4})$/.exec(text);
-  if (m) return ymd(Number(m[3]), MONTHS.get(m[1]!.slice(0, 3).toLowerCase()), Number(m[2]));
+  if (m) return ymd(Number(m[3]), monthOf(m[1]), Number(m[2]));
   m = /^([A-Za-z]{3,9})\.?\s+(\d{4})$/.exec(text);
   if (m) {
-    const mo = MONTHS.get(m[1]!.slice(0, 3).toLowerCase());
+    const mo = monthOf(m[1]);
     const y = Number(m[2]);
     if (mo === undefined || !plausibleYear(y)) return undefined;
     return `${m[2]}-${pad(mo)}`;
@@ -87,6 +101,10 @@ function parseOneDate(text: string, usOrder: boolean): string | undefined {
   m = /^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$/.exec(text);
   if (m) return ymd(Number(m[1]), Number(m[2]), Number(m[3]));
   return undefined;
+}
+
+function monthOf(name: string | undefined): number | undefined {
+  return name === undefined ? undefined : MONTHS.get(name.slice(0, 3).toLowerCase());
 }
 
 function ymd(y: number, mo: number | undefined, d: number): string | undefined {

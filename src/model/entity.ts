@@ -80,7 +80,10 @@ export class Entity {
   }
 
   get firstSeen(): string {
-    return this.statements.reduce((min, s) => (s.firstSeen < min ? s.firstSeen : min), this.statements[0]?.firstSeen ?? '');
+    return this.statements.reduce(
+      (min, s) => (s.firstSeen < min ? s.firstSeen : min),
+      this.statements[0]?.firstSeen ?? '',
+    );
   }
 
   get lastSeen(): string {

@@ -22,12 +22,24 @@ export const HANDLING = new Map([
 export function parseGrading(text: string): string {
   const code = text.trim().toUpperCase();
   if (code.startsWith('5X5X5:')) {
-    if (!/^5X5X5:[A-E][1-5][1-5]$/.test(code)) throw new NexusError('GRADING_INVALID', `grading.parse: "${text}" is not a 5x5x5 code`);
+    if (!/^5X5X5:[A-E][1-5][1-5]$/.test(code))
+      throw new NexusError('GRADING_INVALID', `grading.parse: "${text}" is not a 5x5x5 code`);
     return `5x5x5:${code.slice(6)}`;
   }
   const [s, i, h] = [code[0], code[1], code[2]];
-  if (code.length !== 3 || !s || !i || !h || !SOURCE_EVALUATION.has(s) || !INTELLIGENCE_ASSESSMENT.has(i) || !HANDLING.has(h)) {
-    throw new NexusError('GRADING_INVALID', `grading.parse: "${text}" is not a 3x5x2 code (1-3, A-E, P/C, e.g. 2BP)`);
+  if (
+    code.length !== 3 ||
+    !s ||
+    !i ||
+    !h ||
+    !SOURCE_EVALUATION.has(s) ||
+    !INTELLIGENCE_ASSESSMENT.has(i) ||
+    !HANDLING.has(h)
+  ) {
+    throw new NexusError(
+      'GRADING_INVALID',
+      `grading.parse: "${text}" is not a 3x5x2 code (1-3, A-E, P/C, e.g. 2BP)`,
+    );
   }
   return code;
 }

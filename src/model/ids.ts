@@ -13,7 +13,8 @@ export function entityIdProblem(id: unknown): string | undefined {
   if (typeof id !== 'string') return 'id must be a string';
   if (id.length === 0) return 'id is empty';
   if (id.length > 200) return 'id is longer than 200 characters';
-  if (!ID_PATTERN.test(id)) return 'id may hold only letters, digits and . _ : @ + = ~ - and must start with a letter or digit';
+  if (!ID_PATTERN.test(id))
+    return 'id may hold only letters, digits and . _ : @ + = ~ - and must start with a letter or digit';
   return undefined;
 }
 
@@ -29,7 +30,11 @@ export function stableId(prefix: string, ...parts: ReadonlyArray<string | number
 
 /** A slug id from a prefix and a short source key, falling back to a hash when the key has odd characters. */
 export function slugId(prefix: string, key: string | number): string {
-  const slug = String(key).trim().toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = String(key)
+    .trim()
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   const candidate = `${prefix}-${slug}`;
   return slug !== '' && isValidEntityId(candidate) ? candidate : stableId(prefix, key);
 }

@@ -3,9 +3,26 @@ export { countryCode, countryLabel } from './countries.js';
 export { cleanIsoDate, parseDates } from './dates.js';
 export { Entity, type FtmEntity } from './entity.js';
 export { type ErrorCode, isNexusError, NexusError } from './errors.js';
-export { getProperty, getSchema, hasSchema, model, type Property, type Schema, schemaProperties, specificSchema, topics } from './ftm.js';
+export {
+  getProperty,
+  getSchema,
+  hasSchema,
+  model,
+  type Property,
+  type Schema,
+  schemaProperties,
+  specificSchema,
+  topics,
+} from './ftm.js';
 export { describeGrading, parseGrading } from './grading.js';
 export { entityIdProblem, isValidEntityId, slugId, stableId } from './ids.js';
-export { DEFAULT_MARKING, formatMarking, highestMarking, type Marking, markingLevels, parseMarking } from './marking.js';
+export {
+  DEFAULT_MARKING,
+  formatMarking,
+  highestMarking,
+  type Marking,
+  markingLevels,
+  parseMarking,
+} from './marking.js';
 export { ID_PROP, makeStatement, type Statement, type StatementInput, statementId } from './statement.js';
 export { type Cleaned, cleanValue } from './values.js';

@@ -20,15 +20,25 @@ export const DEFAULT_MARKING: Marking = parseMarking(table.default);
  */
 export function parseMarking(text: string): Marking {
   let rest = text.trim().toUpperCase().replace(/[/]+/g, ' ').replace(/\s+/g, ' ');
-  if (rest.startsWith('OFFICIAL-SENSITIVE')) rest = `OFFICIAL SENSITIVE${rest.slice('OFFICIAL-SENSITIVE'.length)}`;
-  const level = [...levels.keys()].sort((a, b) => b.length - a.length).find((l) => rest === l || rest.startsWith(`${l} `));
-  if (level === undefined) throw new NexusError('MARKING_INVALID', `marking.parse: "${text}" does not start with a classification level`);
+  if (rest.startsWith('OFFICIAL-SENSITIVE'))
+    rest = `OFFICIAL SENSITIVE${rest.slice('OFFICIAL-SENSITIVE'.length)}`;
+  const level = [...levels.keys()]
+    .sort((a, b) => b.length - a.length)
+    .find((l) => rest === l || rest.startsWith(`${l} `));
+  if (level === undefined)
+    throw new NexusError(
+      'MARKING_INVALID',
+      `marking.parse: "${text}" does not start with a classification level`,
+    );
   let tail = rest.slice(level.length).trim();
   const found: string[] = [];
   while (tail !== '') {
     tail = tail.replace(/^[-,\s]+/, '');
-    const caveat = [...caveats].sort((a, b) => b.length - a.length).find((c) => tail === c || tail.startsWith(`${c} `) || tail.startsWith(`${c},`));
-    if (caveat === undefined) throw new NexusError('MARKING_INVALID', `marking.parse: unknown caveat "${tail}" in "${text}"`);
+    const caveat = [...caveats]
+      .sort((a, b) => b.length - a.length)
+      .find((c) => tail === c || tail.startsWith(`${c} `) || tail.startsWith(`${c},`));
+    if (caveat === undefined)
+      throw new NexusError('MARKING_INVALID', `marking.parse: unknown caveat "${tail}" in "${text}"`);
     if (!found.includes(caveat)) found.push(caveat);
     tail = tail.slice(caveat.length).trim();
   }
@@ -39,7 +49,10 @@ export function parseMarking(text: string): Marking {
 /** Canonical text of a marking: `OFFICIAL-SENSITIVE`, `SECRET UK EYES ONLY`. */
 export function formatMarking(marking: Marking): string {
   const rest = marking.caveats.filter((c) => !(c === 'SENSITIVE' && marking.level === 'OFFICIAL'));
-  const head = marking.level === 'OFFICIAL' && marking.caveats.includes('SENSITIVE') ? 'OFFICIAL-SENSITIVE' : marking.level;
+  const head =
+    marking.level === 'OFFICIAL' && marking.caveats.includes('SENSITIVE')
+      ? 'OFFICIAL-SENSITIVE'
+      : marking.level;
   return [head, ...rest].join(' ');
 }
 

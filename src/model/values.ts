@@ -1,7 +1,8 @@
 // Cleaning and validation of property values per FollowTheMoney type; invalid values come back with a reason.
-import type { Property } from './ftm.js';
+
 import { countryCode } from './countries.js';
 import { cleanIsoDate } from './dates.js';
+import type { Property } from './ftm.js';
 import { topics } from './ftm.js';
 import { entityIdProblem } from './ids.js';
 
@@ -36,14 +37,17 @@ export function cleanValue(prop: Property, raw: unknown): Cleaned {
   if (typeof raw === 'boolean') raw = String(raw);
   if (typeof raw !== 'string') return bad(`expected text, got ${raw === null ? 'null' : typeof raw}`);
   const type = prop.type.name;
-  const text = type === 'text' || type === 'html' || type === 'json' ? raw.replace(CONTROL, '').trim() : singleLine(raw);
+  const text =
+    type === 'text' || type === 'html' || type === 'json' ? raw.replace(CONTROL, '').trim() : singleLine(raw);
   if (text === '') return bad('empty value');
   const max = prop.maxLength > 0 ? prop.maxLength : prop.type.maxLength;
   if (max > 0 && text.length > max) return bad(`longer than ${max} characters`);
   switch (type) {
     case 'date': {
       const date = cleanIsoDate(text);
-      return date === undefined ? bad(`"${clip(text)}" is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)`) : ok(date);
+      return date === undefined
+        ? bad(`"${clip(text)}" is not an ISO date (YYYY, YYYY-MM or YYYY-MM-DD)`)
+        : ok(date);
     }
     case 'country': {
       const code = countryCode(text);
@@ -58,14 +62,18 @@ export function cleanValue(prop: Property, raw: unknown): Cleaned {
     case 'email':
       return EMAIL.test(text) ? ok(text.toLowerCase()) : bad(`"${clip(text)}" is not an email address`);
     case 'ip':
-      return IPV4.test(text) || (text.includes(':') && IPV6.test(text)) ? ok(text) : bad(`"${clip(text)}" is not an IP address`);
+      return IPV4.test(text) || (text.includes(':') && IPV6.test(text))
+        ? ok(text)
+        : bad(`"${clip(text)}" is not an IP address`);
     case 'iban': {
       const iban = text.replace(/\s+/g, '').toUpperCase();
       return IBAN.test(iban) ? ok(iban) : bad(`"${clip(text)}" is not an IBAN`);
     }
     case 'number': {
       const num = text.replace(/[\s_]/g, '');
-      return NUMBER.test(num) || NUMBER.test(num.replace(/,/g, '')) ? ok(num.replace(/,(?=\d{3}\b)/g, '')) : bad(`"${clip(text)}" is not a number`);
+      return NUMBER.test(num) || NUMBER.test(num.replace(/,/g, ''))
+        ? ok(num.replace(/,(?=\d{3}\b)/g, ''))
+        : bad(`"${clip(text)}" is not a number`);
     }
     case 'gender': {
       const g = text.toLowerCase();
@@ -80,11 +88,17 @@ export function cleanValue(prop: Property, raw: unknown): Cleaned {
     case 'url':
       return /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(text) ? ok(text) : bad(`"${clip(text)}" is not a URL`);
     case 'checksum':
-      return CHECKSUM.test(text.toLowerCase()) ? ok(text.toLowerCase()) : bad(`"${clip(text)}" is not a SHA1 checksum`);
+      return CHECKSUM.test(text.toLowerCase())
+        ? ok(text.toLowerCase())
+        : bad(`"${clip(text)}" is not a SHA1 checksum`);
     case 'language':
-      return /^[a-z]{3}$/.test(text.toLowerCase()) ? ok(text.toLowerCase()) : bad(`"${clip(text)}" is not an ISO 639-2 language code`);
+      return /^[a-z]{3}$/.test(text.toLowerCase())
+        ? ok(text.toLowerCase())
+        : bad(`"${clip(text)}" is not an ISO 639-2 language code`);
     case 'mimetype':
-      return /^[a-z]+\/[a-z0-9.+-]+/i.test(text) ? ok(text.toLowerCase()) : bad(`"${clip(text)}" is not a MIME type`);
+      return /^[a-z]+\/[a-z0-9.+-]+/i.test(text)
+        ? ok(text.toLowerCase())
+        : bad(`"${clip(text)}" is not a MIME type`);
     default:
       return ok(text);
   }

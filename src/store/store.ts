@@ -97,7 +97,11 @@ export interface Store {
   getCheckpoint(ctx: AccessContext, sourceKey: string): Promise<Checkpoint | undefined>;
   /** The entity as the context may see it, or undefined when it does not exist or nothing of it is visible. */
   getEntity(ctx: AccessContext, id: string): Promise<Entity | undefined>;
-  listEntities(ctx: AccessContext, filter: EntityFilter, page: { limit: number; after?: string | null }): Promise<Page<Entity>>;
+  listEntities(
+    ctx: AccessContext,
+    filter: EntityFilter,
+    page: { limit: number; after?: string | null },
+  ): Promise<Page<Entity>>;
   searchNames(ctx: AccessContext, query: string, options?: SearchOptions): Promise<SearchHit[]>;
   /** Entities whose entity-typed properties point at `id` (edges, sanctions, passports, ...). */
   referencing(ctx: AccessContext, id: string): Promise<Reference[]>;

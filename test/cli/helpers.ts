@@ -17,15 +17,19 @@ export function tempHome(prefix = 'nexus-cli-'): string {
 export async function nexus(home: string, ...args: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
-  const code = await main(['--home', home, ...args], { NEXUS_DATA_DIR: process.env.NEXUS_DATA_DIR }, {
-    stdout: (t) => {
-      stdout += t;
+  const code = await main(
+    ['--home', home, ...args],
+    { NEXUS_DATA_DIR: process.env.NEXUS_DATA_DIR },
+    {
+      stdout: (t) => {
+        stdout += t;
+      },
+      stderr: (t) => {
+        stderr += t;
+      },
+      stderrIsTty: false,
     },
-    stderr: (t) => {
-      stderr += t;
-    },
-    stderrIsTty: false,
-  });
+  );
   return { code, stdout, stderr };
 }
 

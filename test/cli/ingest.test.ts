@@ -19,22 +19,62 @@ interface Summary {
 describe('nexus ingest (ftm)', () => {
   it('loads good records, reports bad ones with file, line and field, and adds nothing the second time', async () => {
     const home = tempHome();
-    const first = await nexusJson<Summary>(home, 'ingest', '--dataset', 'case', '--marking', 'OFFICIAL-SENSITIVE', '--grading', '2BP', FIXTURE);
+    const first = await nexusJson<Summary>(
+      home,
+      'ingest',
+      '--dataset',
+      'case',
+      '--marking',
+      'OFFICIAL-SENSITIVE',
+      '--grading',
+      '2BP',
+      FIXTURE,
+    );
     expect(first).toMatchObject({ accepted: 5, rejected: 2, duplicates: 0, entities: 6 });
     expect(first.invalidValues).toBe(3);
-    const rejects = readFileSync(first.rejectReport as string, 'utf8').trim().split('\n').map((l) => JSON.parse(l));
-    expect(rejects).toContainEqual(expect.objectContaining({ file: expect.stringContaining('case.ftm.jsonl'), line: 4, field: 'birthDate', code: 'VALUE_INVALID' }));
-    expect(rejects).toContainEqual(expect.objectContaining({ line: 4, field: '__proto__', code: 'PROPERTY_UNKNOWN' }));
-    expect(rejects).toContainEqual(expect.objectContaining({ line: 4, field: 'country', code: 'VALUE_INVALID' }));
+    const rejects = readFileSync(first.rejectReport as string, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    expect(rejects).toContainEqual(
+      expect.objectContaining({
+        file: expect.stringContaining('case.ftm.jsonl'),
+        line: 4,
+        field: 'birthDate',
+        code: 'VALUE_INVALID',
+      }),
+    );
+    expect(rejects).toContainEqual(
+      expect.objectContaining({ line: 4, field: '__proto__', code: 'PROPERTY_UNKNOWN' }),
+    );
+    expect(rejects).toContainEqual(
+      expect.objectContaining({ line: 4, field: 'country', code: 'VALUE_INVALID' }),
+    );
     expect(rejects).toContainEqual(expect.objectContaining({ line: 5, code: 'RECORD_INVALID' }));
-    expect(rejects).toContainEqual(expect.objectContaining({ line: 6, field: 'schema', code: 'SCHEMA_UNKNOWN' }));
+    expect(rejects).toContainEqual(
+      expect.objectContaining({ line: 6, field: 'schema', code: 'SCHEMA_UNKNOWN' }),
+    );
 
     const digest = (await nexus(home, 'digest')).stdout;
-    const second = await nexusJson<Summary>(home, 'ingest', '--dataset', 'case', '--marking', 'OFFICIAL-SENSITIVE', '--grading', '2BP', FIXTURE);
+    const second = await nexusJson<Summary>(
+      home,
+      'ingest',
+      '--dataset',
+      'case',
+      '--marking',
+      'OFFICIAL-SENSITIVE',
+      '--grading',
+      '2BP',
+      FIXTURE,
+    );
     expect(second).toMatchObject({ accepted: 0, duplicates: 5, entities: 0, statements: 0 });
     expect((await nexus(home, 'digest')).stdout).toBe(digest);
 
-    const stats = await nexusJson<{ entities: Record<string, number>; statements: number; datasets: Record<string, { entities: number; statements: number }> }>(home, 'stats');
+    const stats = await nexusJson<{
+      entities: Record<string, number>;
+      statements: number;
+      datasets: Record<string, { entities: number; statements: number }>;
+    }>(home, 'stats');
     expect(stats.entities).toEqual({ Company: 1, Ownership: 1, Person: 3, Sanction: 1 });
     expect(stats.datasets.case?.entities).toBe(6);
     expect(stats.statements).toBe(first.statements);
@@ -43,10 +83,18 @@ describe('nexus ingest (ftm)', () => {
   it('searches, shows provenance and exports what it stored', async () => {
     const home = tempHome();
     await nexusJson(home, 'ingest', '--dataset', 'case', '--marking', 'SECRET', '--grading', '2bp', FIXTURE);
-    const hits = await nexusJson<{ id: string; schema: string; caption: string; score: number }[]>(home, 'search', 'elodie');
+    const hits = await nexusJson<{ id: string; schema: string; caption: string; score: number }[]>(
+      home,
+      'search',
+      'elodie',
+    );
     expect(hits.map((h) => h.id)).toEqual(['case-p2']);
     expect(Object.keys(hits[0] ?? {}).sort()).toEqual(['caption', 'id', 'schema', 'score']);
-    const entity = await nexusJson<{ properties: Record<string, string[]>; statements: { prop: string; dataset: string; origin: string; marking: string; grading: string }[]; referencedBy: { entityId: string }[] }>(home, 'entity', 'case-p1');
+    const entity = await nexusJson<{
+      properties: Record<string, string[]>;
+      statements: { prop: string; dataset: string; origin: string; marking: string; grading: string }[];
+      referencedBy: { entityId: string }[];
+    }>(home, 'entity', 'case-p1');
     expect(entity.properties.nationality).toEqual(['ru']);
     const dob = entity.statements.find((s) => s.prop === 'birthDate');
     expect(dob).toMatchObject({ dataset: 'case', marking: 'SECRET', grading: '2BP' });
@@ -58,7 +106,10 @@ describe('nexus ingest (ftm)', () => {
     expect(hidden.code).toBe(1);
     expect(hidden.stderr.replace('case-p1', 'X')).toBe(missing.stderr.replace('no-such-id', 'X'));
     const exported = await nexus(home, 'export', '--dataset', 'case', '--format', 'ftm');
-    const lines = exported.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const lines = exported.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
     expect(lines).toHaveLength(6);
     // The export reads back in as the same entities.
     const out = join(home, 'export.jsonl');

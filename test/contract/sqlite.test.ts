@@ -6,4 +6,7 @@ import { SqliteStore } from '../../src/store/index.js';
 import { runStoreContract } from './store-contract.js';
 
 runStoreContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
-runStoreContract('sqlite (file, WAL)', async () => new SqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'nexus-contract-')), 'store.db') }));
+runStoreContract(
+  'sqlite (file, WAL)',
+  async () => new SqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'nexus-contract-')), 'store.db') }),
+);

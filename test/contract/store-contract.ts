@@ -13,7 +13,12 @@ function record(id: string, schema: string, props: Record<string, string[]>, lin
   return { kind: 'record', origin: { file: 'fixture.jsonl', line }, entities: [e] };
 }
 
-function statementsOf(rec: SourceRecord, dataset = 'case', marking = 'OFFICIAL', grading: string | null = null): RecordStatements {
+function statementsOf(
+  rec: SourceRecord,
+  dataset = 'case',
+  marking = 'OFFICIAL',
+  grading: string | null = null,
+): RecordStatements {
   const v = validateRecord(rec, { dataset, marking, grading, now: NOW });
   expect(v.rejects).toEqual([]);
   return { statements: v.statements };
@@ -92,7 +97,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       ]);
       expect((await store.searchNames(admin, 'jose muller')).map((h) => h.id)).toEqual(['p1']);
       expect((await store.searchNames(admin, 'MULL')).map((h) => h.id).sort()).toEqual(['c1', 'p1']);
-      expect((await store.searchNames(admin, 'mull', { schema: 'Company' })).map((h) => h.id)).toEqual(['c1']);
+      expect((await store.searchNames(admin, 'mull', { schema: 'Company' })).map((h) => h.id)).toEqual([
+        'c1',
+      ]);
       expect(await store.searchNames(admin, '"*)(')).toEqual([]);
       const hit = (await store.searchNames(admin, 'smith'))[0];
       expect(hit).toMatchObject({ id: 'p2', schema: 'Person', caption: 'John Smith' });
@@ -102,10 +109,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     it('lists by schema, dataset, topic and country with paging', async () => {
       const recs = [];
       for (let i = 0; i < 25; i++) {
-        recs.push(statementsOf(record(`p${String(i).padStart(2, '0')}`, 'Person', { name: [`Person ${i}`], nationality: [i % 2 ? 'ru' : 'gb'], topics: i < 5 ? ['crime.cyber'] : [] })));
+        recs.push(
+          statementsOf(
+            record(`p${String(i).padStart(2, '0')}`, 'Person', {
+              name: [`Person ${i}`],
+              nationality: [i % 2 ? 'ru' : 'gb'],
+              topics: i < 5 ? ['crime.cyber'] : [],
+            }),
+          ),
+        );
       }
       await put(recs);
-      await put([statementsOf(record('c1', 'Company', { name: ['Shell Co'], jurisdiction: ['ru'] }), 'other')], 'other');
+      await put(
+        [statementsOf(record('c1', 'Company', { name: ['Shell Co'], jurisdiction: ['ru'] }), 'other')],
+        'other',
+      );
       const seen: string[] = [];
       let after: string | null = null;
       do {
@@ -115,11 +133,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       } while (after !== null);
       expect(seen).toHaveLength(25);
       expect(new Set(seen).size).toBe(25);
-      expect((await store.listEntities(admin, { topic: 'crime.cyber' }, { limit: 100 })).items).toHaveLength(5);
+      expect((await store.listEntities(admin, { topic: 'crime.cyber' }, { limit: 100 })).items).toHaveLength(
+        5,
+      );
       expect((await store.listEntities(admin, { country: 'ru' }, { limit: 100 })).items).toHaveLength(13);
-      expect((await store.listEntities(admin, { country: 'ru', schema: 'Company' }, { limit: 100 })).items.map((e) => e.id)).toEqual(['c1']);
-      expect((await store.listEntities(admin, { dataset: 'other' }, { limit: 100 })).items.map((e) => e.id)).toEqual(['c1']);
-      expect((await store.listEntities(admin, { topic: 'crime.cyber', country: 'gb' }, { limit: 100 })).items).toHaveLength(3);
+      expect(
+        (await store.listEntities(admin, { country: 'ru', schema: 'Company' }, { limit: 100 })).items.map(
+          (e) => e.id,
+        ),
+      ).toEqual(['c1']);
+      expect(
+        (await store.listEntities(admin, { dataset: 'other' }, { limit: 100 })).items.map((e) => e.id),
+      ).toEqual(['c1']);
+      expect(
+        (await store.listEntities(admin, { topic: 'crime.cyber', country: 'gb' }, { limit: 100 })).items,
+      ).toHaveLength(3);
     });
 
     it('answers which entities reference an entity', async () => {
@@ -135,7 +163,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
     });
 
     it('counts per schema and dataset', async () => {
-      await put([statementsOf(record('p1', 'Person', { name: ['A'] })), statementsOf(record('c1', 'Company', { name: ['B'] }))]);
+      await put([
+        statementsOf(record('p1', 'Person', { name: ['A'] })),
+        statementsOf(record('c1', 'Company', { name: ['B'] })),
+      ]);
       await store.upsertDataset(admin, { name: 'case', title: 'Case', fictional: false });
       const stats = await store.stats(admin);
       expect(stats.entities).toEqual({ Company: 1, Person: 1 });
@@ -150,8 +181,16 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       await put([
         statementsOf(record('p1', 'Person', { alias: ['CANARYSECRETALIAS'] }, 2), 'case', 'SECRET'),
         statementsOf(record('hidden', 'Person', { name: ['CANARYHIDDENPERSON'] }, 3), 'case', 'SECRET'),
-        statementsOf(record('link', 'UnknownLink', { subject: ['hidden'], object: ['p1'] }, 4), 'case', 'SECRET'),
-        statementsOf(record('eyes', 'Person', { name: ['CANARYEYESONLY'] }, 5), 'case', 'SECRET UK EYES ONLY'),
+        statementsOf(
+          record('link', 'UnknownLink', { subject: ['hidden'], object: ['p1'] }, 4),
+          'case',
+          'SECRET',
+        ),
+        statementsOf(
+          record('eyes', 'Person', { name: ['CANARYEYESONLY'] }, 5),
+          'case',
+          'SECRET UK EYES ONLY',
+        ),
       ]);
       expect(await store.getEntity(official, 'hidden')).toBeUndefined();
       expect(JSON.stringify((await store.getEntity(official, 'p1'))?.toFtM())).not.toContain('CANARY');
@@ -165,7 +204,12 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(await store.getEntity(secretNoEyes, 'hidden')).toBeDefined();
       expect(await store.getEntity(secretNoEyes, 'eyes')).toBeUndefined();
       expect(await store.searchNames(secretNoEyes, 'canaryeyesonly')).toEqual([]);
-      const withEyes = makeContext({ user: 'x', clearance: 'SECRET', caveats: ['UK EYES ONLY'], purpose: 'test' });
+      const withEyes = makeContext({
+        user: 'x',
+        clearance: 'SECRET',
+        caveats: ['UK EYES ONLY'],
+        purpose: 'test',
+      });
       expect((await store.getEntity(withEyes, 'eyes'))?.marking).toBe('SECRET UK EYES ONLY');
       expect((await store.getEntity(admin, 'p1'))?.marking).toBe('SECRET');
       const exported = [];
@@ -176,7 +220,7 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
 
     it('keeps hostile values as data', async () => {
       const hostile = "x'); DROP TABLE statements;--";
-      await put([statementsOf(record('p1', 'Person', { name: [hostile], notes: ['=cmd|\' /C calc\'!A0'] }))]);
+      await put([statementsOf(record('p1', 'Person', { name: [hostile], notes: ["=cmd|' /C calc'!A0"] }))]);
       expect((await store.getEntity(admin, 'p1'))?.caption).toBe(hostile);
       expect((await store.searchNames(admin, hostile)).map((h) => h.id)).toEqual(['p1']);
       expect(await store.getEntity(admin, hostile)).toBeUndefined();
@@ -185,8 +229,17 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
 
     it('commits the checkpoint with its batch', async () => {
       const rec = statementsOf(record('p1', 'Person', { name: ['A'] }));
-      await store.putStatements(admin, { dataset: 'case', records: [rec], checkpoint: { sourceKey: 'k1', dataset: 'case', itemsDone: 1, complete: false } });
-      expect(await store.getCheckpoint(admin, 'k1')).toEqual({ sourceKey: 'k1', dataset: 'case', itemsDone: 1, complete: false });
+      await store.putStatements(admin, {
+        dataset: 'case',
+        records: [rec],
+        checkpoint: { sourceKey: 'k1', dataset: 'case', itemsDone: 1, complete: false },
+      });
+      expect(await store.getCheckpoint(admin, 'k1')).toEqual({
+        sourceKey: 'k1',
+        dataset: 'case',
+        itemsDone: 1,
+        complete: false,
+      });
       expect(await store.getCheckpoint(admin, 'k2')).toBeUndefined();
     });
 

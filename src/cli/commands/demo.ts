@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { buildScenario, type DemoEntity } from '../../demo/scenario.js';
 import { availableSources } from '../../demo/sources.js';
-import { formatProgress, ingest, type IngestSummary, RejectReport } from '../../ingest/index.js';
+import { formatProgress, type IngestSummary, ingest, RejectReport } from '../../ingest/index.js';
 import { isNexusError } from '../../model/index.js';
 import type { CommandEnv } from '../io.js';
 
@@ -15,11 +15,21 @@ handler) and every known public dataset found in DIR (env NEXUS_DATA_DIR, defaul
 Safe to rerun: statements are content-addressed, so nothing is loaded twice.`;
 
 function jsonl(entities: DemoEntity[]): string {
-  return entities.map((e) => JSON.stringify(e)).join('\n').concat('\n');
+  return entities
+    .map((e) => JSON.stringify(e))
+    .join('\n')
+    .concat('\n');
 }
 
 export async function demoCommand(args: string[], c: CommandEnv): Promise<number> {
-  const { values } = parseArgs({ args, options: { 'data-dir': { type: 'string' }, 'no-real': { type: 'boolean', default: false }, json: { type: 'boolean', default: false } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      'data-dir': { type: 'string' },
+      'no-real': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+    },
+  });
   const dataDir = resolve(values['data-dir'] ?? c.env.NEXUS_DATA_DIR ?? '../shared/data');
   const scenario = buildScenario();
   const dir = join(c.home, 'demo');
@@ -28,11 +38,37 @@ export async function demoCommand(args: string[], c: CommandEnv): Promise<number
   writeFileSync(join(dir, 'kestrel-state-strand.ftm.jsonl'), jsonl(scenario.secret));
 
   const jobs = [
-    { dataset: 'demo_kestrel', title: 'FICTIONAL demo: Operation KESTREL case intelligence', format: 'ftm', paths: [join(dir, 'kestrel-case.ftm.jsonl')], marking: 'OFFICIAL-SENSITIVE', grading: '1BP', fictional: true },
-    { dataset: 'demo_kestrel_secret', title: 'FICTIONAL demo: Operation KESTREL state-linked strand', format: 'ftm', paths: [join(dir, 'kestrel-state-strand.ftm.jsonl')], marking: 'SECRET', grading: '2CP', fictional: true },
+    {
+      dataset: 'demo_kestrel',
+      title: 'FICTIONAL demo: Operation KESTREL case intelligence',
+      format: 'ftm',
+      paths: [join(dir, 'kestrel-case.ftm.jsonl')],
+      marking: 'OFFICIAL-SENSITIVE',
+      grading: '1BP',
+      fictional: true,
+    },
+    {
+      dataset: 'demo_kestrel_secret',
+      title: 'FICTIONAL demo: Operation KESTREL state-linked strand',
+      format: 'ftm',
+      paths: [join(dir, 'kestrel-state-strand.ftm.jsonl')],
+      marking: 'SECRET',
+      grading: '2CP',
+      fictional: true,
+    },
   ];
-  const { found, missing } = values['no-real'] || !existsSync(dataDir) ? { found: [], missing: [] } : availableSources(dataDir);
-  for (const s of found) jobs.push({ dataset: s.dataset, title: s.title, format: s.format, paths: s.paths.map((p) => join(dataDir, p)), marking: 'OFFICIAL', grading: '', fictional: false });
+  const { found, missing } =
+    values['no-real'] || !existsSync(dataDir) ? { found: [], missing: [] } : availableSources(dataDir);
+  for (const s of found)
+    jobs.push({
+      dataset: s.dataset,
+      title: s.title,
+      format: s.format,
+      paths: s.paths.map((p) => join(dataDir, p)),
+      marking: 'OFFICIAL',
+      grading: '',
+      fictional: false,
+    });
 
   const results: { dataset: string; summary?: IngestSummary; error?: string; rejects: number }[] = [];
   const store = await c.openStore();
@@ -41,10 +77,12 @@ export async function demoCommand(args: string[], c: CommandEnv): Promise<number
       const report = new RejectReport(join(c.home, 'rejects', `${job.dataset}.jsonl`));
       try {
         const summary = await ingest(c.ctx, store, {
-          ...job, grading: job.grading || undefined,
+          ...job,
+          grading: job.grading || undefined,
           onReject: (r) => report.add(r),
           onProgress: (e) => {
-            if (c.io.stderrIsTty && !values.json) c.io.stderr(`\r\u001b[2K${formatProgress(e)}${e.type === 'done' ? '\n' : ''}`);
+            if (c.io.stderrIsTty && !values.json)
+              c.io.stderr(`\r\u001b[2K${formatProgress(e)}${e.type === 'done' ? '\n' : ''}`);
           },
         });
         results.push({ dataset: job.dataset, summary, rejects: report.count });
@@ -57,17 +95,23 @@ export async function demoCommand(args: string[], c: CommandEnv): Promise<number
     }
     const stats = await store.stats(c.ctx);
     if (values.json) {
-      c.io.stdout(`${JSON.stringify({ dataDir, results, missing: missing.map((m) => m.dataset), stats }, null, 2)}\n`);
+      c.io.stdout(
+        `${JSON.stringify({ dataDir, results, missing: missing.map((m) => m.dataset), stats }, null, 2)}\n`,
+      );
       return 0;
     }
     c.io.stdout(`\nNexus demo loaded into ${c.home}\n\n`);
     for (const r of results) {
       const d = stats.datasets[r.dataset];
-      const line = r.error ? `FAILED ${r.error}` : `${d?.entities ?? 0} entities, ${d?.statements ?? 0} statements (${r.summary?.statements ?? 0} new), ${r.rejects} rejects`;
+      const line = r.error
+        ? `FAILED ${r.error}`
+        : `${d?.entities ?? 0} entities, ${d?.statements ?? 0} statements (${r.summary?.statements ?? 0} new), ${r.rejects} rejects`;
       c.io.stdout(`  ${r.dataset.padEnd(22)} ${line}\n`);
     }
-    if (missing.length > 0) c.io.stdout(`\n  not found in ${dataDir}: ${missing.map((m) => m.dataset).join(', ')}\n`);
-    if (found.length === 0 && !values['no-real']) c.io.stdout(`\n  no real datasets found in ${dataDir} (set NEXUS_DATA_DIR)\n`);
+    if (missing.length > 0)
+      c.io.stdout(`\n  not found in ${dataDir}: ${missing.map((m) => m.dataset).join(', ')}\n`);
+    if (found.length === 0 && !values['no-real'])
+      c.io.stdout(`\n  no real datasets found in ${dataDir} (set NEXUS_DATA_DIR)\n`);
     c.io.stdout(`
 The demo_kestrel datasets are FICTIONAL, generated by Nexus; the others are real public lists.
 Try next (add --home ${c.home} if you run from elsewhere):

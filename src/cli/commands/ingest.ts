@@ -40,29 +40,47 @@ export async function ingestCommand(args: string[], c: CommandEnv): Promise<numb
   if (!values.dataset) throw new NexusError('USAGE_INVALID', 'ingest: --dataset is required');
   if (positionals.length === 0) throw new NexusError('USAGE_INVALID', 'ingest: give at least one PATH');
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
-  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0)) throw new NexusError('USAGE_INVALID', 'ingest: --batch-size must be a positive integer');
+  if (batchSize !== undefined && !(Number.isInteger(batchSize) && batchSize > 0))
+    throw new NexusError('USAGE_INVALID', 'ingest: --batch-size must be a positive integer');
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const report = new RejectReport(values.rejects ?? join(c.home, 'rejects', `${values.dataset}-${stamp}.jsonl`));
+  const report = new RejectReport(
+    values.rejects ?? join(c.home, 'rejects', `${values.dataset}-${stamp}.jsonl`),
+  );
   const mode = values.progress;
   const onProgress = (e: ProgressEvent) => {
     if (mode === 'json') c.io.stderr(`${JSON.stringify(e)}\n`);
-    else if (mode === 'auto' && c.io.stderrIsTty) c.io.stderr(`\r\u001b[2K${formatProgress(e)}${e.type === 'done' ? '\n' : ''}`);
+    else if (mode === 'auto' && c.io.stderrIsTty)
+      c.io.stderr(`\r\u001b[2K${formatProgress(e)}${e.type === 'done' ? '\n' : ''}`);
   };
   const options = new Map<string, string>();
   if (values.mapping) options.set('mapping', values.mapping);
   const store = await c.openStore();
   try {
     const summary = await ingest(c.ctx, store, {
-      dataset: values.dataset, title: values.title, format: values.format ?? (values.mapping ? 'mapping' : undefined),
-      paths: positionals, options, marking: values.marking, grading: values.grading, batchSize,
-      onProgress, onReject: (r) => report.add(r),
+      dataset: values.dataset,
+      title: values.title,
+      format: values.format ?? (values.mapping ? 'mapping' : undefined),
+      paths: positionals,
+      options,
+      marking: values.marking,
+      grading: values.grading,
+      batchSize,
+      onProgress,
+      onReject: (r) => report.add(r),
     });
     await report.close();
     const out = {
-      accepted: summary.accepted, rejected: summary.rejected, duplicates: summary.duplicates,
-      entities: summary.entities, statements: summary.statements, invalidValues: summary.invalidValues,
-      resumedFrom: summary.resumedFrom, format: summary.format, dataset: summary.dataset,
-      elapsedMs: summary.elapsedMs, rejectReport: report.count > 0 ? report.path : null,
+      accepted: summary.accepted,
+      rejected: summary.rejected,
+      duplicates: summary.duplicates,
+      entities: summary.entities,
+      statements: summary.statements,
+      invalidValues: summary.invalidValues,
+      resumedFrom: summary.resumedFrom,
+      format: summary.format,
+      dataset: summary.dataset,
+      elapsedMs: summary.elapsedMs,
+      rejectReport: report.count > 0 ? report.path : null,
     };
     if (values.json) c.io.stdout(json(out));
     else {
@@ -70,7 +88,8 @@ export async function ingestCommand(args: string[], c: CommandEnv): Promise<numb
         `${summary.dataset} (${summary.format}): ${summary.accepted} accepted, ${summary.duplicates} duplicates, ${summary.rejected} rejected, ` +
           `${summary.invalidValues} invalid values; ${summary.entities} new entities, ${summary.statements} new statements in ${(summary.elapsedMs / 1000).toFixed(1)}s\n`,
       );
-      if (summary.resumedFrom > 0) c.io.stdout(`resumed after ${summary.resumedFrom} items committed by an interrupted run\n`);
+      if (summary.resumedFrom > 0)
+        c.io.stdout(`resumed after ${summary.resumedFrom} items committed by an interrupted run\n`);
       if (report.count > 0) c.io.stdout(`${report.count} rejects written to ${report.path}\n`);
     }
     return 0;

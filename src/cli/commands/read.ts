@@ -22,7 +22,11 @@ export async function datasetsCommand(args: string[], c: CommandEnv): Promise<nu
     const rows = list.map((d) => ({ ...d, ...(stats.datasets[d.name] ?? { entities: 0, statements: 0 }) }));
     if (values.json) c.io.stdout(json(rows));
     else if (rows.length === 0) c.io.stdout('no datasets yet: try `nexus ingest --dataset NAME PATH`\n');
-    else for (const r of rows) c.io.stdout(`${r.name.padEnd(28)} ${String(r.entities).padStart(9)} entities ${String(r.statements).padStart(10)} statements  ${r.fictional ? '[FICTIONAL] ' : ''}${r.title}\n`);
+    else
+      for (const r of rows)
+        c.io.stdout(
+          `${r.name.padEnd(28)} ${String(r.entities).padStart(9)} entities ${String(r.statements).padStart(10)} statements  ${r.fictional ? '[FICTIONAL] ' : ''}${r.title}\n`,
+        );
     return 0;
   });
 }
@@ -36,10 +40,14 @@ export async function statsCommand(args: string[], c: CommandEnv): Promise<numbe
       return 0;
     }
     const total = Object.values(stats.entities).reduce((a, b) => a + b, 0);
-    c.io.stdout(`${total} entities, ${stats.statements} statements, ${Object.keys(stats.datasets).length} datasets\n\nentities by schema:\n`);
-    for (const [schema, n] of Object.entries(stats.entities).sort((a, b) => b[1] - a[1])) c.io.stdout(`  ${schema.padEnd(20)} ${n}\n`);
+    c.io.stdout(
+      `${total} entities, ${stats.statements} statements, ${Object.keys(stats.datasets).length} datasets\n\nentities by schema:\n`,
+    );
+    for (const [schema, n] of Object.entries(stats.entities).sort((a, b) => b[1] - a[1]))
+      c.io.stdout(`  ${schema.padEnd(20)} ${n}\n`);
     c.io.stdout('\ndatasets:\n');
-    for (const [name, d] of Object.entries(stats.datasets)) c.io.stdout(`  ${name.padEnd(28)} ${d.entities} entities, ${d.statements} statements\n`);
+    for (const [name, d] of Object.entries(stats.datasets))
+      c.io.stdout(`  ${name.padEnd(28)} ${d.entities} entities, ${d.statements} statements\n`);
     return 0;
   });
 }
@@ -48,15 +56,26 @@ export async function searchCommand(args: string[], c: CommandEnv): Promise<numb
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { schema: { type: 'string' }, dataset: { type: 'string' }, limit: { type: 'string', default: '20' }, json: { type: 'boolean', default: false } },
+    options: {
+      schema: { type: 'string' },
+      dataset: { type: 'string' },
+      limit: { type: 'string', default: '20' },
+      json: { type: 'boolean', default: false },
+    },
   });
   const query = positionals.join(' ');
   if (query.trim() === '') throw new NexusError('USAGE_INVALID', 'search: give a QUERY');
   return withStore(c, async (store) => {
-    const hits = await store.searchNames(c.ctx, query, { schema: values.schema, dataset: values.dataset, limit: Number(values.limit) || 20 });
+    const hits = await store.searchNames(c.ctx, query, {
+      schema: values.schema,
+      dataset: values.dataset,
+      limit: Number(values.limit) || 20,
+    });
     if (values.json) c.io.stdout(json(hits));
     else if (hits.length === 0) c.io.stdout(`no matches for "${query}"\n`);
-    else for (const h of hits) c.io.stdout(`${h.score.toFixed(2).padStart(7)}  ${h.schema.padEnd(14)} ${h.caption}  [${h.id}]\n`);
+    else
+      for (const h of hits)
+        c.io.stdout(`${h.score.toFixed(2).padStart(7)}  ${h.schema.padEnd(14)} ${h.caption}  [${h.id}]\n`);
     return 0;
   });
 }
@@ -66,14 +85,27 @@ function entityJson(entity: Entity) {
     ...entity.toFtM(),
     schemaConflicts: entity.schemaConflicts,
     statements: entity.statements.map((s) => ({
-      id: s.id, prop: s.prop, value: s.value, originalValue: s.originalValue, schema: s.schema, dataset: s.dataset,
-      origin: s.origin, firstSeen: s.firstSeen, lastSeen: s.lastSeen, marking: s.marking, grading: s.grading,
+      id: s.id,
+      prop: s.prop,
+      value: s.value,
+      originalValue: s.originalValue,
+      schema: s.schema,
+      dataset: s.dataset,
+      origin: s.origin,
+      firstSeen: s.firstSeen,
+      lastSeen: s.lastSeen,
+      marking: s.marking,
+      grading: s.grading,
     })),
   };
 }
 
 export async function entityCommand(args: string[], c: CommandEnv): Promise<number> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { json: { type: 'boolean', default: false } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { json: { type: 'boolean', default: false } },
+  });
   const id = positionals[0];
   if (id === undefined) throw new NexusError('USAGE_INVALID', 'entity: give an entity ID');
   return withStore(c, async (store) => {
@@ -85,13 +117,18 @@ export async function entityCommand(args: string[], c: CommandEnv): Promise<numb
       return 0;
     }
     const e = entity.toFtM();
-    c.io.stdout(`${e.caption}  (${e.schema}, ${e.id})\nmarking: ${e.marking}\ndatasets: ${e.datasets.join(', ')}\n`);
-    if (entity.schemaConflicts.length > 0) c.io.stdout(`schema conflicts: ${entity.schemaConflicts.join(', ')}\n`);
+    c.io.stdout(
+      `${e.caption}  (${e.schema}, ${e.id})\nmarking: ${e.marking}\ndatasets: ${e.datasets.join(', ')}\n`,
+    );
+    if (entity.schemaConflicts.length > 0)
+      c.io.stdout(`schema conflicts: ${entity.schemaConflicts.join(', ')}\n`);
     c.io.stdout('\n');
     for (const st of entity.statements) {
       if (st.prop === 'id') continue;
       const grading = st.grading ? ` ${st.grading} (${describeGrading(st.grading)})` : '';
-      c.io.stdout(`  ${st.prop.padEnd(18)} ${st.value}\n${' '.repeat(21)}${st.dataset} @ ${st.origin} | ${st.marking}${grading} | seen ${st.firstSeen}..${st.lastSeen}\n`);
+      c.io.stdout(
+        `  ${st.prop.padEnd(18)} ${st.value}\n${' '.repeat(21)}${st.dataset} @ ${st.origin} | ${st.marking}${grading} | seen ${st.firstSeen}..${st.lastSeen}\n`,
+      );
     }
     if (refs.length > 0) {
       c.io.stdout('\nreferenced by:\n');
@@ -105,12 +142,21 @@ export async function listCommand(args: string[], c: CommandEnv): Promise<number
   const { values } = parseArgs({
     args,
     options: {
-      schema: { type: 'string' }, dataset: { type: 'string' }, topic: { type: 'string' }, country: { type: 'string' },
-      limit: { type: 'string', default: '50' }, after: { type: 'string' }, json: { type: 'boolean', default: false },
+      schema: { type: 'string' },
+      dataset: { type: 'string' },
+      topic: { type: 'string' },
+      country: { type: 'string' },
+      limit: { type: 'string', default: '50' },
+      after: { type: 'string' },
+      json: { type: 'boolean', default: false },
     },
   });
   return withStore(c, async (store) => {
-    const page = await store.listEntities(c.ctx, { schema: values.schema, dataset: values.dataset, topic: values.topic, country: values.country }, { limit: Number(values.limit) || 50, after: values.after });
+    const page = await store.listEntities(
+      c.ctx,
+      { schema: values.schema, dataset: values.dataset, topic: values.topic, country: values.country },
+      { limit: Number(values.limit) || 50, after: values.after },
+    );
     if (values.json) c.io.stdout(json({ items: page.items.map((e) => e.toFtM()), next: page.next }));
     else {
       for (const e of page.items) c.io.stdout(`${e.schema.name.padEnd(14)} ${e.caption}  [${e.id}]\n`);
@@ -121,14 +167,23 @@ export async function listCommand(args: string[], c: CommandEnv): Promise<number
 }
 
 export async function exportCommand(args: string[], c: CommandEnv): Promise<number> {
-  const { values } = parseArgs({ args, options: { dataset: { type: 'string' }, format: { type: 'string', default: 'ftm' }, output: { type: 'string' } } });
+  const { values } = parseArgs({
+    args,
+    options: {
+      dataset: { type: 'string' },
+      format: { type: 'string', default: 'ftm' },
+      output: { type: 'string' },
+    },
+  });
   if (!values.dataset) throw new NexusError('USAGE_INVALID', 'export: --dataset is required');
-  if (values.format !== 'ftm') throw new NexusError('USAGE_INVALID', `export: format "${values.format}" is not supported; use ftm`);
+  if (values.format !== 'ftm')
+    throw new NexusError('USAGE_INVALID', `export: format "${values.format}" is not supported; use ftm`);
   const dataset = values.dataset;
   return withStore(c, async (store) => {
     const file = values.output ? createWriteStream(values.output) : undefined;
     const write = (line: string) => (file ? file.write(line) : c.io.stdout(line));
-    for await (const entity of store.exportDataset(c.ctx, dataset)) write(`${JSON.stringify(entity.toFtM())}\n`);
+    for await (const entity of store.exportDataset(c.ctx, dataset))
+      write(`${JSON.stringify(entity.toFtM())}\n`);
     if (file) await new Promise<void>((ok) => file.end(ok));
     return 0;
   });

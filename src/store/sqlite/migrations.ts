@@ -11,9 +11,19 @@ export const migrations: readonly Migration[] = [
     version: 1,
     name: 'statements, entities, names index, datasets, checkpoints',
     sql: `
-      CREATE TABLE statements (
+      -- Entities get an increasing integer key on first sight, and statements are keyed by (eid, content hash):
+      -- new data then lands at the right edge of every B-tree instead of at random pages (hash-keyed indexes
+      -- rewrite a page per insert, which made bulk loads I/O-bound).
+      CREATE TABLE entities (
+        eid INTEGER PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
-        entity_id TEXT NOT NULL,
+        schema TEXT NOT NULL,
+        first_seen TEXT NOT NULL
+      );
+      CREATE INDEX entities_schema ON entities(schema, eid);
+      CREATE TABLE statements (
+        eid INTEGER NOT NULL,
+        id TEXT NOT NULL,
         schema TEXT NOT NULL,
         prop TEXT NOT NULL,
         prop_type TEXT NOT NULL,
@@ -28,20 +38,14 @@ export const migrations: readonly Migration[] = [
         caveats TEXT NOT NULL,
         grading TEXT
       );
-      CREATE INDEX statements_entity ON statements(entity_id);
-      CREATE INDEX statements_ref ON statements(value, entity_id) WHERE prop_type = 'entity';
-      CREATE INDEX statements_topic ON statements(value, entity_id) WHERE prop_type = 'topic';
-      CREATE INDEX statements_country ON statements(value, entity_id) WHERE prop_type = 'country';
-      CREATE TABLE entities (
-        id TEXT PRIMARY KEY,
-        schema TEXT NOT NULL,
-        first_seen TEXT NOT NULL
-      ) WITHOUT ROWID;
-      CREATE INDEX entities_schema ON entities(schema, id);
+      CREATE UNIQUE INDEX statements_key ON statements(eid, id);
+      CREATE INDEX statements_ref ON statements(value) WHERE prop_type = 'entity';
+      CREATE INDEX statements_topic ON statements(value, eid) WHERE prop_type = 'topic';
+      CREATE INDEX statements_country ON statements(value, eid) WHERE prop_type = 'country';
       CREATE TABLE entity_datasets (
         dataset TEXT NOT NULL,
-        entity_id TEXT NOT NULL,
-        PRIMARY KEY (dataset, entity_id)
+        eid INTEGER NOT NULL,
+        PRIMARY KEY (dataset, eid)
       ) WITHOUT ROWID;
       CREATE VIRTUAL TABLE names_fts USING fts5(
         name, content='', contentless_delete=1,

@@ -5,11 +5,21 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AccessContext } from '../../access/index.js';
 import { Entity, getSchema, hasSchema, NexusError, type Statement } from '../../model/index.js';
-import type {
-  BatchResult, Checkpoint, DatasetInfo, EntityFilter, MigrationResult, Page, Reference, SearchHit, SearchOptions,
-  Store, StoreStats, WriteBatch,
-} from '../store.js';
 import { ftsQuery } from '../search-query.js';
+import type {
+  BatchResult,
+  Checkpoint,
+  DatasetInfo,
+  EntityFilter,
+  MigrationResult,
+  Page,
+  Reference,
+  SearchHit,
+  SearchOptions,
+  Store,
+  StoreStats,
+  WriteBatch,
+} from '../store.js';
 import { migrate } from './migrator.js';
 import { caveatsOk, type VisibilityParams, visibilityParams, visibleSql } from './visibility.js';
 import { SqliteWriter } from './writer.js';
@@ -52,14 +62,19 @@ export class SqliteStore implements Store {
     try {
       this.db = new Database(options.path, { timeout: options.busyTimeoutMs ?? 10_000 });
     } catch (err) {
-      throw new NexusError('STORE_UNAVAILABLE', `store.open: cannot open ${options.path}: ${(err as Error).message}`);
+      throw new NexusError(
+        'STORE_UNAVAILABLE',
+        `store.open: cannot open ${options.path}: ${(err as Error).message}`,
+      );
     }
     this.db.pragma('journal_mode = WAL');
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('cache_size = -131072');
     this.db.pragma('temp_store = MEMORY');
-    this.db.function('nexus_caveats_ok', { deterministic: true }, (a: unknown, b: unknown) => caveatsOk(String(a), String(b)));
+    this.db.function('nexus_caveats_ok', { deterministic: true }, (a: unknown, b: unknown) =>
+      caveatsOk(String(a), String(b)),
+    );
     this.assertDurable(options.path);
   }
 
@@ -68,7 +83,10 @@ export class SqliteStore implements Store {
     const mode = String(this.db.pragma('journal_mode', { simple: true }));
     const sync = Number(this.db.pragma('synchronous', { simple: true }));
     if ((path !== ':memory:' && mode !== 'wal') || sync !== 2) {
-      throw new NexusError('DURABILITY_UNSAFE', `store.open: ${path} runs journal_mode=${mode} synchronous=${sync}; need wal and FULL (2)`);
+      throw new NexusError(
+        'DURABILITY_UNSAFE',
+        `store.open: ${path} runs journal_mode=${mode} synchronous=${sync}; need wal and FULL (2)`,
+      );
     }
   }
 
@@ -79,7 +97,11 @@ export class SqliteStore implements Store {
   }
 
   private ready(): SqliteWriter {
-    if (this.degraded) throw new NexusError('STORE_DEGRADED', `store.write: refused after an earlier storage failure: ${this.degraded.message}`);
+    if (this.degraded)
+      throw new NexusError(
+        'STORE_DEGRADED',
+        `store.write: refused after an earlier storage failure: ${this.degraded.message}`,
+      );
     if (!this.writer) throw new NexusError('STORE_UNAVAILABLE', 'store.write: migrate() has not run');
     return this.writer;
   }
@@ -93,7 +115,10 @@ export class SqliteStore implements Store {
       const code = err instanceof Error && 'code' in err ? String(err.code) : '';
       if (IO_ERRORS.test(code)) {
         this.degraded = err as Error;
-        throw new NexusError('STORE_DEGRADED', `store.putStatements: storage failure (${code}); the batch was rolled back`);
+        throw new NexusError(
+          'STORE_DEGRADED',
+          `store.putStatements: storage failure (${code}); the batch was rolled back`,
+        );
       }
       throw err;
     }
@@ -103,7 +128,10 @@ export class SqliteStore implements Store {
     return this.degraded ? { ok: false, reason: this.degraded.message } : { ok: true };
   }
 
-  async upsertDataset(_ctx: AccessContext, info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>): Promise<void> {
+  async upsertDataset(
+    _ctx: AccessContext,
+    info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>,
+  ): Promise<void> {
     this.ready();
     const now = this.clock().toISOString();
     this.db
@@ -118,12 +146,22 @@ export class SqliteStore implements Store {
     const row = this.db.prepare('SELECT * FROM ingest_checkpoints WHERE source_key = ?').get(sourceKey) as
       | { source_key: string; dataset: string; items_done: number; complete: number }
       | undefined;
-    return row && { sourceKey: row.source_key, dataset: row.dataset, itemsDone: row.items_done, complete: row.complete === 1 };
+    return (
+      row && {
+        sourceKey: row.source_key,
+        dataset: row.dataset,
+        itemsDone: row.items_done,
+        complete: row.complete === 1,
+      }
+    );
   }
 
   /** True when the context can see every marking present, so queries can skip the per-row check. */
   private seesAll(v: VisibilityParams): boolean {
-    const rows = this.db.prepare('SELECT mlevel, caveats FROM markings_present').all() as { mlevel: number; caveats: string }[];
+    const rows = this.db.prepare('SELECT mlevel, caveats FROM markings_present').all() as {
+      mlevel: number;
+      caveats: string;
+    }[];
     return rows.every((r) => r.mlevel <= v.rank && caveatsOk(r.caveats, v.held) === 1);
   }
 
@@ -134,7 +172,8 @@ export class SqliteStore implements Store {
 
   private statementsOf(ctx: AccessContext, id: string, dataset?: string): Statement[] {
     const vis = this.visible(ctx, 's');
-    const sql = `SELECT * FROM statements s WHERE s.entity_id = @id ${dataset ? 'AND s.dataset = @dataset' : ''} AND ${vis.sql} ORDER BY s.rowid`;
+    const sql = `SELECT s.*, e.id AS entity_id FROM entities e JOIN statements s ON s.eid = e.eid
+      WHERE e.id = @id ${dataset ? 'AND s.dataset = @dataset' : ''} AND ${vis.sql} ORDER BY s.rowid`;
     const rows = this.db.prepare(sql).all({ ...vis.params, id, dataset }) as StatementRow[];
     return rows.map(toStatement);
   }
@@ -143,23 +182,35 @@ export class SqliteStore implements Store {
     return Entity.fromStatements(this.statementsOf(ctx, id));
   }
 
-  async listEntities(ctx: AccessContext, filter: EntityFilter, page: { limit: number; after?: string | null }): Promise<Page<Entity>> {
+  async listEntities(
+    ctx: AccessContext,
+    filter: EntityFilter,
+    page: { limit: number; after?: string | null },
+  ): Promise<Page<Entity>> {
     const limit = Math.max(1, Math.min(page.limit, 1000));
     const vis = this.visible(ctx, 'v');
-    const where: string[] = ['e.id > @after', `EXISTS (SELECT 1 FROM statements v WHERE v.entity_id = e.id AND ${vis.sql})`];
-    const params: Record<string, unknown> = { ...vis.params, after: page.after ?? '', limit: limit + 1 };
+    const after = page.after ? Number(page.after) : 0;
+    if (!Number.isSafeInteger(after))
+      throw new NexusError('USAGE_INVALID', `store.listEntities: bad page cursor "${page.after}"`);
+    const where: string[] = [
+      'e.eid > @after',
+      `EXISTS (SELECT 1 FROM statements v WHERE v.eid = e.eid AND ${vis.sql})`,
+    ];
+    const params: Record<string, unknown> = { ...vis.params, after, limit: limit + 1 };
     let from = 'entities e';
     if (filter.topic !== undefined || filter.country !== undefined) {
       const type = filter.topic !== undefined ? 'topic' : 'country';
-      from = `(SELECT DISTINCT f.entity_id AS fid FROM statements f WHERE f.prop_type = '${type}' AND f.value = @facet AND ${vis.sql.replaceAll('v.', 'f.')}) x JOIN entities e ON e.id = x.fid`;
+      from = `(SELECT DISTINCT f.eid AS fid FROM statements f WHERE f.prop_type = '${type}' AND f.value = @facet AND ${vis.sql.replaceAll('v.', 'f.')}) x JOIN entities e ON e.eid = x.fid`;
       params.facet = filter.topic ?? filter.country;
       if (filter.topic !== undefined && filter.country !== undefined) {
-        where.push(`EXISTS (SELECT 1 FROM statements c WHERE c.prop_type = 'country' AND c.value = @country AND c.entity_id = e.id AND ${vis.sql.replaceAll('v.', 'c.')})`);
+        where.push(
+          `EXISTS (SELECT 1 FROM statements c WHERE c.prop_type = 'country' AND c.value = @country AND c.eid = e.eid AND ${vis.sql.replaceAll('v.', 'c.')})`,
+        );
         params.country = filter.country;
       }
     }
     if (filter.dataset !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM entity_datasets d WHERE d.dataset = @dataset AND d.entity_id = e.id)');
+      where.push('EXISTS (SELECT 1 FROM entity_datasets d WHERE d.dataset = @dataset AND d.eid = e.eid)');
       params.dataset = filter.dataset;
     }
     if (filter.schema !== undefined) {
@@ -169,15 +220,18 @@ export class SqliteStore implements Store {
         params[`s${i}`] = n;
       });
     }
-    const ids = this.db.prepare(`SELECT e.id FROM ${from} WHERE ${where.join(' AND ')} ORDER BY e.id LIMIT @limit`).pluck().all(params) as string[];
-    const more = ids.length > limit;
-    const pageIds = more ? ids.slice(0, limit) : ids;
+    const rows = this.db
+      .prepare(`SELECT e.eid, e.id FROM ${from} WHERE ${where.join(' AND ')} ORDER BY e.eid LIMIT @limit`)
+      .all(params) as { eid: number; id: string }[];
+    const more = rows.length > limit;
+    const pageRows = more ? rows.slice(0, limit) : rows;
     const items: Entity[] = [];
-    for (const id of pageIds) {
-      const entity = Entity.fromStatements(this.statementsOf(ctx, id));
+    for (const row of pageRows) {
+      const entity = Entity.fromStatements(this.statementsOf(ctx, row.id));
       if (entity) items.push(entity);
     }
-    return { items, next: more ? (pageIds[pageIds.length - 1] ?? null) : null };
+    const last = pageRows[pageRows.length - 1];
+    return { items, next: more && last ? String(last.eid) : null };
   }
 
   async searchNames(ctx: AccessContext, query: string, options: SearchOptions = {}): Promise<SearchHit[]> {
@@ -200,17 +254,22 @@ export class SqliteStore implements Store {
     }
     const rows = this.db
       .prepare(
-        `SELECT s.entity_id AS id, e.schema AS schema, min(h.rank) AS rank
+        `SELECT e.id AS id, e.schema AS schema, min(h.rank) AS rank
          FROM (SELECT rowid, bm25(names_fts) AS rank FROM names_fts WHERE names_fts MATCH @match ORDER BY rank LIMIT @pool) h
-         JOIN statements s ON s.rowid = h.rowid JOIN entities e ON e.id = s.entity_id
-         WHERE ${where.join(' AND ')} GROUP BY s.entity_id ORDER BY rank, s.entity_id LIMIT @limit`,
+         JOIN statements s ON s.rowid = h.rowid JOIN entities e ON e.eid = s.eid
+         WHERE ${where.join(' AND ')} GROUP BY e.eid ORDER BY rank, e.id LIMIT @limit`,
       )
       .all(params) as { id: string; schema: string; rank: number }[];
     const hits: SearchHit[] = [];
     for (const row of rows) {
       const entity = Entity.fromStatements(this.statementsOf(ctx, row.id));
       if (!entity) continue;
-      hits.push({ id: row.id, schema: entity.schema.name, caption: entity.caption, score: Math.round(-row.rank * 1000) / 1000 });
+      hits.push({
+        id: row.id,
+        schema: entity.schema.name,
+        caption: entity.caption,
+        score: Math.round(-row.rank * 1000) / 1000,
+      });
     }
     return hits;
   }
@@ -219,9 +278,9 @@ export class SqliteStore implements Store {
     const vis = this.visible(ctx, 's');
     const rows = this.db
       .prepare(
-        `SELECT DISTINCT s.entity_id AS entityId, e.schema AS schema, s.prop AS prop FROM statements s
-         JOIN entities e ON e.id = s.entity_id
-         WHERE s.prop_type = 'entity' AND s.value = @id AND ${vis.sql} ORDER BY s.entity_id, s.prop`,
+        `SELECT DISTINCT e.id AS entityId, e.schema AS schema, s.prop AS prop FROM statements s
+         JOIN entities e ON e.eid = s.eid
+         WHERE s.prop_type = 'entity' AND s.value = @id AND ${vis.sql} ORDER BY e.id, s.prop`,
       )
       .all({ ...vis.params, id }) as Reference[];
     return rows;
@@ -229,9 +288,19 @@ export class SqliteStore implements Store {
 
   async datasets(_ctx: AccessContext): Promise<DatasetInfo[]> {
     const rows = this.db.prepare('SELECT * FROM datasets ORDER BY name').all() as {
-      name: string; title: string; fictional: number; created_at: string; updated_at: string;
+      name: string;
+      title: string;
+      fictional: number;
+      created_at: string;
+      updated_at: string;
     }[];
-    return rows.map((r) => ({ name: r.name, title: r.title, fictional: r.fictional === 1, createdAt: r.created_at, updatedAt: r.updated_at }));
+    return rows.map((r) => ({
+      name: r.name,
+      title: r.title,
+      fictional: r.fictional === 1,
+      createdAt: r.created_at,
+      updatedAt: r.updated_at,
+    }));
   }
 
   async stats(ctx: AccessContext): Promise<StoreStats> {
@@ -240,11 +309,13 @@ export class SqliteStore implements Store {
       .prepare(
         vis.sql === '1'
           ? 'SELECT schema, count(*) AS n FROM entities GROUP BY schema ORDER BY schema'
-          : `SELECT e.schema AS schema, count(*) AS n FROM entities e WHERE EXISTS (SELECT 1 FROM statements s WHERE s.entity_id = e.id AND ${vis.sql}) GROUP BY e.schema ORDER BY e.schema`,
+          : `SELECT e.schema AS schema, count(*) AS n FROM entities e WHERE EXISTS (SELECT 1 FROM statements s WHERE s.eid = e.eid AND ${vis.sql}) GROUP BY e.schema ORDER BY e.schema`,
       )
       .all(vis.params) as { schema: string; n: number }[];
     const dsRows = this.db
-      .prepare(`SELECT s.dataset AS dataset, count(*) AS statements, count(DISTINCT s.entity_id) AS entities FROM statements s WHERE ${vis.sql} GROUP BY s.dataset ORDER BY s.dataset`)
+      .prepare(
+        `SELECT s.dataset AS dataset, count(*) AS statements, count(DISTINCT s.eid) AS entities FROM statements s WHERE ${vis.sql} GROUP BY s.dataset ORDER BY s.dataset`,
+      )
       .all(vis.params) as { dataset: string; statements: number; entities: number }[];
     const entities: Record<string, number> = {};
     for (const r of schemaRows) entities[r.schema] = r.n;
@@ -258,23 +329,28 @@ export class SqliteStore implements Store {
   }
 
   async *exportDataset(ctx: AccessContext, dataset: string): AsyncIterable<Entity> {
-    const page = this.db.prepare('SELECT entity_id FROM entity_datasets WHERE dataset = ? AND entity_id > ? ORDER BY entity_id LIMIT 1000').pluck();
-    let after = '';
+    const page = this.db.prepare(
+      'SELECT d.eid, e.id FROM entity_datasets d JOIN entities e ON e.eid = d.eid WHERE d.dataset = ? AND d.eid > ? ORDER BY d.eid LIMIT 1000',
+    );
+    let after = 0;
     for (;;) {
-      const ids = page.all(dataset, after) as string[];
-      if (ids.length === 0) return;
-      for (const id of ids) {
-        const entity = Entity.fromStatements(this.statementsOf(ctx, id, dataset));
+      const rows = page.all(dataset, after) as { eid: number; id: string }[];
+      if (rows.length === 0) return;
+      for (const row of rows) {
+        const entity = Entity.fromStatements(this.statementsOf(ctx, row.id, dataset));
         if (entity) yield entity;
       }
-      after = ids[ids.length - 1] ?? after;
+      after = rows[rows.length - 1]?.eid ?? after;
     }
   }
 
   async digest(ctx: AccessContext): Promise<string> {
     const vis = this.visible(ctx, 's');
     const hash = createHash('sha256');
-    const rows = this.db.prepare(`SELECT s.id FROM statements s WHERE ${vis.sql} ORDER BY s.id`).pluck().iterate(vis.params);
+    const rows = this.db
+      .prepare(`SELECT s.id FROM statements s WHERE ${vis.sql} ORDER BY s.id`)
+      .pluck()
+      .iterate(vis.params);
     for (const id of rows) hash.update(`${id as string}\n`);
     return hash.digest('hex');
   }
@@ -286,9 +362,19 @@ export class SqliteStore implements Store {
 
 function toStatement(r: StatementRow): Statement {
   return {
-    id: r.id, entityId: r.entity_id, schema: r.schema, prop: r.prop, propType: r.prop_type, value: r.value,
-    originalValue: r.original_value, dataset: r.dataset, origin: r.origin, firstSeen: r.first_seen,
-    lastSeen: r.last_seen, marking: r.marking, grading: r.grading,
+    id: r.id,
+    entityId: r.entity_id,
+    schema: r.schema,
+    prop: r.prop,
+    propType: r.prop_type,
+    value: r.value,
+    originalValue: r.original_value,
+    dataset: r.dataset,
+    origin: r.origin,
+    firstSeen: r.first_seen,
+    lastSeen: r.last_seen,
+    marking: r.marking,
+    grading: r.grading,
   };
 }
 
