@@ -159,13 +159,17 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
   const sink = (r: Reject) => req.onReject?.(r);
 
   progress.emit('start');
-  const source = reader.read(files, {
-    onBytes: (n) => {
-      progress.bytes += n;
+  // Readers get the paths as given (the OFAC reader takes a folder); the key above covers every file in them.
+  const source = reader.read(
+    req.paths.map((p) => resolve(p)),
+    {
+      onBytes: (n) => {
+        progress.bytes += n;
+      },
+      options: req.options ?? new Map(),
+      signal: req.signal,
     },
-    options: req.options ?? new Map(),
-    signal: req.signal,
-  });
+  );
   for await (const item of source) {
     if (req.signal?.aborted) break;
     items++;

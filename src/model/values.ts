@@ -40,8 +40,18 @@ export function cleanValue(prop: Property, raw: unknown): Cleaned {
   const text =
     type === 'text' || type === 'html' || type === 'json' ? raw.replace(CONTROL, '').trim() : singleLine(raw);
   if (text === '') return bad('empty value');
+  if (text.length > RAW_LIMIT) return bad(`longer than ${RAW_LIMIT} characters`);
+  const cleaned = cleanByType(type, text);
+  if (!cleaned.ok) return cleaned;
+  // FtM's length limits apply to the cleaned form: "Democratic People's Republic of Korea" becomes "kp".
   const max = prop.maxLength > 0 ? prop.maxLength : prop.type.maxLength;
-  if (max > 0 && text.length > max) return bad(`longer than ${max} characters`);
+  if (max > 0 && cleaned.value.length > max) return bad(`longer than ${max} characters`);
+  return cleaned;
+}
+
+const RAW_LIMIT = 65_000;
+
+function cleanByType(type: string, text: string): Cleaned {
   switch (type) {
     case 'date': {
       const date = cleanIsoDate(text);
@@ -86,7 +96,11 @@ export function cleanValue(prop: Property, raw: unknown): Cleaned {
       return /^\+?\d{4,20}$/.test(phone) ? ok(phone) : bad(`"${clip(text)}" is not a phone number`);
     }
     case 'url':
-      return /^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(text) ? ok(text) : bad(`"${clip(text)}" is not a URL`);
+      if (/^[a-z][a-z0-9+.-]*:\/\/\S+$/i.test(text)) return ok(text);
+      // Lists often write bare host names ("www.bank.ir"); FtM stores them as http URLs.
+      return /^[\w-]+(\.[\w-]+)+(\/\S*)?$/.test(text)
+        ? ok(`http://${text}`)
+        : bad(`"${clip(text)}" is not a URL`);
     case 'checksum':
       return CHECKSUM.test(text.toLowerCase())
         ? ok(text.toLowerCase())
