@@ -4,11 +4,12 @@ import { readdirSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AccessContext } from '../access/index.js';
 import { DEFAULT_MARKING, formatMarking, NexusError, parseGrading, parseMarking } from '../model/index.js';
-import type { RecordStatements, Store } from '../store/index.js';
+import type { Store } from '../store/index.js';
+import type { BatchPlan } from './batches.js';
 import { getReader, guessFormat } from './formats.js';
 import { type ProgressEvent, ProgressTracker } from './progress.js';
 import type { Reject } from './reader.js';
-import { validateRecord } from './validate.js';
+import { batchesFor } from './worker-batches.js';
 
 export interface IngestRequest {
   dataset: string;
@@ -29,7 +30,11 @@ export interface IngestRequest {
   onProgress?: (e: ProgressEvent) => void;
   onReject?: (r: Reject) => void;
   signal?: AbortSignal;
+  /** Parse in a worker thread (default: for sources of 1 MB and more, when the compiled worker exists). */
+  worker?: boolean;
 }
+
+const WORKER_THRESHOLD_BYTES = 1024 * 1024;
 
 export interface IngestSummary {
   dataset: string;
@@ -103,7 +108,7 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
     );
   }
   const format = req.format ?? guessFormat(req.paths, req.options?.has('mapping') ?? false);
-  const reader = getReader(format);
+  getReader(format);
   const marking = formatMarking(req.marking ? parseMarking(req.marking) : DEFAULT_MARKING);
   const grading = req.grading ? parseGrading(req.grading) : null;
   const files = sourceFiles(req.paths);
@@ -111,7 +116,7 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
   const key = sourceKey(req, format, files, marking, grading);
   const now = req.now ?? (() => new Date());
   const runAt = now().toISOString().slice(0, 19);
-  const batchSize = req.batchSize ?? 20_000;
+  const batchSize = req.batchSize ?? 50_000;
   const progress = new ProgressTracker(req.dataset, totalBytes, req.onProgress);
   const summary: IngestSummary = {
     dataset: req.dataset,
@@ -135,17 +140,33 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
     fictional: req.fictional ?? false,
   });
 
-  let items = 0;
-  let pending: RecordStatements[] = [];
-  let pendingStatements = 0;
-  const flush = async (complete: boolean) => {
-    const records = pending;
-    pending = [];
-    pendingStatements = 0;
+  const plan: BatchPlan = {
+    format,
+    // Readers get the paths as given (the OFAC reader takes a folder); the key above covers every file in them.
+    paths: req.paths.map((p) => resolve(p)),
+    options: [...(req.options ?? new Map())],
+    defaults: { dataset: req.dataset, marking, grading, now: runAt },
+    skip,
+    batchSize,
+  };
+  const useWorker = req.worker ?? totalBytes >= WORKER_THRESHOLD_BYTES;
+  progress.emit('start');
+  let complete = true;
+  let itemsDone = skip;
+  for await (const batch of batchesFor(plan, useWorker, req.signal)) {
+    for (const r of batch.rejects) req.onReject?.(r);
+    summary.rejected += batch.rejectedRecords;
+    summary.invalidValues += batch.invalidValues;
+    summary.duplicates += batch.skippedRecords;
+    itemsDone = batch.itemsDone;
+    if (req.signal?.aborted) {
+      complete = false;
+      break;
+    }
     const result = await store.putStatements(ctx, {
       dataset: req.dataset,
-      records,
-      checkpoint: { sourceKey: key, dataset: req.dataset, itemsDone: items, complete },
+      records: batch.records.map((statements) => ({ statements })),
+      checkpoint: { sourceKey: key, dataset: req.dataset, itemsDone: batch.itemsDone, complete: false },
     });
     for (const fresh of result.newPerRecord) {
       if (fresh > 0) summary.accepted++;
@@ -153,61 +174,21 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
     }
     summary.statements += result.statementsWritten;
     summary.entities += result.entitiesCreated;
+    progress.records += batch.records.length + batch.rejectedRecords;
+    progress.rejected = summary.rejected;
     progress.entities = summary.entities;
     progress.statements = summary.statements;
-  };
-  const sink = (r: Reject) => req.onReject?.(r);
-
-  progress.emit('start');
-  // Readers get the paths as given (the OFAC reader takes a folder); the key above covers every file in them.
-  const source = reader.read(
-    req.paths.map((p) => resolve(p)),
-    {
-      onBytes: (n) => {
-        progress.bytes += n;
-      },
-      options: req.options ?? new Map(),
-      signal: req.signal,
-    },
-  );
-  for await (const item of source) {
-    if (req.signal?.aborted) break;
-    items++;
-    if (items <= skip) {
-      if (item.kind === 'record') summary.duplicates++;
-      continue;
-    }
-    if (item.kind === 'reject') {
-      summary.rejected++;
-      progress.rejected++;
-      sink(item);
-      continue;
-    }
-    progress.records++;
-    const v = validateRecord(item, { dataset: req.dataset, marking, grading, now: runAt });
-    if (v.statements.length === 0) {
-      summary.rejected++;
-      progress.rejected++;
-      for (const r of v.rejects) sink(r);
-      if (v.rejects.length === 0)
-        sink({
-          kind: 'reject',
-          file: item.origin.file,
-          line: item.origin.line,
-          record: item.origin.record,
-          code: 'RECORD_INVALID',
-          reason: 'record produced no entity',
-        });
-      continue;
-    }
-    summary.invalidValues += v.rejects.length;
-    for (const r of v.rejects) sink(r);
-    pending.push({ statements: v.statements });
-    pendingStatements += v.statements.length;
-    if (pendingStatements >= batchSize) await flush(false);
+    progress.bytes = batch.bytes;
     progress.tick();
   }
-  await flush(!(req.signal?.aborted ?? false));
+  if (complete && !req.signal?.aborted) {
+    // Marks the source finished, so the next run of the same source reports duplicates instead of resuming.
+    await store.putStatements(ctx, {
+      dataset: req.dataset,
+      records: [],
+      checkpoint: { sourceKey: key, dataset: req.dataset, itemsDone, complete: true },
+    });
+  }
   summary.elapsedMs = progress.event('done').elapsedMs;
   progress.emit('done');
   return summary;

@@ -1,6 +1,6 @@
 // The SQLite write path: one transaction per batch, statements deduplicated by (entity key, content hash).
 import type Database from 'better-sqlite3';
-import { getSchema, hasSchema, parseMarking, specificSchema } from '../../model/index.js';
+import { getSchema, hasSchema, ID_PROP, parseMarking, specificSchema } from '../../model/index.js';
 import type { BatchResult, WriteBatch } from '../store.js';
 import { CAVEAT_SEPARATOR } from './visibility.js';
 
@@ -37,7 +37,7 @@ export class SqliteWriter {
     );
     this.insertName = db.prepare('INSERT INTO names_fts (rowid, name) VALUES (?, ?)');
     this.findEntity = db.prepare('SELECT eid, schema FROM entities WHERE id = ?');
-    this.insertEntity = db.prepare('INSERT INTO entities (id, schema, first_seen) VALUES (?, ?, ?)');
+    this.insertEntity = db.prepare('INSERT INTO entities (id, schema, first_seen) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING eid').pluck();
     this.updateSchema = db.prepare('UPDATE entities SET schema = ? WHERE eid = ?');
     this.insertEntityDataset = db.prepare(
       'INSERT OR IGNORE INTO entity_datasets (dataset, eid) VALUES (?, ?)',
@@ -76,11 +76,12 @@ export class SqliteWriter {
   private entity(id: string, schema: string, firstSeen: string, created: { n: number }): EntityRow {
     let row = this.entityCache.get(id);
     if (!row) {
-      row = this.findEntity.get(id) as EntityRow | undefined;
-      if (!row) {
-        row = { eid: Number(this.insertEntity.run(id, schema, firstSeen).lastInsertRowid), schema };
+      // Insert first: in a bulk load most entities are new, so this saves a lookup per entity.
+      const eid = this.insertEntity.get(id, schema, firstSeen) as number | bigint | undefined;
+      if (eid !== undefined) {
+        row = { eid: Number(eid), schema };
         created.n++;
-      }
+      } else row = this.findEntity.get(id) as EntityRow;
       if (this.entityCache.size >= EID_CACHE_LIMIT) this.entityCache.clear();
       this.entityCache.set(id, row);
     }
@@ -117,7 +118,8 @@ export class SqliteWriter {
         if (info.changes === 1) {
           fresh++;
           if (NAME_TYPES.has(st.propType)) this.insertName.run(info.lastInsertRowid, st.value);
-          memberships.add(`${row.eid}\u001f${st.dataset}`);
+          // Every record carries its entity's `id` statement; when that is new, so is the entity's dataset membership.
+          if (st.prop === ID_PROP) memberships.add(`${row.eid}\u001f${st.dataset}`);
           if (row.schema !== st.schema) {
             const merged = mergeSchema(row.schema, st.schema);
             if (merged !== row.schema) {
