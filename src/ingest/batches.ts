@@ -1,6 +1,6 @@
 // Turns a reader's items into validated batches of statements, ready to commit with their checkpoint.
 import { resolve } from 'node:path';
-import type { Statement } from '../model/index.js';
+import type { StatementGroup } from '../model/index.js';
 import { getReader } from './formats.js';
 import type { Reject } from './reader.js';
 import { type StatementDefaults, validateRecord } from './validate.js';
@@ -16,8 +16,8 @@ export interface BatchPlan {
 }
 
 export interface ParsedBatch {
-  /** Statements of each accepted record, in source order. */
-  records: Statement[][];
+  /** Statement groups of each accepted record, in source order. */
+  records: StatementGroup[][];
   rejects: Reject[];
   /** Source items handled up to and including this batch. */
   itemsDone: number;
@@ -64,7 +64,7 @@ export async function* parseBatches(plan: BatchPlan, signal?: AbortSignal): Asyn
       batch.rejects.push(item);
     } else {
       const v = validateRecord(item, plan.defaults);
-      if (v.statements.length === 0) {
+      if (v.statements === 0) {
         batch.rejectedRecords++;
         batch.rejects.push(
           ...(v.rejects.length > 0
@@ -74,8 +74,8 @@ export async function* parseBatches(plan: BatchPlan, signal?: AbortSignal): Asyn
       } else {
         batch.invalidValues += v.rejects.length;
         batch.rejects.push(...v.rejects);
-        batch.records.push(v.statements);
-        statements += v.statements.length;
+        batch.records.push(v.groups);
+        statements += v.statements;
       }
     }
     if (statements >= plan.batchSize) {

@@ -165,7 +165,7 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
     }
     const result = await store.putStatements(ctx, {
       dataset: req.dataset,
-      records: batch.records.map((statements) => ({ statements })),
+      records: batch.records.map((groups) => ({ groups })),
       checkpoint: { sourceKey: key, dataset: req.dataset, itemsDone: batch.itemsDone, complete: false },
     });
     for (const fresh of result.newPerRecord) {

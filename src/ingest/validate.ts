@@ -1,13 +1,14 @@
 // Turns reader records into cleaned statements, rejecting unknown schemata, properties and invalid values with reasons.
 import {
+  addToGroup,
   cleanValue,
   entityIdProblem,
   getProperty,
   getSchema,
   hasSchema,
   ID_PROP,
-  type Statement,
-  statementId,
+  newGroup,
+  type StatementGroup,
 } from '../model/index.js';
 import type { EntityRecord, Origin, Reject, SourceRecord } from './reader.js';
 
@@ -21,7 +22,10 @@ export interface StatementDefaults {
 }
 
 export interface Validated {
-  statements: Statement[];
+  /** One group per entity that produced statements. */
+  groups: StatementGroup[];
+  /** Statements across the groups. */
+  statements: number;
   rejects: Reject[];
   /** Entities of the record that produced statements. */
   entities: number;
@@ -38,18 +42,20 @@ function problem(origin: Origin, code: string, reason: string, field?: string): 
 }
 
 export function validateRecord(record: SourceRecord, defaults: StatementDefaults): Validated {
-  const statements: Statement[] = [];
+  const groups: StatementGroup[] = [];
+  let statements = 0;
   const rejects: Reject[] = [...(record.problems ?? [])];
   const origin = originText(record.origin);
   let entities = 0;
   for (const entity of record.entities) {
     const made = entityStatements(entity, record.origin, origin, defaults, rejects);
-    if (made.length > 0) {
+    if (made !== undefined) {
       entities++;
-      statements.push(...made);
+      groups.push(made);
+      statements += made.ids.length;
     }
   }
-  return { statements, rejects, entities };
+  return { groups, statements, rejects, entities };
 }
 
 function entityStatements(
@@ -58,11 +64,11 @@ function entityStatements(
   origin: string,
   d: StatementDefaults,
   rejects: Reject[],
-): Statement[] {
+): StatementGroup | undefined {
   const idProblem = entityIdProblem(entity.id);
   if (idProblem !== undefined) {
     rejects.push(problem(where, 'ID_INVALID', idProblem, 'id'));
-    return [];
+    return undefined;
   }
   if (typeof entity.schema !== 'string' || !hasSchema(entity.schema)) {
     rejects.push(
@@ -73,34 +79,19 @@ function entityStatements(
         'schema',
       ),
     );
-    return [];
+    return undefined;
   }
   const schema = getSchema(entity.schema);
   if (schema.abstract) {
     rejects.push(
       problem(where, 'SCHEMA_ABSTRACT', `entity ${entity.id}: schema ${schema.name} is abstract`, 'schema'),
     );
-    return [];
+    return undefined;
   }
   const firstSeen = entity.firstSeen ?? d.now;
   const lastSeen = entity.lastSeen ?? d.now;
-  // Statements are built as literals (no spreads): this loop runs once per value of a multi-million-row load.
-  const make = (prop: string, propType: string, value: string, originalValue: string | null): Statement => ({
-    id: statementId(d.dataset, entity.id, prop, value),
-    entityId: entity.id,
-    schema: schema.name,
-    prop,
-    propType,
-    value,
-    originalValue,
-    dataset: d.dataset,
-    origin,
-    firstSeen,
-    lastSeen,
-    marking: d.marking,
-    grading: d.grading,
-  });
-  const out: Statement[] = [make(ID_PROP, 'id', entity.id, null)];
+  const group = newGroup({ entityId: entity.id, schema: schema.name, dataset: d.dataset, origin, firstSeen, lastSeen, marking: d.marking, grading: d.grading });
+  addToGroup(group, ID_PROP, 'id', entity.id, null);
   for (const [name, values] of entity.properties) {
     const prop = getProperty(schema, name);
     if (prop === undefined) {
@@ -122,15 +113,9 @@ function entityStatements(
         );
         continue;
       }
-      out.push(
-        make(
-          prop.name,
-          prop.type.name,
-          cleaned.value,
-          typeof raw === 'string' && raw !== cleaned.value ? raw : null,
-        ),
-      );
+      const original = typeof raw === 'string' && raw !== cleaned.value ? raw : null;
+      addToGroup(group, prop.name, prop.type.name, cleaned.value, original);
     }
   }
-  return out;
+  return group;
 }

@@ -24,5 +24,8 @@ export {
   markingLevels,
   parseMarking,
 } from './marking.js';
-export { ID_PROP, makeStatement, type Statement, type StatementInput, statementId } from './statement.js';
+export {
+  addToGroup, expandGroup, type GroupHead, ID_PROP, makeStatement, newGroup, type Statement, type StatementGroup, type StatementInput,
+  statementId,
+} from './statement.js';
 export { type Cleaned, cleanValue } from './values.js';

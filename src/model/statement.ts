@@ -35,3 +35,47 @@ export type StatementInput = Omit<Statement, 'id'>;
 export function makeStatement(input: StatementInput): Statement {
   return { id: statementId(input.dataset, input.entityId, input.prop, input.value), ...input };
 }
+
+/**
+ * The statements one source record gives one entity: they share entity, schema, dataset, origin, dates, marking and
+ * grading, so those travel and are stored once per group (the write path moves millions of these).
+ */
+export interface StatementGroup {
+  entityId: string;
+  schema: string;
+  dataset: string;
+  origin: string;
+  firstSeen: string;
+  lastSeen: string;
+  marking: string;
+  grading: string | null;
+  /** Parallel arrays, one entry per statement. */
+  ids: string[];
+  props: string[];
+  propTypes: string[];
+  values: string[];
+  originals: (string | null)[];
+}
+
+export type GroupHead = Pick<StatementGroup, 'entityId' | 'schema' | 'dataset' | 'origin' | 'firstSeen' | 'lastSeen' | 'marking' | 'grading'>;
+
+export function newGroup(head: GroupHead): StatementGroup {
+  return { ...head, ids: [], props: [], propTypes: [], values: [], originals: [] };
+}
+
+export function addToGroup(group: StatementGroup, prop: string, propType: string, value: string, original: string | null): void {
+  group.ids.push(statementId(group.dataset, group.entityId, prop, value));
+  group.props.push(prop);
+  group.propTypes.push(propType);
+  group.values.push(value);
+  group.originals.push(original);
+}
+
+/** The group as separate statements. */
+export function expandGroup(g: StatementGroup): Statement[] {
+  return g.ids.map((id, i) => ({
+    id, entityId: g.entityId, schema: g.schema, prop: g.props[i] as string, propType: g.propTypes[i] as string,
+    value: g.values[i] as string, originalValue: g.originals[i] ?? null, dataset: g.dataset, origin: g.origin,
+    firstSeen: g.firstSeen, lastSeen: g.lastSeen, marking: g.marking, grading: g.grading,
+  }));
+}

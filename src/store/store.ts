@@ -1,10 +1,10 @@
 // The Store interface: small enough to implement twice (SQLite embedded, PostgreSQL for teams), one contract suite.
 import type { AccessContext } from '../access/index.js';
-import type { Entity, Statement } from '../model/index.js';
+import type { Entity, StatementGroup } from '../model/index.js';
 
-/** The statements of one source record; they commit together with the rest of their batch. */
+/** The statements of one source record, a group per entity; they commit together with the rest of their batch. */
 export interface RecordStatements {
-  statements: Statement[];
+  groups: StatementGroup[];
 }
 
 export interface Checkpoint {

@@ -21,7 +21,7 @@ function statementsOf(
 ): RecordStatements {
   const v = validateRecord(rec, { dataset, marking, grading, now: NOW });
   expect(v.rejects).toEqual([]);
-  return { statements: v.statements };
+  return { groups: v.groups };
 }
 
 export function runStoreContract(name: string, makeStore: () => Promise<Store>): void {

@@ -21,22 +21,28 @@ export const migrations: readonly Migration[] = [
         first_seen TEXT NOT NULL
       );
       CREATE INDEX entities_schema ON entities(schema, eid);
-      CREATE TABLE statements (
-        eid INTEGER NOT NULL,
-        id TEXT NOT NULL,
+      -- What the statements one record gave one entity share (dataset, origin, dates, marking, grading) is stored
+      -- once per group; a statement row carries only its own value.
+      CREATE TABLE provenance (
+        pid INTEGER PRIMARY KEY,
         schema TEXT NOT NULL,
-        prop TEXT NOT NULL,
-        prop_type TEXT NOT NULL,
-        value TEXT NOT NULL,
-        original_value TEXT,
         dataset TEXT NOT NULL,
         origin TEXT NOT NULL,
         first_seen TEXT NOT NULL,
-        last_seen TEXT NOT NULL,
         marking TEXT NOT NULL,
         mlevel INTEGER NOT NULL,
         caveats TEXT NOT NULL,
         grading TEXT
+      );
+      CREATE TABLE statements (
+        eid INTEGER NOT NULL,
+        id TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        prop TEXT NOT NULL,
+        prop_type TEXT NOT NULL,
+        value TEXT NOT NULL,
+        original_value TEXT,
+        last_seen TEXT NOT NULL
       );
       CREATE UNIQUE INDEX statements_key ON statements(eid, id);
       CREATE INDEX statements_ref ON statements(value) WHERE prop_type = 'entity';

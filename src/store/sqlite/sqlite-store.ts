@@ -167,13 +167,16 @@ export class SqliteStore implements Store {
 
   private visible(ctx: AccessContext, alias: string): { sql: string; params: VisibilityParams } {
     const params = visibilityParams(ctx);
-    return { sql: this.seesAll(params) ? '1' : visibleSql(alias), params };
+    // Markings live on the provenance row joined as `<alias>p`.
+    return { sql: this.seesAll(params) ? '1' : visibleSql(`${alias}p`), params };
   }
 
   private statementsOf(ctx: AccessContext, id: string, dataset?: string): Statement[] {
     const vis = this.visible(ctx, 's');
-    const sql = `SELECT s.*, e.id AS entity_id FROM entities e JOIN statements s ON s.eid = e.eid
-      WHERE e.id = @id ${dataset ? 'AND s.dataset = @dataset' : ''} AND ${vis.sql} ORDER BY s.rowid`;
+    const sql = `SELECT s.id, e.id AS entity_id, sp.schema, s.prop, s.prop_type, s.value, s.original_value, sp.dataset, sp.origin,
+        sp.first_seen, s.last_seen, sp.marking, sp.grading
+      FROM entities e JOIN statements s ON s.eid = e.eid JOIN provenance sp ON sp.pid = s.pid
+      WHERE e.id = @id ${dataset ? 'AND sp.dataset = @dataset' : ''} AND ${vis.sql} ORDER BY s.rowid`;
     const rows = this.db.prepare(sql).all({ ...vis.params, id, dataset }) as StatementRow[];
     return rows.map(toStatement);
   }
@@ -194,17 +197,17 @@ export class SqliteStore implements Store {
       throw new NexusError('USAGE_INVALID', `store.listEntities: bad page cursor "${page.after}"`);
     const where: string[] = [
       'e.eid > @after',
-      `EXISTS (SELECT 1 FROM statements v WHERE v.eid = e.eid AND ${vis.sql})`,
+      `EXISTS (SELECT 1 FROM statements v JOIN provenance vp ON vp.pid = v.pid WHERE v.eid = e.eid AND ${vis.sql})`,
     ];
     const params: Record<string, unknown> = { ...vis.params, after, limit: limit + 1 };
     let from = 'entities e';
     if (filter.topic !== undefined || filter.country !== undefined) {
       const type = filter.topic !== undefined ? 'topic' : 'country';
-      from = `(SELECT DISTINCT f.eid AS fid FROM statements f WHERE f.prop_type = '${type}' AND f.value = @facet AND ${vis.sql.replaceAll('v.', 'f.')}) x JOIN entities e ON e.eid = x.fid`;
+      from = `(SELECT DISTINCT f.eid AS fid FROM statements f JOIN provenance fp ON fp.pid = f.pid WHERE f.prop_type = '${type}' AND f.value = @facet AND ${vis.sql.replaceAll('vp.', 'fp.')}) x JOIN entities e ON e.eid = x.fid`;
       params.facet = filter.topic ?? filter.country;
       if (filter.topic !== undefined && filter.country !== undefined) {
         where.push(
-          `EXISTS (SELECT 1 FROM statements c WHERE c.prop_type = 'country' AND c.value = @country AND c.eid = e.eid AND ${vis.sql.replaceAll('v.', 'c.')})`,
+          `EXISTS (SELECT 1 FROM statements c JOIN provenance cp ON cp.pid = c.pid WHERE c.prop_type = 'country' AND c.value = @country AND c.eid = e.eid AND ${vis.sql.replaceAll('vp.', 'cp.')})`,
         );
         params.country = filter.country;
       }
@@ -242,7 +245,7 @@ export class SqliteStore implements Store {
     const params: Record<string, unknown> = { ...vis.params, match, limit, pool: limit * 20 };
     const where = [vis.sql];
     if (options.dataset !== undefined) {
-      where.push('s.dataset = @dataset');
+      where.push('sp.dataset = @dataset');
       params.dataset = options.dataset;
     }
     if (options.schema !== undefined) {
@@ -256,7 +259,7 @@ export class SqliteStore implements Store {
       .prepare(
         `SELECT e.id AS id, e.schema AS schema, min(h.rank) AS rank
          FROM (SELECT rowid, bm25(names_fts) AS rank FROM names_fts WHERE names_fts MATCH @match ORDER BY rank LIMIT @pool) h
-         JOIN statements s ON s.rowid = h.rowid JOIN entities e ON e.eid = s.eid
+         JOIN statements s ON s.rowid = h.rowid JOIN provenance sp ON sp.pid = s.pid JOIN entities e ON e.eid = s.eid
          WHERE ${where.join(' AND ')} GROUP BY e.eid ORDER BY rank, e.id LIMIT @limit`,
       )
       .all(params) as { id: string; schema: string; rank: number }[];
@@ -278,7 +281,7 @@ export class SqliteStore implements Store {
     const vis = this.visible(ctx, 's');
     const rows = this.db
       .prepare(
-        `SELECT DISTINCT e.id AS entityId, e.schema AS schema, s.prop AS prop FROM statements s
+        `SELECT DISTINCT e.id AS entityId, e.schema AS schema, s.prop AS prop FROM statements s JOIN provenance sp ON sp.pid = s.pid
          JOIN entities e ON e.eid = s.eid
          WHERE s.prop_type = 'entity' AND s.value = @id AND ${vis.sql} ORDER BY e.id, s.prop`,
       )
@@ -309,12 +312,12 @@ export class SqliteStore implements Store {
       .prepare(
         vis.sql === '1'
           ? 'SELECT schema, count(*) AS n FROM entities GROUP BY schema ORDER BY schema'
-          : `SELECT e.schema AS schema, count(*) AS n FROM entities e WHERE EXISTS (SELECT 1 FROM statements s WHERE s.eid = e.eid AND ${vis.sql}) GROUP BY e.schema ORDER BY e.schema`,
+          : `SELECT e.schema AS schema, count(*) AS n FROM entities e WHERE EXISTS (SELECT 1 FROM statements s JOIN provenance sp ON sp.pid = s.pid WHERE s.eid = e.eid AND ${vis.sql}) GROUP BY e.schema ORDER BY e.schema`,
       )
       .all(vis.params) as { schema: string; n: number }[];
     const dsRows = this.db
       .prepare(
-        `SELECT s.dataset AS dataset, count(*) AS statements, count(DISTINCT s.eid) AS entities FROM statements s WHERE ${vis.sql} GROUP BY s.dataset ORDER BY s.dataset`,
+        `SELECT sp.dataset AS dataset, count(*) AS statements, count(DISTINCT s.eid) AS entities FROM statements s JOIN provenance sp ON sp.pid = s.pid WHERE ${vis.sql} GROUP BY sp.dataset ORDER BY sp.dataset`,
       )
       .all(vis.params) as { dataset: string; statements: number; entities: number }[];
     const entities: Record<string, number> = {};
@@ -348,7 +351,7 @@ export class SqliteStore implements Store {
     const vis = this.visible(ctx, 's');
     const hash = createHash('sha256');
     const rows = this.db
-      .prepare(`SELECT s.id FROM statements s WHERE ${vis.sql} ORDER BY s.id`)
+      .prepare(`SELECT s.id FROM statements s JOIN provenance sp ON sp.pid = s.pid WHERE ${vis.sql} ORDER BY s.id`)
       .pluck()
       .iterate(vis.params);
     for (const id of rows) hash.update(`${id as string}\n`);

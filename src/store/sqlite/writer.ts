@@ -1,10 +1,10 @@
 // The SQLite write path: one transaction per batch, statements deduplicated by (entity key, content hash).
 import type Database from 'better-sqlite3';
-import { getSchema, hasSchema, ID_PROP, parseMarking, specificSchema } from '../../model/index.js';
+import { getSchema, hasSchema, ID_PROP, parseMarking, type StatementGroup, specificSchema } from '../../model/index.js';
 import type { BatchResult, WriteBatch } from '../store.js';
 import { CAVEAT_SEPARATOR } from './visibility.js';
 
-const NAME_TYPES = new Set(['name']);
+const NAME_TYPE = 'name';
 const EID_CACHE_LIMIT = 200_000;
 
 interface EntityRow {
@@ -15,6 +15,8 @@ interface EntityRow {
 export class SqliteWriter {
   private readonly insertStatement: Database.Statement;
   private readonly touchStatement: Database.Statement;
+  private readonly insertProvenance: Database.Statement;
+  private readonly deleteProvenance: Database.Statement;
   private readonly insertName: Database.Statement;
   private readonly findEntity: Database.Statement;
   private readonly insertEntity: Database.Statement;
@@ -29,19 +31,20 @@ export class SqliteWriter {
 
   constructor(db: Database.Database) {
     this.insertStatement = db.prepare(
-      `INSERT OR IGNORE INTO statements (eid, id, schema, prop, prop_type, value, original_value, dataset, origin,
-        first_seen, last_seen, marking, mlevel, caveats, grading) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      'INSERT OR IGNORE INTO statements (eid, id, pid, prop, prop_type, value, original_value, last_seen) VALUES (?,?,?,?,?,?,?,?)',
     );
-    this.touchStatement = db.prepare(
-      'UPDATE statements SET last_seen = ? WHERE eid = ? AND id = ? AND last_seen < ?',
+    this.touchStatement = db.prepare('UPDATE statements SET last_seen = ? WHERE eid = ? AND id = ? AND last_seen < ?');
+    this.insertProvenance = db.prepare(
+      'INSERT INTO provenance (schema, dataset, origin, first_seen, marking, mlevel, caveats, grading) VALUES (?,?,?,?,?,?,?,?)',
     );
+    this.deleteProvenance = db.prepare('DELETE FROM provenance WHERE pid = ?');
     this.insertName = db.prepare('INSERT INTO names_fts (rowid, name) VALUES (?, ?)');
     this.findEntity = db.prepare('SELECT eid, schema FROM entities WHERE id = ?');
-    this.insertEntity = db.prepare('INSERT INTO entities (id, schema, first_seen) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING eid').pluck();
+    this.insertEntity = db
+      .prepare('INSERT INTO entities (id, schema, first_seen) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING eid')
+      .pluck();
     this.updateSchema = db.prepare('UPDATE entities SET schema = ? WHERE eid = ?');
-    this.insertEntityDataset = db.prepare(
-      'INSERT OR IGNORE INTO entity_datasets (dataset, eid) VALUES (?, ?)',
-    );
+    this.insertEntityDataset = db.prepare('INSERT OR IGNORE INTO entity_datasets (dataset, eid) VALUES (?, ?)');
     this.insertMarking = db.prepare('INSERT OR IGNORE INTO markings_present (mlevel, caveats) VALUES (?, ?)');
     this.saveCheckpoint = db.prepare(
       `INSERT INTO ingest_checkpoints (source_key, dataset, items_done, complete, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -88,55 +91,46 @@ export class SqliteWriter {
     return row;
   }
 
+  /** Writes one group; returns how many of its statements were new. */
+  private writeGroup(g: StatementGroup, created: { n: number }): number {
+    const m = this.marking(g.marking);
+    const row = this.entity(g.entityId, g.schema, g.firstSeen, created);
+    const pid = this.insertProvenance.run(g.schema, g.dataset, g.origin, g.firstSeen, g.marking, m.rank, m.caveats, g.grading).lastInsertRowid;
+    let fresh = 0;
+    for (let i = 0; i < g.ids.length; i++) {
+      const id = g.ids[i] as string;
+      const value = g.values[i] as string;
+      const propType = g.propTypes[i] as string;
+      const info = this.insertStatement.run(row.eid, id, pid, g.props[i], propType, value, g.originals[i] ?? null, g.lastSeen);
+      if (info.changes === 1) {
+        fresh++;
+        if (propType === NAME_TYPE) this.insertName.run(info.lastInsertRowid, value);
+        // Every group carries its entity's `id` statement; when that is new, so is the dataset membership.
+        if (g.props[i] === ID_PROP) this.insertEntityDataset.run(g.dataset, row.eid);
+      } else this.touchStatement.run(g.lastSeen, row.eid, id, g.lastSeen);
+    }
+    if (fresh === 0) {
+      // Nothing new: the statements keep their first provenance, and this row would only be clutter.
+      this.deleteProvenance.run(pid);
+    } else if (row.schema !== g.schema) {
+      const merged = mergeSchema(row.schema, g.schema);
+      if (merged !== row.schema) {
+        this.updateSchema.run(merged, row.eid);
+        row.schema = merged;
+      }
+    }
+    return fresh;
+  }
+
   private writeBatch(batch: WriteBatch, now: string): BatchResult {
     const newPerRecord: number[] = [];
-    const memberships = new Set<string>();
     const created = { n: 0 };
     let written = 0;
     for (const record of batch.records) {
       let fresh = 0;
-      for (const st of record.statements) {
-        const m = this.marking(st.marking);
-        const row = this.entity(st.entityId, st.schema, st.firstSeen, created);
-        const info = this.insertStatement.run(
-          row.eid,
-          st.id,
-          st.schema,
-          st.prop,
-          st.propType,
-          st.value,
-          st.originalValue,
-          st.dataset,
-          st.origin,
-          st.firstSeen,
-          st.lastSeen,
-          st.marking,
-          m.rank,
-          m.caveats,
-          st.grading,
-        );
-        if (info.changes === 1) {
-          fresh++;
-          if (NAME_TYPES.has(st.propType)) this.insertName.run(info.lastInsertRowid, st.value);
-          // Every record carries its entity's `id` statement; when that is new, so is the entity's dataset membership.
-          if (st.prop === ID_PROP) memberships.add(`${row.eid}\u001f${st.dataset}`);
-          if (row.schema !== st.schema) {
-            const merged = mergeSchema(row.schema, st.schema);
-            if (merged !== row.schema) {
-              this.updateSchema.run(merged, row.eid);
-              row.schema = merged;
-            }
-          }
-        } else {
-          this.touchStatement.run(st.lastSeen, row.eid, st.id, st.lastSeen);
-        }
-      }
+      for (const g of record.groups) fresh += this.writeGroup(g, created);
       newPerRecord.push(fresh);
       written += fresh;
-    }
-    for (const pair of memberships) {
-      const cut = pair.indexOf('\u001f');
-      this.insertEntityDataset.run(pair.slice(cut + 1), Number(pair.slice(0, cut)));
     }
     if (batch.checkpoint) {
       const c = batch.checkpoint;
