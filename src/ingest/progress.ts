@@ -11,6 +11,7 @@ export interface ProgressEvent {
   totalBytes: number;
   elapsedMs: number;
   recordsPerSec: number;
+  entitiesPerSec: number;
   statementsPerSec: number;
   /** Seconds left, estimated from bytes read; null until there is enough to go on. */
   etaSeconds: number | null;
@@ -51,6 +52,7 @@ export class ProgressTracker {
       totalBytes: this.totalBytes,
       elapsedMs: Math.round(elapsedMs),
       recordsPerSec: Math.round(this.records / secs),
+      entitiesPerSec: Math.round(this.entities / secs),
       statementsPerSec: Math.round(this.statements / secs),
       etaSeconds: type === 'done' ? 0 : eta,
     };
@@ -78,5 +80,5 @@ export function formatProgress(e: ProgressEvent): string {
     e.etaSeconds === null
       ? ''
       : ` ETA ${Math.floor(e.etaSeconds / 60)}:${String(e.etaSeconds % 60).padStart(2, '0')}`;
-  return `${e.dataset}: ${n(e.records)} records (${n(e.recordsPerSec)}/s) ${n(e.entities)} new entities ${n(e.statements)} statements (${n(e.statementsPerSec)}/s) ${n(e.rejected)} rejects${pct}${eta}`;
+  return `${e.dataset}: ${n(e.records)} records (${n(e.recordsPerSec)}/s) ${n(e.entities)} new entities (${n(e.entitiesPerSec)}/s) ${n(e.statements)} statements (${n(e.statementsPerSec)}/s) ${n(e.rejected)} rejects${pct}${eta}`;
 }
