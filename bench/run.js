@@ -79,14 +79,14 @@ const INDEXES = `CREATE INDEX entities_schema ON entities(schema, eid);
   CREATE INDEX statements_country ON statements(value, eid) WHERE prop_type = 'country';`;
 const BARE = SCHEMA.replace(' UNIQUE', '');
 
-/** The peer: the sqlite3 shell imports the same rows into equivalent tables, same durability settings. */
+/** The peer: the sqlite3 shell imports the same rows into equivalent tables, with the same durability and cache settings. */
 function rawImport(csvs, withIndexes) {
   const db = join(OUT, 'raw.db');
   for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
   const imports = Object.keys(TABLES)
     .map((t) => `.import --csv ${csvs[t]} ${t}`)
     .join('\n');
-  const script = `PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\n${withIndexes ? `${SCHEMA}\n${INDEXES}` : BARE}\n${imports}\n`;
+  const script = `PRAGMA journal_mode=WAL;\nPRAGMA synchronous=FULL;\nPRAGMA cache_size=-131072;\n${withIndexes ? `${SCHEMA}\n${INDEXES}` : BARE}\n${imports}\n`;
   return sh('sqlite3', [db], script).seconds;
 }
 

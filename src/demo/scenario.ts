@@ -1,7 +1,6 @@
 // The fictional demo scenario behind `npm start`: a UK organised crime network with a state-linked handler.
 // Every person, company, number and event here is invented; every entity says so in its notes.
-import { getProperty, getSchema } from '../model/index.js';
-import { Random } from './random.js';
+import { getProperty, getSchema, Random } from '../model/index.js';
 
 export interface DemoEntity {
   id: string;

@@ -32,7 +32,15 @@ export interface ParsedBatch {
 }
 
 function emptyBatch(itemsDone: number, bytes: number): ParsedBatch {
-  return { records: [], rejects: [], itemsDone, rejectedRecords: 0, invalidValues: 0, skippedRecords: 0, bytes };
+  return {
+    records: [],
+    rejects: [],
+    itemsDone,
+    rejectedRecords: 0,
+    invalidValues: 0,
+    skippedRecords: 0,
+    bytes,
+  };
 }
 
 /** Reads, validates and batches a source in this thread. */
@@ -69,7 +77,16 @@ export async function* parseBatches(plan: BatchPlan, signal?: AbortSignal): Asyn
         batch.rejects.push(
           ...(v.rejects.length > 0
             ? v.rejects
-            : [{ kind: 'reject' as const, file: item.origin.file, line: item.origin.line, record: item.origin.record, code: 'RECORD_INVALID', reason: 'record produced no entity' }]),
+            : [
+                {
+                  kind: 'reject' as const,
+                  file: item.origin.file,
+                  line: item.origin.line,
+                  record: item.origin.record,
+                  code: 'RECORD_INVALID',
+                  reason: 'record produced no entity',
+                },
+              ]),
         );
       } else {
         batch.invalidValues += v.rejects.length;

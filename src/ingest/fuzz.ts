@@ -2,8 +2,7 @@
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { Random } from '../demo/random.js';
-import { isNexusError } from '../model/index.js';
+import { isNexusError, Random } from '../model/index.js';
 import { getReader } from './formats.js';
 import { validateRecord } from './validate.js';
 

@@ -6,7 +6,13 @@ describe('ProgressTracker', () => {
   it('computes rates and an ETA from bytes read, throttled to the interval', () => {
     let now = 0;
     const events: ProgressEvent[] = [];
-    const t = new ProgressTracker('d', 1000, (e) => events.push(e), () => now, 500);
+    const t = new ProgressTracker(
+      'd',
+      1000,
+      (e) => events.push(e),
+      () => now,
+      500,
+    );
     now = 2000;
     t.records = 100;
     t.entities = 50;
@@ -16,7 +22,13 @@ describe('ProgressTracker', () => {
     t.tick();
     t.tick();
     expect(events).toHaveLength(1);
-    expect(events[0]).toMatchObject({ recordsPerSec: 50, entitiesPerSec: 25, statementsPerSec: 200, rejected: 3, etaSeconds: 6 });
+    expect(events[0]).toMatchObject({
+      recordsPerSec: 50,
+      entitiesPerSec: 25,
+      statementsPerSec: 200,
+      rejected: 3,
+      etaSeconds: 6,
+    });
     const line = formatProgress(events[0] as ProgressEvent);
     expect(line).toContain('25%');
     expect(line).toContain('ETA 0:06');

@@ -53,8 +53,9 @@ export interface Reader {
   readonly format: string;
   /**
    * Reads the given paths (a reader may treat them as one source, as the OFAC CSV set is) and yields records in
-   * a deterministic order. Throws NexusError(SOURCE_UNREADABLE | FORMAT_MISMATCH | ENCODING_INVALID) only when
-   * the source cannot be read at all; bad records become Reject items.
+   * a deterministic order (resuming after a crash relies on it). Throws a NexusError only when the source cannot
+   * be read at all: SOURCE_UNREADABLE, FORMAT_MISMATCH, ENCODING_INVALID, or for mapped sheets MAPPING_INVALID,
+   * COLUMN_MISSING and USAGE_INVALID; LIMIT_REACHED when a size cap is hit. Bad records become Reject items.
    */
   read(paths: readonly string[], opts: ReaderOptions): AsyncIterable<ReadItem>;
 }

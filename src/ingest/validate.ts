@@ -90,7 +90,16 @@ function entityStatements(
   }
   const firstSeen = entity.firstSeen ?? d.now;
   const lastSeen = entity.lastSeen ?? d.now;
-  const group = newGroup({ entityId: entity.id, schema: schema.name, dataset: d.dataset, origin, firstSeen, lastSeen, marking: d.marking, grading: d.grading });
+  const group = newGroup({
+    entityId: entity.id,
+    schema: schema.name,
+    dataset: d.dataset,
+    origin,
+    firstSeen,
+    lastSeen,
+    marking: d.marking,
+    grading: d.grading,
+  });
   addToGroup(group, ID_PROP, 'id', entity.id, null);
   for (const [name, values] of entity.properties) {
     const prop = getProperty(schema, name);

@@ -13,7 +13,11 @@ export function workerAvailable(): boolean {
 }
 
 /** Batches from a worker thread when possible, else from this thread; the same batches either way. */
-export async function* batchesFor(plan: BatchPlan, useWorker: boolean, signal?: AbortSignal): AsyncGenerator<ParsedBatch> {
+export async function* batchesFor(
+  plan: BatchPlan,
+  useWorker: boolean,
+  signal?: AbortSignal,
+): AsyncGenerator<ParsedBatch> {
   if (!useWorker || !workerAvailable()) {
     yield* parseBatches(plan, signal);
     return;

@@ -24,8 +24,17 @@ export {
   markingLevels,
   parseMarking,
 } from './marking.js';
+export { Random } from './random.js';
 export {
-  addToGroup, expandGroup, type GroupHead, ID_PROP, makeStatement, newGroup, type Statement, type StatementGroup, type StatementInput,
+  addToGroup,
+  expandGroup,
+  type GroupHead,
+  ID_PROP,
+  makeStatement,
+  newGroup,
+  type Statement,
+  type StatementGroup,
+  type StatementInput,
   statementId,
 } from './statement.js';
 export { type Cleaned, cleanValue } from './values.js';

@@ -57,13 +57,22 @@ export interface StatementGroup {
   originals: (string | null)[];
 }
 
-export type GroupHead = Pick<StatementGroup, 'entityId' | 'schema' | 'dataset' | 'origin' | 'firstSeen' | 'lastSeen' | 'marking' | 'grading'>;
+export type GroupHead = Pick<
+  StatementGroup,
+  'entityId' | 'schema' | 'dataset' | 'origin' | 'firstSeen' | 'lastSeen' | 'marking' | 'grading'
+>;
 
 export function newGroup(head: GroupHead): StatementGroup {
   return { ...head, ids: [], props: [], propTypes: [], values: [], originals: [] };
 }
 
-export function addToGroup(group: StatementGroup, prop: string, propType: string, value: string, original: string | null): void {
+export function addToGroup(
+  group: StatementGroup,
+  prop: string,
+  propType: string,
+  value: string,
+  original: string | null,
+): void {
   group.ids.push(statementId(group.dataset, group.entityId, prop, value));
   group.props.push(prop);
   group.propTypes.push(propType);
@@ -74,8 +83,18 @@ export function addToGroup(group: StatementGroup, prop: string, propType: string
 /** The group as separate statements. */
 export function expandGroup(g: StatementGroup): Statement[] {
   return g.ids.map((id, i) => ({
-    id, entityId: g.entityId, schema: g.schema, prop: g.props[i] as string, propType: g.propTypes[i] as string,
-    value: g.values[i] as string, originalValue: g.originals[i] ?? null, dataset: g.dataset, origin: g.origin,
-    firstSeen: g.firstSeen, lastSeen: g.lastSeen, marking: g.marking, grading: g.grading,
+    id,
+    entityId: g.entityId,
+    schema: g.schema,
+    prop: g.props[i] as string,
+    propType: g.propTypes[i] as string,
+    value: g.values[i] as string,
+    originalValue: g.originals[i] ?? null,
+    dataset: g.dataset,
+    origin: g.origin,
+    firstSeen: g.firstSeen,
+    lastSeen: g.lastSeen,
+    marking: g.marking,
+    grading: g.grading,
   }));
 }

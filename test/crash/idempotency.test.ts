@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { localOperator } from '../../src/access/index.js';
-import { Random } from '../../src/demo/random.js';
 import { buildScenario } from '../../src/demo/scenario.js';
 import { ingest } from '../../src/ingest/index.js';
+import { Random } from '../../src/model/random.js';
 import { SqliteStore } from '../../src/store/index.js';
 
 const ctx = localOperator('test', 'idempotency test');

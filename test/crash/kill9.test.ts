@@ -6,9 +6,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { Random } from '../../src/demo/random.js';
 import { replicate } from '../../src/demo/replicate.js';
 import { buildScenario } from '../../src/demo/scenario.js';
+import { Random } from '../../src/model/random.js';
 
 const ITERATIONS = Number(process.env.NEXUS_CRASH_ITERATIONS ?? 3);
 const BIN = 'bin/nexus.js';

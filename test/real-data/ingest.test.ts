@@ -6,8 +6,9 @@ import { localOperator } from '../../src/access/index.js';
 import { KNOWN_SOURCES } from '../../src/demo/sources.js';
 import { type IngestSummary, ingest, type Reject } from '../../src/ingest/index.js';
 import { SqliteStore } from '../../src/store/index.js';
+import { DATA_DIR } from './data-dir.js';
 
-const DATA = process.env.NEXUS_DATA_DIR ?? '../shared/data';
+const DATA = DATA_DIR;
 const present = existsSync(DATA);
 const ctx = localOperator('test', 'real-data test');
 

@@ -5,9 +5,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { ofacReader } from '../../src/ingest/ofac-reader.js';
 import type { EntityRecord, ReadItem, Reject, SourceRecord } from '../../src/ingest/reader.js';
 import { getProperty, getSchema } from '../../src/model/ftm.js';
+import { DATA_DIR } from './data-dir.js';
 
-const SDN_DIR = '/work/shared/data/ofac-sdn';
-const CONS_DIR = '/work/shared/data/ofac-consolidated-nonsdn';
+const SDN_DIR = join(DATA_DIR, 'ofac-sdn');
+const CONS_DIR = join(DATA_DIR, 'ofac-consolidated-nonsdn');
 
 interface Read {
   records: SourceRecord[];

@@ -5,8 +5,9 @@ import { describe, expect, it } from 'vitest';
 import type { EntityRecord, ReadItem, Reject, SourceRecord } from '../../src/ingest/reader.js';
 import { stixReader } from '../../src/ingest/stix-reader.js';
 import { getProperty, getSchema } from '../../src/model/ftm.js';
+import { DATA_DIR } from './data-dir.js';
 
-const DIR = '/work/shared/data/mitre-attack-stix';
+const DIR = join(DATA_DIR, 'mitre-attack-stix');
 const SUBSET21 = join(DIR, 'enterprise-attack-groups-subset.stix21.json');
 const SUBSET20 = join(DIR, 'enterprise-attack-groups-subset.stix20.json');
 const ALL = join(DIR, 'enterprise-attack-intrusion-sets-all.stix20.json');

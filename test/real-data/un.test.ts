@@ -1,13 +1,15 @@
 // Reads the real UN Security Council consolidated list through the UN reader and checks counts and known records.
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { EntityRecord, ReadItem, SourceRecord } from '../../src/ingest/reader.js';
 import { unReader } from '../../src/ingest/un-reader.js';
 import { countryCode } from '../../src/model/countries.js';
 import { cleanIsoDate } from '../../src/model/dates.js';
 import { getProperty, getSchema } from '../../src/model/ftm.js';
+import { DATA_DIR } from './data-dir.js';
 
-const PATH = '/work/shared/data/un-consolidated-list/UN_consolidated.xml';
+const PATH = join(DATA_DIR, 'un-consolidated-list', 'UN_consolidated.xml');
 const present = existsSync(PATH);
 
 const values = (e: EntityRecord | undefined, prop: string): unknown[] => e?.properties.get(prop) ?? [];

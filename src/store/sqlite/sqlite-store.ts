@@ -351,7 +351,9 @@ export class SqliteStore implements Store {
     const vis = this.visible(ctx, 's');
     const hash = createHash('sha256');
     const rows = this.db
-      .prepare(`SELECT s.id FROM statements s JOIN provenance sp ON sp.pid = s.pid WHERE ${vis.sql} ORDER BY s.id`)
+      .prepare(
+        `SELECT s.id FROM statements s JOIN provenance sp ON sp.pid = s.pid WHERE ${vis.sql} ORDER BY s.id`,
+      )
       .pluck()
       .iterate(vis.params);
     for (const id of rows) hash.update(`${id as string}\n`);

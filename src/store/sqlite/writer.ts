@@ -1,6 +1,13 @@
 // The SQLite write path: one transaction per batch, statements deduplicated by (entity key, content hash).
 import type Database from 'better-sqlite3';
-import { getSchema, hasSchema, ID_PROP, parseMarking, type StatementGroup, specificSchema } from '../../model/index.js';
+import {
+  getSchema,
+  hasSchema,
+  ID_PROP,
+  parseMarking,
+  type StatementGroup,
+  specificSchema,
+} from '../../model/index.js';
 import type { BatchResult, WriteBatch } from '../store.js';
 import { CAVEAT_SEPARATOR } from './visibility.js';
 
@@ -33,7 +40,9 @@ export class SqliteWriter {
     this.insertStatement = db.prepare(
       'INSERT OR IGNORE INTO statements (eid, id, pid, prop, prop_type, value, original_value, last_seen) VALUES (?,?,?,?,?,?,?,?)',
     );
-    this.touchStatement = db.prepare('UPDATE statements SET last_seen = ? WHERE eid = ? AND id = ? AND last_seen < ?');
+    this.touchStatement = db.prepare(
+      'UPDATE statements SET last_seen = ? WHERE eid = ? AND id = ? AND last_seen < ?',
+    );
     this.insertProvenance = db.prepare(
       'INSERT INTO provenance (schema, dataset, origin, first_seen, marking, mlevel, caveats, grading) VALUES (?,?,?,?,?,?,?,?)',
     );
@@ -41,10 +50,14 @@ export class SqliteWriter {
     this.insertName = db.prepare('INSERT INTO names_fts (rowid, name) VALUES (?, ?)');
     this.findEntity = db.prepare('SELECT eid, schema FROM entities WHERE id = ?');
     this.insertEntity = db
-      .prepare('INSERT INTO entities (id, schema, first_seen) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING eid')
+      .prepare(
+        'INSERT INTO entities (id, schema, first_seen) VALUES (?, ?, ?) ON CONFLICT(id) DO NOTHING RETURNING eid',
+      )
       .pluck();
     this.updateSchema = db.prepare('UPDATE entities SET schema = ? WHERE eid = ?');
-    this.insertEntityDataset = db.prepare('INSERT OR IGNORE INTO entity_datasets (dataset, eid) VALUES (?, ?)');
+    this.insertEntityDataset = db.prepare(
+      'INSERT OR IGNORE INTO entity_datasets (dataset, eid) VALUES (?, ?)',
+    );
     this.insertMarking = db.prepare('INSERT OR IGNORE INTO markings_present (mlevel, caveats) VALUES (?, ?)');
     this.saveCheckpoint = db.prepare(
       `INSERT INTO ingest_checkpoints (source_key, dataset, items_done, complete, updated_at) VALUES (?, ?, ?, ?, ?)
@@ -95,13 +108,31 @@ export class SqliteWriter {
   private writeGroup(g: StatementGroup, created: { n: number }): number {
     const m = this.marking(g.marking);
     const row = this.entity(g.entityId, g.schema, g.firstSeen, created);
-    const pid = this.insertProvenance.run(g.schema, g.dataset, g.origin, g.firstSeen, g.marking, m.rank, m.caveats, g.grading).lastInsertRowid;
+    const pid = this.insertProvenance.run(
+      g.schema,
+      g.dataset,
+      g.origin,
+      g.firstSeen,
+      g.marking,
+      m.rank,
+      m.caveats,
+      g.grading,
+    ).lastInsertRowid;
     let fresh = 0;
     for (let i = 0; i < g.ids.length; i++) {
       const id = g.ids[i] as string;
       const value = g.values[i] as string;
       const propType = g.propTypes[i] as string;
-      const info = this.insertStatement.run(row.eid, id, pid, g.props[i], propType, value, g.originals[i] ?? null, g.lastSeen);
+      const info = this.insertStatement.run(
+        row.eid,
+        id,
+        pid,
+        g.props[i],
+        propType,
+        value,
+        g.originals[i] ?? null,
+        g.lastSeen,
+      );
       if (info.changes === 1) {
         fresh++;
         if (propType === NAME_TYPE) this.insertName.run(info.lastInsertRowid, value);

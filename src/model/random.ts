@@ -1,4 +1,4 @@
-// A small seeded pseudo-random generator so the demo scenario is the same on every machine.
+// A small seeded pseudo-random generator, so generated data (the demo scenario, fuzz inputs) is the same everywhere.
 
 export class Random {
   private state: number;

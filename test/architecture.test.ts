@@ -1,0 +1,42 @@
+// Dependencies point one way (ARCHITECTURE.md): model <- access <- store <- ingest <- cli; demo is a leaf on model.
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ALLOWED: Record<string, string[]> = {
+  model: [],
+  access: ['model'],
+  store: ['model', 'access'],
+  ingest: ['model', 'access', 'store'],
+  demo: ['model'],
+  cli: ['model', 'access', 'store', 'ingest', 'demo'],
+};
+
+function files(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    return statSync(path).isDirectory()
+      ? files(path)
+      : path.endsWith('.ts') && !path.endsWith('.test.ts')
+        ? [path]
+        : [];
+  });
+}
+
+describe('stage dependencies', () => {
+  it('every import between src/ stages follows the allowed direction', () => {
+    const stages = readdirSync('src').filter((d) => statSync(join('src', d)).isDirectory());
+    expect(stages.sort()).toEqual(Object.keys(ALLOWED).sort());
+    const violations: string[] = [];
+    for (const stage of stages) {
+      for (const file of files(join('src', stage))) {
+        for (const m of readFileSync(file, 'utf8').matchAll(/from '(\.\.\/[^']+)'/g)) {
+          const target = join(file, '..', m[1] as string).split('/')[1];
+          if (target && target !== stage && !ALLOWED[stage]?.includes(target))
+            violations.push(`${file} -> ${target}`);
+        }
+      }
+    }
+    expect(violations).toEqual([]);
+  });
+});
