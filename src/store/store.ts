@@ -82,6 +82,34 @@ export interface StoreStats {
   datasets: Record<string, DatasetStats>;
 }
 
+/** Blocking keys of one entity (name tokens, phonetic keys, identifiers), computed by the resolve stage. */
+export interface MatchKeys {
+  id: string;
+  keys: string[];
+}
+
+export interface ChangedEntities {
+  ids: string[];
+  /** Pass back to continue; equal to the input when nothing changed. */
+  marker: number;
+}
+
+export interface CandidateOptions {
+  limit: number;
+  /** Rows fetched per key at most, so a very common key cannot flood the candidates. */
+  perKeyLimit?: number;
+  schemata?: string[];
+  datasets?: string[];
+  excludeDatasets?: string[];
+}
+
+export interface Candidate {
+  id: string;
+  /** Sum of the inverse document frequencies of the keys it shares with the query. */
+  weight: number;
+  keys: number;
+}
+
 export interface MigrationResult {
   error?: Error;
   applied: string[];
@@ -109,6 +137,14 @@ export interface Store {
   stats(ctx: AccessContext): Promise<StoreStats>;
   /** Every visible entity with statements from the dataset, in id order, assembled from that dataset's statements. */
   exportDataset(ctx: AccessContext, dataset: string): AsyncIterable<Entity>;
+  /** Where the match-key index stands: statements after `marker` belong to entities whose keys are stale. */
+  matchIndexMarker(ctx: AccessContext): Promise<number>;
+  /** Entities with statements written after `marker`, a page at a time. */
+  entitiesChangedSince(ctx: AccessContext, marker: number, limit: number): Promise<ChangedEntities>;
+  /** Replaces the keys of the given entities and moves the marker, in one transaction. */
+  putMatchKeys(ctx: AccessContext, entries: MatchKeys[], marker: number): Promise<void>;
+  /** Entities sharing the most informative keys with a query, best first. */
+  candidates(ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]>;
   /** SHA-256 over every statement id in order: equal stores have equal digests. */
   digest(ctx: AccessContext): Promise<string>;
   close(): Promise<void>;

@@ -243,6 +243,42 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(await store.getCheckpoint(admin, 'k2')).toBeUndefined();
     });
 
+    it('indexes match keys and retrieves candidates by the rarest shared keys', async () => {
+      const recs = [
+        statementsOf(record('p1', 'Person', { name: ['Kim Jong Un'] })),
+        statementsOf(record('p2', 'Person', { name: ['Kim Yo Jong'] })),
+        statementsOf(record('c1', 'Company', { name: ['Kim Trading'] })),
+      ];
+      await put(recs);
+      expect(await store.matchIndexMarker(admin)).toBe(0);
+      const changed = await store.entitiesChangedSince(admin, 0, 100);
+      expect(changed.ids.sort()).toEqual(['c1', 'p1', 'p2']);
+      expect(changed.marker).toBeGreaterThan(0);
+      await store.putMatchKeys(
+        admin,
+        [
+          { id: 'p1', keys: ['kim', 'jong', 'un'] },
+          { id: 'p2', keys: ['kim', 'yo', 'jong'] },
+          { id: 'c1', keys: ['kim', 'trading'] },
+        ],
+        changed.marker,
+      );
+      expect(await store.matchIndexMarker(admin)).toBe(changed.marker);
+      expect((await store.entitiesChangedSince(admin, changed.marker, 100)).ids).toEqual([]);
+      const found = await store.candidates(admin, ['kim', 'jong', 'un'], { limit: 10 });
+      expect(found.map((c) => c.id)).toEqual(['p1', 'p2', 'c1']);
+      expect(found[0]?.keys).toBe(3);
+      expect(
+        (await store.candidates(admin, ['kim'], { limit: 10, schemata: ['Company'] })).map((c) => c.id),
+      ).toEqual(['c1']);
+      expect(await store.candidates(admin, ['kim'], { limit: 1 })).toHaveLength(1);
+      expect(await store.candidates(admin, ['nothing'], { limit: 10 })).toEqual([]);
+      // Replacing keys drops the old ones.
+      await store.putMatchKeys(admin, [{ id: 'p1', keys: ['other'] }], changed.marker);
+      expect((await store.candidates(admin, ['un'], { limit: 10 })).map((c) => c.id)).toEqual([]);
+      expect((await store.candidates(admin, ['other'], { limit: 10 })).map((c) => c.id)).toEqual(['p1']);
+    });
+
     it('exports a dataset with its own statements only', async () => {
       await put([statementsOf(record('p1', 'Person', { name: ['A'] }))], 'case');
       await put([statementsOf(record('p1', 'Person', { name: ['A'], alias: ['Other'] }), 'other')], 'other');

@@ -78,4 +78,28 @@ export const migrations: readonly Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'match keys for candidate retrieval',
+    sql: `
+      -- Blocking keys (name tokens, phonetic keys, identifiers) per entity, written by the resolve stage.
+      CREATE TABLE match_keys (
+        key TEXT NOT NULL,
+        eid INTEGER NOT NULL,
+        PRIMARY KEY (key, eid)
+      ) WITHOUT ROWID;
+      CREATE INDEX match_keys_eid ON match_keys(eid);
+      -- How many entities carry each key, so frequent keys weigh little and can be capped.
+      CREATE TABLE match_key_df (
+        key TEXT PRIMARY KEY,
+        n INTEGER NOT NULL
+      ) WITHOUT ROWID;
+      -- The last statement row whose entity has current keys.
+      CREATE TABLE match_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        marker INTEGER NOT NULL
+      );
+      INSERT INTO match_state (id, marker) VALUES (1, 0);
+    `,
+  },
 ];

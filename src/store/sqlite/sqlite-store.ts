@@ -8,9 +8,13 @@ import { Entity, getSchema, hasSchema, NexusError, type Statement } from '../../
 import { ftsQuery } from '../search-query.js';
 import type {
   BatchResult,
+  Candidate,
+  CandidateOptions,
+  ChangedEntities,
   Checkpoint,
   DatasetInfo,
   EntityFilter,
+  MatchKeys,
   MigrationResult,
   Page,
   Reference,
@@ -20,6 +24,7 @@ import type {
   StoreStats,
   WriteBatch,
 } from '../store.js';
+import { MatchIndex } from './match-index.js';
 import { migrate } from './migrator.js';
 import { caveatsOk, type VisibilityParams, visibilityParams, visibleSql } from './visibility.js';
 import { SqliteWriter } from './writer.js';
@@ -54,6 +59,7 @@ export class SqliteStore implements Store {
   readonly db: Database.Database;
   private readonly clock: () => Date;
   private writer: SqliteWriter | undefined;
+  private matchIndex: MatchIndex | undefined;
   private degraded: Error | undefined;
 
   constructor(options: SqliteStoreOptions) {
@@ -92,7 +98,10 @@ export class SqliteStore implements Store {
 
   async migrate(): Promise<MigrationResult> {
     const result = migrate(this.db, undefined, this.clock);
-    if (!result.error) this.writer = new SqliteWriter(this.db);
+    if (!result.error) {
+      this.writer = new SqliteWriter(this.db);
+      this.matchIndex = new MatchIndex(this.db);
+    }
     return result;
   }
 
@@ -345,6 +354,30 @@ export class SqliteStore implements Store {
       }
       after = rows[rows.length - 1]?.eid ?? after;
     }
+  }
+
+  private index(): MatchIndex {
+    if (!this.matchIndex)
+      throw new NexusError('STORE_UNAVAILABLE', 'store.matchIndex: migrate() has not run');
+    return this.matchIndex;
+  }
+
+  async matchIndexMarker(_ctx: AccessContext): Promise<number> {
+    return this.index().current();
+  }
+
+  async entitiesChangedSince(_ctx: AccessContext, marker: number, limit: number): Promise<ChangedEntities> {
+    return this.index().changedSince(marker, limit);
+  }
+
+  async putMatchKeys(_ctx: AccessContext, entries: MatchKeys[], marker: number): Promise<void> {
+    this.ready();
+    this.index().replace(entries, marker);
+  }
+
+  /** Candidates come from keys of every statement; callers score them on what the context may see. */
+  async candidates(_ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]> {
+    return this.index().candidates(keys, options);
   }
 
   async digest(ctx: AccessContext): Promise<string> {
