@@ -9,6 +9,7 @@ export interface FtmEntity {
   caption: string;
   properties: Record<string, string[]>;
   datasets: string[];
+  referents: string[];
   first_seen: string;
   last_seen: string;
   /** Highest marking among the statements the viewer was shown. */
@@ -21,16 +22,31 @@ export class Entity {
   readonly statements: readonly Statement[];
   /** Schemata that could not be reconciled with the chosen one (a sign of a bad merge or a bad source). */
   readonly schemaConflicts: readonly string[];
+  /** Source record ids merged into this entity (empty unless it is a resolved cluster). */
+  readonly referents: readonly string[];
 
-  private constructor(id: string, schema: Schema, statements: readonly Statement[], conflicts: string[]) {
+  private constructor(
+    id: string,
+    schema: Schema,
+    statements: readonly Statement[],
+    conflicts: string[],
+    referents: string[],
+  ) {
     this.id = id;
     this.schema = schema;
     this.statements = statements;
     this.schemaConflicts = conflicts;
+    this.referents = referents;
   }
 
-  /** Builds an entity from its statements; returns undefined when there are none. */
-  static fromStatements(statements: readonly Statement[]): Entity | undefined {
+  /**
+   * Builds an entity from its statements; returns undefined when there are none. A resolved cluster passes its
+   * canonical id and member records.
+   */
+  static fromStatements(
+    statements: readonly Statement[],
+    merged?: { id: string; referents: string[] },
+  ): Entity | undefined {
     const first = statements[0];
     if (first === undefined) return undefined;
     let schema: Schema | undefined;
@@ -47,7 +63,13 @@ export class Entity {
         if (!conflicts.includes(next.name)) conflicts.push(next.name);
       } else schema = merged;
     }
-    return new Entity(first.entityId, schema ?? getSchema('Thing'), [...statements], conflicts);
+    return new Entity(
+      merged?.id ?? first.entityId,
+      schema ?? getSchema('Thing'),
+      [...statements],
+      conflicts,
+      merged?.referents ?? [],
+    );
   }
 
   /** Property values in first-seen order, without duplicates; the `id` pseudo-property is left out. */
@@ -111,6 +133,7 @@ export class Entity {
       caption: this.caption,
       properties: Object.fromEntries(this.properties),
       datasets: this.datasets,
+      referents: [...this.referents],
       first_seen: this.firstSeen,
       last_seen: this.lastSeen,
       marking: this.marking,

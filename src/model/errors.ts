@@ -23,7 +23,8 @@ export type ErrorCode =
   | 'DURABILITY_UNSAFE'
   | 'USAGE_INVALID'
   | 'ACCESS_CONTEXT_INVALID'
-  | 'LIMIT_REACHED';
+  | 'LIMIT_REACHED'
+  | 'JUDGEMENT_CONFLICT';
 
 export class NexusError extends Error {
   readonly code: ErrorCode;

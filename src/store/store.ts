@@ -110,6 +110,25 @@ export interface Candidate {
   keys: number;
 }
 
+export type JudgementValue = 'match' | 'no-match' | 'unsure';
+
+export interface Judgement {
+  a: string;
+  b: string;
+  judgement: JudgementValue;
+  user: string;
+  reason: string;
+  at: string;
+  retractedAt: string | null;
+}
+
+export interface Suggestion {
+  a: string;
+  b: string;
+  score: number;
+  explanation: string;
+}
+
 export interface MigrationResult {
   error?: Error;
   applied: string[];
@@ -145,6 +164,27 @@ export interface Store {
   putMatchKeys(ctx: AccessContext, entries: MatchKeys[], marker: number): Promise<void>;
   /** Entities sharing the most informative keys with a query, best first. */
   candidates(ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]>;
+  /**
+   * Records a decision on two records by the context's user. `match` joins their clusters under one canonical id
+   * (NX-...), refused with JUDGEMENT_CONFLICT when a standing `no-match` separates any of their members;
+   * `no-match` between records already in one cluster is refused the same way.
+   */
+  judge(
+    ctx: AccessContext,
+    a: string,
+    b: string,
+    judgement: JudgementValue,
+    reason: string,
+  ): Promise<{ canonical: string | null }>;
+  judgements(ctx: AccessContext, id: string): Promise<Judgement[]>;
+  /** Stores match suggestions (replacing the score of a pair seen before); returns how many. */
+  putSuggestions(ctx: AccessContext, suggestions: Suggestion[]): Promise<number>;
+  /** The best-scored suggestion nobody has decided and that is not already inside one cluster. */
+  nextSuggestion(ctx: AccessContext, skip?: number): Promise<Suggestion | undefined>;
+  /** Undoes a merge: the members stand alone again and the match judgements inside it are retracted. */
+  unmerge(ctx: AccessContext, canonical: string): Promise<string[]>;
+  /** The canonical id of a record (itself when it is in no cluster). */
+  canonicalOf(ctx: AccessContext, id: string): Promise<string>;
   /** SHA-256 over every statement id in order: equal stores have equal digests. */
   digest(ctx: AccessContext): Promise<string>;
   close(): Promise<void>;

@@ -279,6 +279,71 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect((await store.candidates(admin, ['other'], { limit: 10 })).map((c) => c.id)).toEqual(['p1']);
     });
 
+    it('merges judged matches under a canonical id, keeps no-matches apart, and undoes merges', async () => {
+      await put([
+        statementsOf(record('a1', 'Person', { name: ['Kim Jong Un'] })),
+        statementsOf(record('a2', 'Person', { name: ['KIM Jong-un'], birthDate: ['1984-01-08'] }, 2)),
+        statementsOf(record('a3', 'Person', { name: ['Kim Jong-Un'] }, 3)),
+        statementsOf(record('a4', 'Person', { name: ['CANARYHIDDENMEMBER'] }, 4), 'case', 'SECRET'),
+      ]);
+      const { canonical } = await store.judge(admin, 'a1', 'a2', 'match', 'same DOB and name');
+      expect(canonical).toMatch(/^NX-/);
+      const merged = await store.getEntity(admin, 'a2');
+      expect(merged?.id).toBe(canonical);
+      expect(merged?.referents).toEqual(['a1', 'a2']);
+      expect(merged?.properties.get('name')?.sort()).toEqual(['KIM Jong-un', 'Kim Jong Un']);
+      expect((await store.getEntity(admin, canonical as string))?.id).toBe(canonical);
+      expect(await store.canonicalOf(admin, 'a1')).toBe(canonical);
+      // A no-match keeps a3 out of the cluster, even through a later match suggestion.
+      await store.judge(admin, 'a3', 'a1', 'no-match', 'different person');
+      await expect(store.judge(admin, 'a3', 'a2', 'match', 'looks alike')).rejects.toMatchObject({
+        code: 'JUDGEMENT_CONFLICT',
+      });
+      await expect(store.judge(admin, 'a1', 'a2', 'no-match', 'oops')).rejects.toMatchObject({
+        code: 'JUDGEMENT_CONFLICT',
+      });
+      // Members the reader cannot see are not disclosed as referents.
+      await store.judge(admin, 'a4', 'a1', 'match', 'source report');
+      expect((await store.getEntity(official, 'a1'))?.referents).toEqual(['a1', 'a2']);
+      expect(JSON.stringify((await store.getEntity(official, 'a1'))?.toFtM())).not.toContain('CANARY');
+      expect((await store.getEntity(admin, 'a1'))?.referents).toEqual(['a1', 'a2', 'a4']);
+      const judgements = await store.judgements(admin, 'a1');
+      expect(judgements.map((j) => j.judgement)).toEqual(['match', 'no-match', 'match']);
+      expect(judgements[0]?.user).toBe('tester');
+      // Undo: every member stands alone again and the match judgements are retracted.
+      expect(await store.unmerge(admin, canonical as string)).toEqual(['a1', 'a2', 'a4']);
+      expect((await store.getEntity(admin, 'a2'))?.id).toBe('a2');
+      expect(
+        (await store.judgements(admin, 'a1'))
+          .filter((j) => j.judgement === 'match')
+          .every((j) => j.retractedAt !== null),
+      ).toBe(true);
+      await expect(store.unmerge(admin, canonical as string)).rejects.toMatchObject({
+        code: 'ENTITY_NOT_FOUND',
+      });
+      await expect(store.judge(admin, 'a1', 'nope', 'match', 'x')).rejects.toMatchObject({
+        code: 'ENTITY_NOT_FOUND',
+      });
+    });
+
+    it('offers the best undecided suggestion next', async () => {
+      await put([
+        statementsOf(record('s1', 'Person', { name: ['A'] })),
+        statementsOf(record('s2', 'Person', { name: ['B'] }, 2)),
+        statementsOf(record('s3', 'Person', { name: ['C'] }, 3)),
+      ]);
+      await store.putSuggestions(admin, [
+        { a: 's2', b: 's1', score: 0.9, explanation: 'x' },
+        { a: 's1', b: 's3', score: 0.8, explanation: 'y' },
+      ]);
+      expect(await store.nextSuggestion(admin)).toMatchObject({ a: 's1', b: 's2', score: 0.9 });
+      expect(await store.nextSuggestion(admin, 1)).toMatchObject({ a: 's1', b: 's3' });
+      await store.judge(admin, 's1', 's2', 'unsure', 'need more');
+      expect(await store.nextSuggestion(admin)).toMatchObject({ a: 's1', b: 's3' });
+      await store.judge(admin, 's1', 's3', 'no-match', 'no');
+      expect(await store.nextSuggestion(admin)).toBeUndefined();
+    });
+
     it('exports a dataset with its own statements only', async () => {
       await put([statementsOf(record('p1', 'Person', { name: ['A'] }))], 'case');
       await put([statementsOf(record('p1', 'Person', { name: ['A'], alias: ['Other'] }), 'other')], 'other');

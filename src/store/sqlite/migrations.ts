@@ -102,4 +102,39 @@ export const migrations: readonly Migration[] = [
       INSERT INTO match_state (id, marker) VALUES (1, 0);
     `,
   },
+  {
+    version: 3,
+    name: 'judgements, match suggestions and clusters',
+    sql: `
+      -- Human decisions on pairs of records (a < b); never deleted, an unmerge marks them retracted.
+      CREATE TABLE judgements (
+        jid INTEGER PRIMARY KEY,
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        judgement TEXT NOT NULL CHECK (judgement IN ('match', 'no-match', 'unsure')),
+        user TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at TEXT NOT NULL,
+        retracted_at TEXT
+      );
+      CREATE INDEX judgements_a ON judgements(a);
+      CREATE INDEX judgements_b ON judgements(b);
+      -- Pairs the matcher proposes for review (xref), best first.
+      CREATE TABLE suggestions (
+        a TEXT NOT NULL,
+        b TEXT NOT NULL,
+        score REAL NOT NULL,
+        explanation TEXT NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (a, b)
+      ) WITHOUT ROWID;
+      CREATE INDEX suggestions_score ON suggestions(score DESC);
+      -- Record id -> canonical id (NX-...); a canonical id absorbed by a later merge maps to the new one.
+      CREATE TABLE clusters (
+        member TEXT PRIMARY KEY,
+        canonical TEXT NOT NULL
+      ) WITHOUT ROWID;
+      CREATE INDEX clusters_canonical ON clusters(canonical);
+    `,
+  },
 ];

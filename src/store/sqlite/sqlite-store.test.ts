@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { migrations } from './migrations.js';
 import { migrate } from './migrator.js';
 import { SqliteStore } from './sqlite-store.js';
 
@@ -36,7 +37,7 @@ describe('migrations (R21)', () => {
   });
 
   it.skipIf(!existsSync('dist/store/index.js'))(
-    'two processes migrating one fresh file at once: one applies, the other waits and finds it done',
+    'two processes migrating one fresh file at once: one applies them all, the other waits and finds them done',
     async () => {
       const path = tempDb();
       const script = `import { SqliteStore } from './dist/store/index.js';
@@ -62,9 +63,9 @@ describe('migrations (R21)', () => {
         (r) => JSON.parse(r) as { applied: number; error: string | null; version: number },
       );
       expect(results.map((r) => r.error)).toEqual([null, null]);
-      expect(results.map((r) => r.applied).sort()).toEqual([0, 1]);
+      expect(results.map((r) => r.applied).sort()).toEqual([0, migrations.length]);
       const db = new Database(path);
-      expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 1 });
+      expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: migrations.length });
       db.close();
     },
   );

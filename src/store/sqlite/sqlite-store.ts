@@ -14,6 +14,8 @@ import type {
   Checkpoint,
   DatasetInfo,
   EntityFilter,
+  Judgement,
+  JudgementValue,
   MatchKeys,
   MigrationResult,
   Page,
@@ -22,10 +24,12 @@ import type {
   SearchOptions,
   Store,
   StoreStats,
+  Suggestion,
   WriteBatch,
 } from '../store.js';
 import { MatchIndex } from './match-index.js';
 import { migrate } from './migrator.js';
+import { Resolution } from './resolution.js';
 import { caveatsOk, type VisibilityParams, visibilityParams, visibleSql } from './visibility.js';
 import { SqliteWriter } from './writer.js';
 
@@ -60,6 +64,7 @@ export class SqliteStore implements Store {
   private readonly clock: () => Date;
   private writer: SqliteWriter | undefined;
   private matchIndex: MatchIndex | undefined;
+  private resolution: Resolution | undefined;
   private degraded: Error | undefined;
 
   constructor(options: SqliteStoreOptions) {
@@ -101,6 +106,7 @@ export class SqliteStore implements Store {
     if (!result.error) {
       this.writer = new SqliteWriter(this.db);
       this.matchIndex = new MatchIndex(this.db);
+      this.resolution = new Resolution(this.db);
     }
     return result;
   }
@@ -191,7 +197,61 @@ export class SqliteStore implements Store {
   }
 
   async getEntity(ctx: AccessContext, id: string): Promise<Entity | undefined> {
-    return Entity.fromStatements(this.statementsOf(ctx, id));
+    const canonical = this.resolution?.canonicalOf(id) ?? id;
+    if (canonical === id && !id.startsWith('NX-')) return Entity.fromStatements(this.statementsOf(ctx, id));
+    // A resolved cluster: the canonical entity holds every member's visible statements; any member id finds it.
+    const members = this.resolved().members(canonical);
+    const statements = members.flatMap((m) => this.statementsOf(ctx, m));
+    const visible = [...new Set(statements.map((st) => st.entityId))].sort();
+    return Entity.fromStatements(statements, { id: canonical, referents: visible });
+  }
+
+  private resolved(): Resolution {
+    if (!this.resolution)
+      throw new NexusError('STORE_UNAVAILABLE', 'store.resolution: migrate() has not run');
+    return this.resolution;
+  }
+
+  async judge(
+    ctx: AccessContext,
+    a: string,
+    b: string,
+    judgement: JudgementValue,
+    reason: string,
+  ): Promise<{ canonical: string | null }> {
+    this.ready();
+    for (const id of [a, b]) {
+      if (!(await this.getEntity(ctx, id)))
+        throw new NexusError('ENTITY_NOT_FOUND', `store.judge: no entity "${id}"`);
+    }
+    return this.resolved().judge(ctx.user, a, b, judgement, reason, this.clock().toISOString());
+  }
+
+  async judgements(_ctx: AccessContext, id: string): Promise<Judgement[]> {
+    return this.resolved().judgements(id);
+  }
+
+  async putSuggestions(_ctx: AccessContext, suggestions: Suggestion[]): Promise<number> {
+    this.ready();
+    return this.resolved().putSuggestions(suggestions, this.clock().toISOString());
+  }
+
+  async nextSuggestion(ctx: AccessContext, skip = 0): Promise<Suggestion | undefined> {
+    // Suggestions whose records the context cannot see are passed over, as if they did not exist.
+    for (let n = skip; ; n++) {
+      const s = this.resolved().nextSuggestion(n);
+      if (!s) return undefined;
+      if ((await this.getEntity(ctx, s.a)) && (await this.getEntity(ctx, s.b))) return s;
+    }
+  }
+
+  async unmerge(_ctx: AccessContext, canonical: string): Promise<string[]> {
+    this.ready();
+    return this.resolved().unmerge(canonical, this.clock().toISOString());
+  }
+
+  async canonicalOf(_ctx: AccessContext, id: string): Promise<string> {
+    return this.resolved().canonicalOf(id);
   }
 
   async listEntities(
