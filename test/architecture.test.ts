@@ -28,7 +28,8 @@ function files(dir: string): string[] {
 describe('stage dependencies', () => {
   it('every import between src/ stages follows the allowed direction', () => {
     const stages = readdirSync('src').filter((d) => statSync(join('src', d)).isDirectory());
-    for (const stage of stages) expect(Object.keys(ALLOWED), `src/${stage} has no rule here`).toContain(stage);
+    for (const stage of stages)
+      expect(Object.keys(ALLOWED), `src/${stage} has no rule here`).toContain(stage);
     const violations: string[] = [];
     for (const stage of stages) {
       for (const file of files(join('src', stage))) {

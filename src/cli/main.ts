@@ -8,6 +8,14 @@ import { SqliteStore, type Store } from '../store/index.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
 import { ingestCommand, ingestHelp } from './commands/ingest.js';
 import {
+  compareCommand,
+  compareHelp,
+  indexCommand,
+  indexHelp,
+  matchCommand,
+  matchHelp,
+} from './commands/match.js';
+import {
   datasetsCommand,
   digestCommand,
   entityCommand,
@@ -16,6 +24,16 @@ import {
   searchCommand,
   statsCommand,
 } from './commands/read.js';
+import {
+  judgeCommand,
+  judgeHelp,
+  reviewCommand,
+  reviewHelp,
+  unmergeCommand,
+  xrefCommand,
+  xrefHelp,
+} from './commands/resolve.js';
+import { serveCommand, serveHelp } from './commands/serve.js';
 import { type CommandEnv, type Io, processIo } from './io.js';
 
 type Command = (args: string[], c: CommandEnv) => Promise<number>;
@@ -61,11 +79,54 @@ const commands = new Map<string, { run: Command; summary: string; help?: string 
     { run: digestCommand, summary: 'SHA-256 over all visible statement ids (equal stores, equal digests)' },
   ],
   [
+    'match',
+    {
+      run: matchCommand,
+      summary:
+        'screen JSON-line queries (yente /match shape): [--dataset D] [--threshold T] [--limit N] [FILE]',
+      help: matchHelp,
+    },
+  ],
+  [
+    'compare',
+    { run: compareCommand, summary: 'score name pairs from CSV: --pairs FILE [--json]', help: compareHelp },
+  ],
+  ['index', { run: indexCommand, summary: 'bring the match index up to date [--json]', help: indexHelp }],
+  [
+    'xref',
+    {
+      run: xrefCommand,
+      summary: 'score a dataset against the others, store suggestions: DATASET [--against D]',
+      help: xrefHelp,
+    },
+  ],
+  [
+    'review',
+    { run: reviewCommand, summary: 'decide match suggestions one by one [--json]', help: reviewHelp },
+  ],
+  [
+    'judge',
+    {
+      run: judgeCommand,
+      summary: 'record a decision: A B match|no-match|unsure [--reason TEXT]',
+      help: judgeHelp,
+    },
+  ],
+  ['unmerge', { run: unmergeCommand, summary: 'undo a merge: NX-...' }],
+  [
     'demo',
     {
       run: demoCommand,
       summary: 'load the fictional demo scenario and the real datasets found',
       help: demoHelp,
+    },
+  ],
+  [
+    'serve',
+    {
+      run: serveCommand,
+      summary: 'serve the HTTP API (POST /match/{dataset}, yente-compatible): [--host H] [--port P]',
+      help: serveHelp,
     },
   ],
 ]);

@@ -59,6 +59,10 @@ export interface MatchQueryResponse {
 
 export interface MatchResponse {
   responses: Record<string, MatchQueryResponse>;
-  matcher: { name: string; description: string; features: Record<string, { description: string; coefficient: number }> };
+  matcher: {
+    name: string;
+    description: string;
+    features: Record<string, { description: string; coefficient: number }>;
+  };
   limit: number;
 }

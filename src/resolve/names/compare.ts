@@ -1,35 +1,258 @@
-// Name comparison (temporary simple version; replaced by the aligned scorer).
+// Name comparison: aligns the parts of two names across order, spelling and script, and scores the alignment.
+import { editSimilarity } from './distance.js';
+import { normalizeCached } from './normalize.js';
+import { type AnalysedName, analyseName, kindOfSchema, type NameKind, type NamePart } from './parts.js';
+import { phoneticKey, skeletonKey } from './phonetic.js';
+import { partSimilarity, type Tier } from './similarity.js';
+
 export interface NameComparison {
+  /** 0..1; 0.7 and above is meant as a match */
   score: number;
+  /** human-readable account of how the score came about */
   explanation: string;
+  /** the best-aligned pair of names */
   left: string;
   right: string;
 }
 
-export function normalizeName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
+/** Cost, as a share of its weight, of a part present in one name only (a dropped middle name or title). */
+const EXTRA_COST: Record<NameKind, number> = { person: 0.3, org: 0.4, vessel: 0.5 };
+/** Extras never cost more than this share of what was matched: a full name still matches its short form. */
+const EXTRA_CAP = 0.4;
+const FORM_CONFLICT_PENALTY = 0.35;
+const NUMBER_CONFLICT_CAP = 0.45;
+const NUMBER_MISSING_FACTOR = 0.9;
+
+interface Pair {
+  readonly a: NamePart;
+  readonly b: NamePart;
+  readonly score: number;
+  readonly tier: Tier;
 }
 
-export function nameKeys(name: string): string[] {
-  return [...new Set(normalizeName(name).split(' ').filter((t) => t.length >= 2))];
+const fusedCache = new Map<string, NamePart>();
+
+function fusedPart(run: readonly NamePart[]): NamePart {
+  const text = run.map((p) => p.text).join('');
+  const origin = run[0]?.origin ?? 'latin';
+  const key = `${origin}|${text}`;
+  const hit = fusedCache.get(key);
+  if (hit !== undefined) return hit;
+  const part: NamePart = {
+    text,
+    tag: 'name',
+    weight: 1,
+    phon: phoneticKey(text),
+    skel: skeletonKey(text),
+    origin,
+  };
+  if (fusedCache.size >= 50_000) fusedCache.clear();
+  fusedCache.set(key, part);
+  return part;
 }
 
-export function compareNames(_schema: string, a: readonly string[], b: readonly string[]): NameComparison {
-  let best: NameComparison = { score: 0, explanation: 'no names', left: a[0] ?? '', right: b[0] ?? '' };
-  for (const x of a) {
-    for (const y of b) {
-      const tx = new Set(nameKeys(x));
-      const ty = new Set(nameKeys(y));
-      let common = 0;
-      for (const t of tx) if (ty.has(t)) common++;
-      const score = tx.size + ty.size === 0 ? 0 : (2 * common) / (tx.size + ty.size);
-      if (score > best.score) best = { score, explanation: `token overlap ${common}`, left: x, right: y };
+/** Joins runs of parts that are one word on the other side: "Jong Un" / "Jongun", "van der Bilt" / "Vanderbilt". */
+function fuse(xs: readonly NamePart[], ys: readonly NamePart[]): NamePart[] {
+  const out: NamePart[] = [];
+  let i = 0;
+  while (i < xs.length) {
+    let taken = 0;
+    for (let n = Math.min(4, xs.length - i); n >= 2 && taken === 0; n--) {
+      const run = xs.slice(i, i + n);
+      if (run.some((p) => p.tag === 'number')) continue;
+      const joined = fusedPart(run);
+      for (const y of ys) {
+        if (run.some((p) => p.text === y.text)) continue;
+        const initials = run.map((p) => p.text[0]).join('');
+        const close =
+          y.text === joined.text ||
+          (y.text === initials && run.every((p) => p.text.length > 1)) ||
+          (joined.text.length >= 6 &&
+            (y.phon === joined.phon ||
+              (Math.abs(y.text.length - joined.text.length) <= 2 &&
+                editSimilarity(y.text, joined.text) >= 0.85)));
+        if (close) {
+          out.push(joined);
+          taken = n;
+          break;
+        }
+      }
+    }
+    if (taken === 0) {
+      out.push(xs[i] as NamePart);
+      taken = 1;
+    }
+    i += taken;
+  }
+  return out;
+}
+
+/** Greedy best-first assignment of parts; names have few parts, and greedy equals optimal on nearly all of them. */
+function align(as: readonly NamePart[], bs: readonly NamePart[]): Pair[] {
+  const candidates: Pair[] = [];
+  for (const a of as) {
+    for (const b of bs) {
+      const sim = partSimilarity(a, b);
+      if (sim.score > 0) candidates.push({ a, b, score: sim.score, tier: sim.tier });
+    }
+  }
+  candidates.sort((x, y) => y.score - x.score || y.a.weight + y.b.weight - (x.a.weight + x.b.weight));
+  const usedA = new Set<NamePart>();
+  const usedB = new Set<NamePart>();
+  const pairs: Pair[] = [];
+  for (const c of candidates) {
+    if (usedA.has(c.a) || usedB.has(c.b)) continue;
+    usedA.add(c.a);
+    usedB.add(c.b);
+    pairs.push(c);
+  }
+  return pairs;
+}
+
+/** Particles and stopwords left over cost nothing: "Usama bin Muhammad ibn Ladin" is no less Usama bin Ladin. */
+const sum = (ps: readonly NamePart[]): number =>
+  ps.reduce((t, p) => t + (p.tag === 'particle' || p.tag === 'stopword' ? 0 : p.weight), 0);
+
+const FILIATION = new Set(['bin', 'ibn', 'ben', 'bint', 'ould']);
+const ORDER_PENALTY = 0.35;
+
+/** "Salman bin Muhammad" is Muhammad's son, "Muhammad bin Salman" Salman's: the words around "bin" may not swap. */
+function filiationSwapped(as: readonly NamePart[], bs: readonly NamePart[], pairs: readonly Pair[]): boolean {
+  const partner = new Map<NamePart, NamePart>();
+  for (const p of pairs) partner.set(p.a, p.b);
+  for (let i = 1; i < as.length - 1; i++) {
+    const link = as[i] as NamePart;
+    if (!FILIATION.has(link.text)) continue;
+    const before = partner.get(as[i - 1] as NamePart);
+    const after = partner.get(as[i + 1] as NamePart);
+    if (before === undefined || after === undefined) continue;
+    const bi = bs.indexOf(before);
+    const ai = bs.indexOf(after);
+    if (bi > ai && bs.slice(ai, bi).some((p) => FILIATION.has(p.text))) return true;
+  }
+  return false;
+}
+
+/** Organisations are often written as their initials ("PLA" for People's Liberation Army). */
+function acronymMatch(x: AnalysedName, y: AnalysedName): boolean {
+  const core = x.parts.filter((p) => p.tag !== 'stopword');
+  const only = core[0];
+  if (core.length !== 1 || only === undefined || only.text.length < 2 || only.text.length > 6) return false;
+  const initials = y.parts
+    .filter((p) => p.tag !== 'stopword')
+    .map((p) => p.text[0])
+    .join('');
+  return initials.length >= 2 && initials === only.text;
+}
+
+interface Scored {
+  score: number;
+  detail: string;
+}
+
+function scorePair(kind: NameKind, x: AnalysedName, y: AnalysedName): Scored {
+  if (x.parts.length === 0 || y.parts.length === 0) return { score: 0, detail: 'no comparable name parts' };
+  if (kind !== 'person' && (acronymMatch(x, y) || acronymMatch(y, x))) {
+    return { score: 0.85, detail: 'one name is the initials of the other' };
+  }
+  const as = fuse(x.parts, y.parts);
+  const bs = fuse(y.parts, as);
+  const pairs = align(as, bs);
+  const pairedA = new Set(pairs.map((p) => p.a));
+  const pairedB = new Set(pairs.map((p) => p.b));
+  const restA = as.filter((p) => !pairedA.has(p));
+  const restB = bs.filter((p) => !pairedB.has(p));
+  let matched = 0;
+  let base = 0;
+  const tiers = new Map<Tier, number>();
+  for (const p of pairs) {
+    const w = (p.a.weight + p.b.weight) / 2;
+    matched += w * p.score;
+    base += w;
+    tiers.set(p.tier, (tiers.get(p.tier) ?? 0) + 1);
+  }
+  const wa = sum(restA);
+  const wb = sum(restB);
+  // Unmatched parts on both sides mean one name part was replaced by another: that costs in full.
+  const substituted = Math.min(wa, wb) >= 0.5;
+  const cost = substituted ? wa + wb : Math.min(EXTRA_COST[kind] * (wa + wb), EXTRA_CAP * base);
+  let score = base + cost > 0 ? matched / (base + cost) : 0;
+  const notes: string[] = [];
+  if (kind === 'person' && filiationSwapped(as, bs, pairs)) {
+    score -= ORDER_PENALTY;
+    notes.push('father and son names swapped around bin/ibn');
+  }
+  if (kind !== 'person') {
+    const formsDiffer = x.forms.size > 0 && y.forms.size > 0 && ![...x.forms].some((f) => y.forms.has(f));
+    if (formsDiffer) {
+      score -= FORM_CONFLICT_PENALTY;
+      notes.push(`legal forms differ (${[...x.forms].join('/')} vs ${[...y.forms].join('/')})`);
+    }
+    const nx = [...x.numbers].sort().join(',');
+    const ny = [...y.numbers].sort().join(',');
+    if (nx !== ny && nx !== '' && ny !== '') {
+      score = Math.min(score, NUMBER_CONFLICT_CAP);
+      notes.push(`numbers differ (${nx} vs ${ny})`);
+    } else if (nx !== ny) {
+      score *= NUMBER_MISSING_FACTOR;
+      notes.push('number on one side only');
+    }
+  }
+  const total = Math.max(as.length, bs.length);
+  const tierText = [...tiers].map(([t, n]) => `${t} ${n}`).join(', ');
+  let detail = `name parts aligned ${pairs.length}/${total}${tierText ? ` (${tierText})` : ''}`;
+  const rest = [...restA, ...restB].map((p) => p.text);
+  if (rest.length > 0) detail += `; unmatched ${rest.join(', ')}${substituted ? ' (differing parts)' : ''}`;
+  if (notes.length > 0) detail += `; ${notes.join('; ')}`;
+  return { score: Math.max(0, Math.min(1, score)), detail };
+}
+
+/** Compares every name of a with every name of b (aliases) and returns the best-scoring pair. */
+export function compareNames(schema: string, a: readonly string[], b: readonly string[]): NameComparison {
+  const kind = kindOfSchema(String(schema));
+  let best: NameComparison = {
+    score: 0,
+    explanation: 'no names to compare',
+    left: a[0] ?? '',
+    right: b[0] ?? '',
+  };
+  let found = false;
+  for (const left of a) {
+    if (typeof left !== 'string') continue;
+    const x = analyseName(left, kind);
+    for (const right of b) {
+      if (typeof right !== 'string') continue;
+      const y = analyseName(right, kind);
+      const r = scorePair(kind, x, y);
+      if (!found || r.score > best.score) {
+        found = true;
+        best = {
+          score: Math.round(r.score * 10_000) / 10_000,
+          explanation: `'${left}' ~ '${right}': ${r.detail}`,
+          left,
+          right,
+        };
+      }
+      if (best.score >= 1) return best;
     }
   }
   return best;
+}
+
+/** The name in lower-case Latin words, for display and exact lookups. */
+export function normalizeName(name: string): string {
+  return normalizeCached(String(name))
+    .map((w) => w.text)
+    .join(' ');
+}
+
+/** Blocking keys for candidate retrieval: significant normalised words and their phonetic keys ("p:..."). */
+export function nameKeys(name: string): string[] {
+  const keys = new Set<string>();
+  for (const part of analyseName(String(name), 'org').parts) {
+    if (part.text.length < 2 || part.tag === 'stopword') continue;
+    keys.add(part.text);
+    if (part.phon.length >= 2) keys.add(`p:${part.phon}`);
+  }
+  return [...keys];
 }

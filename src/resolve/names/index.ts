@@ -1,3 +1,8 @@
 // Public API of the name engine: compare names across scripts and spellings, derive blocking keys.
-export { compareNames, nameKeys, normalizeName } from './compare.js';
 export type { NameComparison } from './compare.js';
+export { compareNames, nameKeys, normalizeName } from './compare.js';
+export { confusableLevenshtein, editSimilarity, jaro, jaroWinkler } from './distance.js';
+export type { NameKind } from './parts.js';
+export { kindOfSchema } from './parts.js';
+export { phoneticKey } from './phonetic.js';
+export { transliterateWord } from './translit.js';

@@ -65,7 +65,9 @@ describe('migrations (R21)', () => {
       expect(results.map((r) => r.error)).toEqual([null, null]);
       expect(results.map((r) => r.applied).sort()).toEqual([0, migrations.length]);
       const db = new Database(path);
-      expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: migrations.length });
+      expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({
+        n: migrations.length,
+      });
       db.close();
     },
   );

@@ -1,0 +1,90 @@
+// `nexus serve`: brings the match index up to date, then serves the HTTP API until SIGINT or SIGTERM.
+import { parseArgs } from 'node:util';
+import { localOperator } from '../../access/index.js';
+import { formatMarking, NexusError } from '../../model/index.js';
+import { updateMatchIndex } from '../../resolve/index.js';
+import { createApp, formatLogLine, type ServerHandle, serve } from '../../serve/index.js';
+import type { CommandEnv } from '../io.js';
+
+export const serveHelp = `nexus serve [--host H] [--port P]
+
+Serves the HTTP API (POST /match/{dataset} in the yente shape, GET /health) on H:P, default 127.0.0.1:8080;
+--port 0 picks a free port. The match index is brought up to date first. Stops on SIGINT or SIGTERM.
+
+Until authentication arrives every request acts as one service account: the global --user, --clearance and
+--caveats (with no --clearance, the local operator, who sees every level). Keep it on loopback, or give a
+lower --clearance before serving anyone else. Request logs go to stderr as JSON lines; see docs/api.md.`;
+
+const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
+
+function parsePort(raw: string): number {
+  const port = Number(raw);
+  if (!/^\d{1,5}$/.test(raw) || port > 65535)
+    throw new NexusError('USAGE_INVALID', `serve: --port must be 0..65535, not "${raw}"`);
+  return port;
+}
+
+/** Resolves on the first SIGINT or SIGTERM (or when `stop` is aborted), so tests can stop the server too. */
+function stopped(signal?: AbortSignal): Promise<string> {
+  return new Promise((resolve) => {
+    const on = (name: string) => () => {
+      process.off('SIGINT', onInt);
+      process.off('SIGTERM', onTerm);
+      resolve(name);
+    };
+    const onInt = on('SIGINT');
+    const onTerm = on('SIGTERM');
+    process.once('SIGINT', onInt);
+    process.once('SIGTERM', onTerm);
+    signal?.addEventListener('abort', on('abort'), { once: true });
+  });
+}
+
+export interface ServeHooks {
+  /** Called once the server listens; in-process tests use it to learn the port. */
+  onListening?: (handle: ServerHandle) => void;
+  stop?: AbortSignal;
+}
+
+export async function serveCommand(args: string[], c: CommandEnv, hooks: ServeHooks = {}): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8080' } },
+  });
+  const host = values.host;
+  const port = parsePort(values.port);
+  const store = await c.openStore();
+  try {
+    // Keys built from a partial view would hide entities from readers cleared for more, so the index is built by
+    // the named operator context; requests still see only what their own context allows.
+    const indexer = localOperator(c.ctx.user, 'match index maintenance before serving');
+    const end = c.io.stderrIsTty ? '\r' : '\n';
+    const summary = await updateMatchIndex(indexer, store, (p) =>
+      c.io.stderr(`nexus serve: match index: ${p.processed} entities, ${p.keys} keys, ${p.rate}/s${end}`),
+    );
+    c.io.stderr(
+      `${c.io.stderrIsTty ? '\n' : ''}nexus serve: match index up to date (${summary.entities} entities updated)\n`,
+    );
+    const account = c.ctx;
+    const app = createApp({
+      store,
+      // Placeholder until the authentication work: one named service account for every caller.
+      contextFor: (_req, requestId) => Object.freeze({ ...account, requestId }),
+      log: (line) => c.io.stderr(`${formatLogLine(line)}\n`),
+    });
+    const handle = await serve(app, { host, port });
+    if (!LOOPBACK.has(host))
+      c.io.stderr(`nexus serve: WARNING: ${host} is not loopback and the API has no authentication yet\n`);
+    c.io.stderr(
+      `nexus serve: every request acts as ${account.user}, clearance ${formatMarking(account.clearance)}, caveats ${[...account.caveats].join(', ') || 'none'}\n`,
+    );
+    c.io.stdout(`nexus: listening on ${handle.url}\n`);
+    hooks.onListening?.(handle);
+    const why = await stopped(hooks.stop);
+    c.io.stderr(`nexus serve: ${why}, closing\n`);
+    await handle.close();
+    return 0;
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,41 @@
+// Blocking keys of an entity or a query (name tokens, phonetic keys, identifiers, wallets) for candidate retrieval.
+import type { Entity } from '../model/index.js';
+import { identifiersOf, namesOf, normalizeWallet, type Subject } from './features.js';
+import { nameKeys } from './names/index.js';
+import { DEFAULT_SCORING, type ScoringConfig } from './scorer.js';
+
+// A name longer than this yields no more useful keys, only cost.
+const MAX_KEY_NAME = 300;
+const MAX_KEYS = 512;
+
+/** The comparison view of a stored entity. */
+export function subjectOf(entity: Entity): Subject {
+  return { schema: entity.schema.name, properties: entity.properties };
+}
+
+function isEntity(x: Entity | Subject): x is Entity {
+  return typeof x.schema !== 'string';
+}
+
+/** Keys under which an entity is filed and a query looks: `n`-less name keys, `id:` identifiers, `w:` wallets. */
+export function matchKeysFor(entity: Entity | Subject, config: ScoringConfig = DEFAULT_SCORING): string[] {
+  const s = isEntity(entity) ? subjectOf(entity) : entity;
+  const keys = new Set<string>();
+  for (const name of namesOf(s)) {
+    for (const k of nameKeys(name.slice(0, MAX_KEY_NAME))) {
+      if (keys.size >= MAX_KEYS) break;
+      // Identifier and wallet keys carry a prefix, so a name token can never collide with them.
+      if (k !== '' && !k.startsWith('id:') && !k.startsWith('w:')) keys.add(k);
+    }
+  }
+  const ids = identifiersOf(s, {
+    exclude: config.identifiers.exclude,
+    minLength: config.identifiers.minLength,
+  });
+  for (const n of ids.keys()) keys.add(`id:${n}`);
+  for (const w of s.properties.get('publicKey') ?? []) {
+    const n = normalizeWallet(w);
+    if (n.length >= 8) keys.add(`w:${n}`);
+  }
+  return [...keys];
+}

@@ -1,0 +1,102 @@
+// Normalisation of a raw name into lower-case Latin words: Unicode folding, homoglyphs, transliteration, punctuation.
+import confusables from '../data/name-confusables.json' with { type: 'json' };
+import { isAbjad, scriptOf, transliterateWord } from './translit.js';
+
+/** Where a word came from: its script decides how leniently its vowels may be compared. */
+export type Origin = 'latin' | 'cross' | 'abjad';
+
+export interface NormWord {
+  /** lower-case ASCII letters and digits only */
+  readonly text: string;
+  readonly origin: Origin;
+  /** written as a dotted initial ("J.") or part of a dotted initialism ("A.B.C.") */
+  readonly dotted: boolean;
+}
+
+/** Names longer than this are cut: no real name is longer, and the cost of comparison grows with length. */
+export const MAX_NAME_LENGTH = 300;
+
+const HOMOGLYPHS = new Map(Object.entries(confusables.homoglyphs));
+const LATIN_FOLD = new Map<string, string>([
+  ['ß', 'ss'],
+  ['æ', 'ae'],
+  ['œ', 'oe'],
+  ['ø', 'o'],
+  ['ł', 'l'],
+  ['đ', 'd'],
+  ['ð', 'd'],
+  ['þ', 'th'],
+  ['ı', 'i'],
+  ['ŋ', 'n'],
+  ['ĸ', 'k'],
+  ['ſ', 's'],
+]);
+const APOSTROPHES = /['’‘`´ʼʻʿʾ"“”«»„]/g;
+const DOTTED_INITIALS = /^(?:\p{L}\.)+\p{L}?\.?$/u;
+
+function foldLatin(word: string): string {
+  let out = '';
+  for (const ch of word.normalize('NFD')) {
+    if (/\p{M}/u.test(ch)) continue;
+    out += LATIN_FOLD.get(ch) ?? ch;
+  }
+  // Letters of scripts without a table (Devanagari, Thai, ...) stay as they are: same-script names still compare.
+  return out.replace(/[^\p{L}\p{N}]+/gu, '');
+}
+
+/** A word that mixes Latin with Cyrillic/Greek look-alikes is an evasion or an OCR slip: read it as Latin. */
+function fixHomoglyphs(word: string): string {
+  let latin = 0;
+  let other = 0;
+  for (const ch of word) {
+    const s = scriptOf(ch);
+    if (s === 'latin' && /\p{L}/u.test(ch)) latin++;
+    else if (s === 'cyrillic' || s === 'greek') other++;
+  }
+  if (latin === 0 || other === 0) return word;
+  let out = '';
+  for (const ch of word) out += HOMOGLYPHS.get(ch) ?? ch;
+  return out;
+}
+
+function pushWord(out: NormWord[], raw: string, dotted: boolean): void {
+  const fixed = fixHomoglyphs(raw);
+  const abjad = isAbjad(fixed);
+  const translit = transliterateWord(fixed);
+  const origin: Origin = abjad ? 'abjad' : translit === fixed ? 'latin' : 'cross';
+  for (const piece of translit.split(' ')) {
+    const text = foldLatin(piece);
+    if (text.length > 0) out.push({ text, origin, dotted });
+  }
+}
+
+/** Splits and normalises a name; never throws, returns [] for names with no letters or digits. */
+export function normalizeWords(name: string): NormWord[] {
+  const out: NormWord[] = [];
+  const s = String(name).slice(0, MAX_NAME_LENGTH).normalize('NFKC').toLowerCase().replace(APOSTROPHES, '');
+  const chunks = s.replace(/&/g, ' and ').split(/[^\p{L}\p{N}\p{M}.]+/u);
+  for (const chunk of chunks) {
+    if (chunk.length === 0) continue;
+    if (DOTTED_INITIALS.test(chunk)) {
+      const letters = chunk.split('.').filter((x) => x.length > 0);
+      for (const letter of letters) pushWord(out, letter, true);
+      continue;
+    }
+    for (const part of chunk.split('.')) if (part.length > 0) pushWord(out, part, false);
+  }
+  // Scripts written without spaces (Chinese, Japanese, Thai) arrive as one chunk with separators like "·".
+  return out;
+}
+
+const cache = new Map<string, NormWord[]>();
+const CACHE_LIMIT = 50_000;
+
+/** normalizeWords with a bounded cache: screening compares the same query name against many candidates. */
+export function normalizeCached(name: string): NormWord[] {
+  const hit = cache.get(name);
+  if (hit !== undefined) return hit;
+  const words = normalizeWords(name);
+  if (cache.size >= CACHE_LIMIT) cache.clear();
+  cache.set(name, words);
+  return words;
+}

@@ -1,0 +1,78 @@
+// Similarity of two name parts, in tiers from exact to fuzzy, each turned into a 0..1 contribution.
+import words from '../data/name-words.json' with { type: 'json' };
+import { editSimilarity } from './distance.js';
+import type { NamePart } from './parts.js';
+
+export type Tier = 'exact' | 'translit' | 'initial' | 'nickname' | 'phonetic' | 'fuzzy' | 'none';
+
+export interface PartSimilarity {
+  readonly score: number;
+  readonly tier: Tier;
+}
+
+const NICKNAMES = new Set<string>();
+for (const [full, short] of Object.entries(words.nicknames)) {
+  for (const s of short) {
+    NICKNAMES.add(`${full}|${s}`);
+    NICKNAMES.add(`${s}|${full}`);
+  }
+}
+
+const NONE: PartSimilarity = { score: 0, tier: 'none' };
+/** Edit similarity below this is a different word; above it the credit rises linearly to 1. */
+const FUZZY_FLOOR = 0.6;
+const PHONETIC_SCORE = 0.85;
+
+function fuzzy(s: number): number {
+  // Concave, so that one slip in a long word keeps most of the credit.
+  return Math.max(0, Math.min(1, (s - FUZZY_FLOOR) / (1 - FUZZY_FLOOR))) ** 0.8;
+}
+
+const vowels = (t: string): string => t.replace(/[^aeiouy]/g, '');
+/** Short syllables (Xi/Shi, On/Un) count as phonetic equals only when the vowel is the same or leads the word. */
+function sameVowels(a: string, b: string): boolean {
+  return vowels(a) === vowels(b) || (/^[aeiou]/.test(a) && /^[aeiou]/.test(b));
+}
+
+const cache = new Map<string, PartSimilarity>();
+
+/** How well part a stands for part b (cached: screening meets the same query words on every candidate). */
+export function partSimilarity(a: NamePart, b: NamePart): PartSimilarity {
+  const key = `${a.tag}|${a.origin}|${a.text}|${b.tag}|${b.origin}|${b.text}`;
+  const hit = cache.get(key);
+  if (hit !== undefined) return hit;
+  const result = computeSimilarity(a, b);
+  if (cache.size >= 100_000) cache.clear();
+  cache.set(key, result);
+  return result;
+}
+
+function computeSimilarity(a: NamePart, b: NamePart): PartSimilarity {
+  const cross = a.origin !== 'latin' || b.origin !== 'latin';
+  if (a.text === b.text) return { score: 1, tier: cross ? 'translit' : 'exact' };
+  if (a.tag === 'number' || b.tag === 'number') return NONE;
+  if (a.text.length === 1 || b.text.length === 1) {
+    // An initial stands for any word it begins; two different initials are different names.
+    if (a.text.length === 1 && b.text.length === 1) return NONE;
+    return a.text[0] === b.text[0] ? { score: 0.85, tier: 'initial' } : NONE;
+  }
+  if (NICKNAMES.has(`${a.text}|${b.text}`)) return { score: 0.85, tier: 'nickname' };
+  const shortest = Math.min(a.text.length, b.text.length);
+  if (a.phon === b.phon && a.phon.length >= 1 && (shortest >= 3 || sameVowels(a.text, b.text))) {
+    return { score: PHONETIC_SCORE, tier: 'phonetic' };
+  }
+  if (a.origin === 'abjad' || b.origin === 'abjad') {
+    // Arabic script leaves short vowels unwritten: compare consonant skeletons.
+    if (a.skel === b.skel && a.skel.length >= 2) return { score: PHONETIC_SCORE, tier: 'phonetic' };
+    const s = fuzzy(editSimilarity(a.skel, b.skel)) * 0.9;
+    return s > 0 ? { score: s, tier: 'fuzzy' } : NONE;
+  }
+  const longest = Math.max(a.text.length, b.text.length);
+  // Lengths this far apart cannot reach the fuzzy floor; skip the edit distance (it runs for every candidate).
+  if (!cross && (longest - shortest) / longest > 1 - FUZZY_FLOOR) return NONE;
+  let s = editSimilarity(a.text, b.text);
+  if (cross) s = Math.max(s, editSimilarity(a.phon, b.phon) - 0.05);
+  if (shortest >= 4 && [...a.text].reverse().join('') === b.text) s = Math.max(s, 0.8);
+  const score = fuzzy(s);
+  return score > 0 ? { score, tier: 'fuzzy' } : NONE;
+}

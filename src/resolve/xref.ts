@@ -1,0 +1,103 @@
+// Cross-referencing: scores every entity of one dataset against the others and stores match suggestions for review.
+import type { AccessContext } from '../access/index.js';
+import { getSchema, hasSchema } from '../model/index.js';
+import type { Store, Suggestion } from '../store/index.js';
+import { updateMatchIndex } from './index-builder.js';
+import { matchKeysFor, subjectOf } from './keys.js';
+import { compatibleSchemata, DEFAULT_SCORING, type ScoringConfig, scoreMatch } from './scorer.js';
+
+export interface XrefOptions {
+  dataset: string;
+  /** Datasets to compare against; all others when empty. */
+  against?: string[];
+  /** Lowest score kept as a suggestion (default 0.5: review sees near misses too). */
+  threshold?: number;
+  /** Candidates scored per entity. */
+  candidates?: number;
+  config?: ScoringConfig;
+  onProgress?: (p: XrefProgress) => void;
+}
+
+export interface XrefProgress {
+  processed: number;
+  total: number;
+  suggestions: number;
+  rate: number;
+  etaSeconds: number | null;
+}
+
+export interface XrefSummary {
+  dataset: string;
+  entities: number;
+  compared: number;
+  suggestions: number;
+  elapsedMs: number;
+}
+
+const PAGE = 500;
+
+export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions): Promise<XrefSummary> {
+  const started = Date.now();
+  await updateMatchIndex(ctx, store);
+  const threshold = opts.threshold ?? 0.5;
+  const total = (await store.stats(ctx)).datasets[opts.dataset]?.entities ?? 0;
+  const against = opts.against ?? [];
+  let processed = 0;
+  let compared = 0;
+  let suggestions = 0;
+  let lastReport = 0;
+  let after: string | null = null;
+  do {
+    const page = await store.listEntities(ctx, { dataset: opts.dataset }, { limit: PAGE, after });
+    after = page.next;
+    const found: Suggestion[] = [];
+    for (const entity of page.items) {
+      processed++;
+      if (!hasSchema(entity.schema.name) || !getSchema(entity.schema.name).matchable) continue;
+      const keys = matchKeysFor(entity);
+      const candidates = await store.candidates(ctx, keys, {
+        limit: opts.candidates ?? 25,
+        schemata: compatibleSchemata(entity.schema.name),
+        datasets: against.length > 0 ? against : undefined,
+        excludeDatasets: against.length > 0 ? undefined : [opts.dataset],
+      });
+      const query = subjectOf(entity);
+      const seen = new Set<string>([entity.id]);
+      for (const c of candidates) {
+        const other = await store.getEntity(ctx, c.id);
+        // Members of one cluster resolve to the same canonical entity: score it once.
+        if (!other || seen.has(other.id)) continue;
+        seen.add(other.id);
+        compared++;
+        const result = scoreMatch(query, subjectOf(other), opts.config ?? DEFAULT_SCORING);
+        if (result.score >= threshold)
+          found.push({
+            a: entity.id,
+            b: other.id,
+            score: result.score,
+            explanation: result.explanation.join('; '),
+          });
+      }
+      const now = Date.now();
+      if (opts.onProgress && now - lastReport > 500) {
+        lastReport = now;
+        const rate = processed / Math.max(0.001, (now - started) / 1000);
+        opts.onProgress({
+          processed,
+          total,
+          suggestions: suggestions + found.length,
+          rate: Math.round(rate),
+          etaSeconds: rate > 0 ? Math.round((total - processed) / rate) : null,
+        });
+      }
+    }
+    if (found.length > 0) suggestions += await store.putSuggestions(ctx, found);
+  } while (after !== null);
+  return {
+    dataset: opts.dataset,
+    entities: processed,
+    compared,
+    suggestions,
+    elapsedMs: Date.now() - started,
+  };
+}

@@ -1,0 +1,147 @@
+// The HTTP API as a Hono app: health and the yente-compatible /match endpoint, with request ids, logs and limits.
+import { randomUUID } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { AccessContext } from '../access/index.js';
+import { NexusError } from '../model/index.js';
+import { screen } from '../resolve/index.js';
+import type { Store } from '../store/index.js';
+import { errorAnswer, HttpError } from './errors.js';
+import { parseMatchParams } from './match-params.js';
+
+/** Enough for 100 queries with generous property lists; larger bodies are refused while being read. */
+export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+const MAX_LOGGED_CHARS = 512;
+
+export interface AppDeps {
+  store: Store;
+  /** Who the request acts as. Until authentication exists this is one configured service account. */
+  contextFor(req: Request, requestId: string): AccessContext;
+  clock?: () => Date;
+  requestId?: () => string;
+  /** Receives one object per request (and per unexpected error); the sink serialises it, see `formatLogLine`. */
+  log?: (line: object) => void;
+  maxBodyBytes?: number;
+}
+
+export type AppEnv = { Variables: { requestId: string } };
+
+/** SqliteStore reports a failed sync here (SECURITY.md R5); other stores may not, and then count as healthy. */
+function storeHealthy(store: Store): boolean {
+  const health = (store as Partial<{ health: { ok: boolean } }>).health;
+  return health === undefined || health.ok;
+}
+
+function clip(value: string | null | undefined): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  return value.length > MAX_LOGGED_CHARS ? `${value.slice(0, MAX_LOGGED_CHARS)}...` : value;
+}
+
+function isJsonType(contentType: string | undefined): boolean {
+  const type = contentType?.split(';')[0]?.trim().toLowerCase() ?? '';
+  return type === 'application/json' || /^application\/[a-z0-9.+-]+\+json$/.test(type);
+}
+
+async function readJson(read: () => Promise<string>): Promise<unknown> {
+  const text = await read();
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    // The parser's message can quote the body back; say only what was wrong.
+    throw new NexusError('USAGE_INVALID', 'match: the request body is not valid JSON');
+  }
+}
+
+async function datasetExists(deps: AppDeps, ctx: AccessContext, name: string): Promise<boolean> {
+  if (name === 'default') return true;
+  const visible = await deps.store.datasets(ctx);
+  return visible.some((d) => d.name === name);
+}
+
+export function createApp(deps: AppDeps): Hono<AppEnv> {
+  const clock = deps.clock ?? (() => new Date());
+  const nextId = deps.requestId ?? randomUUID;
+  const log = deps.log ?? (() => {});
+  const app = new Hono<AppEnv>();
+
+  app.use('*', async (c, next) => {
+    const id = nextId();
+    const started = performance.now();
+    c.set('requestId', id);
+    await next();
+    c.res.headers.set('X-Request-Id', id);
+    // Never the body, never credentials: method, path, outcome, timing, and a clipped user agent (R19).
+    log({
+      time: clock().toISOString(),
+      request_id: id,
+      method: c.req.method,
+      path: clip(c.req.path),
+      status: c.res.status,
+      ms: Math.round((performance.now() - started) * 10) / 10,
+      user_agent: clip(c.req.header('user-agent')),
+    });
+  });
+
+  app.onError((err, c) => {
+    const id = c.get('requestId') ?? 'none';
+    const answer = errorAnswer(err, id);
+    if (answer.unexpected) {
+      const e = err instanceof Error ? err : new Error(String(err));
+      log({
+        time: clock().toISOString(),
+        request_id: id,
+        level: 'error',
+        error: e.name,
+        message: clip(e.message),
+        stack: e.stack,
+      });
+    }
+    return c.json(answer.body, answer.status as 400, answer.headers);
+  });
+
+  app.notFound(() => {
+    throw new HttpError(404, 'not found');
+  });
+
+  app.get('/health', (c) =>
+    storeHealthy(deps.store) ? c.json({ status: 'ok' }) : c.json({ status: 'degraded' }, 503),
+  );
+
+  app.post(
+    '/match/:dataset',
+    bodyLimit({
+      maxSize: deps.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+      onError: () => {
+        throw new HttpError(413, 'request body too large');
+      },
+    }),
+    async (c) => {
+      if (!isJsonType(c.req.header('content-type')))
+        throw new HttpError(400, 'match: the request body must be JSON (Content-Type: application/json)');
+      const dataset = c.req.param('dataset');
+      const params = parseMatchParams(dataset, new URL(c.req.url).searchParams);
+      const ctx = deps.contextFor(c.req.raw, c.get('requestId'));
+      // A dataset the caller cannot see answers exactly like one that does not exist (SECURITY.md R9).
+      if (!(await datasetExists(deps, ctx, dataset))) throw new HttpError(404, 'dataset not found');
+      const body = await readJson(() => c.req.text());
+      return c.json(await screen(ctx, deps.store, body, params), 200);
+    },
+  );
+
+  app.all('/match/:dataset', () => {
+    throw new HttpError(405, 'method not allowed', { Allow: 'POST' });
+  });
+
+  return app;
+}
+
+/**
+ * One log object as one line of JSON. JSON.stringify already escapes CR, LF and other control characters; U+2028
+ * and U+2029 are escaped too, since some log viewers break lines on them.
+ */
+export function formatLogLine(line: object): string {
+  return JSON.stringify(line)
+    .replace(/\u2028/g, '\\u2028')
+    .replace(/\u2029/g, '\\u2029');
+}
