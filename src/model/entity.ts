@@ -72,8 +72,14 @@ export class Entity {
     );
   }
 
-  /** Property values in first-seen order, without duplicates; the `id` pseudo-property is left out. */
+  private propertyCache: Map<string, string[]> | undefined;
+
+  /**
+   * Property values in first-seen order, without duplicates; the `id` pseudo-property is left out. Computed once
+   * (screening reads it for every candidate); treat it as read-only.
+   */
   get properties(): Map<string, string[]> {
+    if (this.propertyCache) return this.propertyCache;
     const props = new Map<string, string[]>();
     for (const st of this.statements) {
       if (st.prop === ID_PROP) continue;
@@ -84,6 +90,7 @@ export class Entity {
       }
       if (!values.includes(st.value)) values.push(st.value);
     }
+    this.propertyCache = props;
     return props;
   }
 

@@ -218,6 +218,18 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(exported).toHaveLength(1);
     });
 
+    it('lists only datasets the reader can see something of', async () => {
+      await put([statementsOf(record('p1', 'Person', { name: ['Open'] }))], 'case');
+      await put(
+        [statementsOf(record('p2', 'Person', { name: ['Hidden'] }), 'secretds', 'SECRET')],
+        'secretds',
+      );
+      await store.upsertDataset(admin, { name: 'case', title: 'Case', fictional: false });
+      await store.upsertDataset(admin, { name: 'secretds', title: 'CANARYSECRETDATASET', fictional: false });
+      expect((await store.datasets(admin)).map((d) => d.name)).toEqual(['case', 'secretds']);
+      expect((await store.datasets(official)).map((d) => d.name)).toEqual(['case']);
+    });
+
     it('keeps hostile values as data', async () => {
       const hostile = "x'); DROP TABLE statements;--";
       await put([statementsOf(record('p1', 'Person', { name: [hostile], notes: ["=cmd|' /C calc'!A0"] }))]);

@@ -137,4 +137,9 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX clusters_canonical ON clusters(canonical);
     `,
   },
+  {
+    version: 4,
+    name: 'provenance by dataset, to tell which datasets a reader may see',
+    sql: 'CREATE INDEX provenance_dataset ON provenance(dataset, mlevel);',
+  },
 ];

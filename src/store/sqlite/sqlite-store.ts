@@ -358,7 +358,18 @@ export class SqliteStore implements Store {
     return rows;
   }
 
-  async datasets(_ctx: AccessContext): Promise<DatasetInfo[]> {
+  /** Datasets in which the context can see at least one statement; the others do not exist for it (R9). */
+  async datasets(ctx: AccessContext): Promise<DatasetInfo[]> {
+    const vis = this.visible(ctx, 's');
+    const any = this.db.prepare(
+      `SELECT 1 FROM provenance sp WHERE sp.dataset = @dataset AND ${vis.sql} LIMIT 1`,
+    );
+    return (await this.allDatasets()).filter(
+      (d) => any.get({ ...vis.params, dataset: d.name }) !== undefined,
+    );
+  }
+
+  private async allDatasets(): Promise<DatasetInfo[]> {
     const rows = this.db.prepare('SELECT * FROM datasets ORDER BY name').all() as {
       name: string;
       title: string;
