@@ -67,16 +67,6 @@ describe('compareNames', () => {
     expect(score('__proto__', '__proto__', 'Vladimir Putin')).toBe(0);
     expect(score('Person', 'Vlаdimir Ρutin', 'Vladimir Putin')).toBe(1); // Cyrillic а, Greek Ρ
   });
-  it('compares two short names in well under 50 microseconds', () => {
-    const names = ['Vladimir Putin', 'Wladimir Poutine', 'Olaf Scholz', 'Angela Merkel', 'Kim Jong Un'];
-    for (const a of names) for (const b of names) compareNames('Person', [a], [b]);
-    const n = 20_000;
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) compareNames('Person', [names[i % 5] ?? ''], [names[(i + 1) % 5] ?? '']);
-    const micros = ((performance.now() - t0) * 1000) / n;
-    console.log(`compareNames: ${micros.toFixed(1)} microseconds per comparison`);
-    expect(micros).toBeLessThan(50);
-  });
 });
 
 describe('nameKeys and normalizeName', () => {
