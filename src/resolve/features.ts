@@ -65,7 +65,9 @@ export function namesOf(s: Subject): string[] {
       add(`${f} ${l}`);
       for (const m of middles.slice(0, 3)) add(`${f} ${m} ${l}`);
     }
+  // A record with only one name part still needs a name to be found by; the scorer caps what one part can prove.
   if (out.size === 0) for (const l of lasts) add(l);
+  if (out.size === 0) for (const f of firsts) add(f);
   return [...out];
 }
 
@@ -96,6 +98,21 @@ function validDates(s: Subject): string[] {
 }
 
 /** Birth dates compared at the precision both sides state: a year-only date cannot disagree on the day. */
+/** Why two full dates look like one date mistyped: a single digit, two adjacent digits swapped, or day and month swapped. */
+function typoOf(a: string, b: string): string | undefined {
+  const x = a.replaceAll('-', '');
+  const y = b.replaceAll('-', '');
+  if (a.slice(0, 4) === b.slice(0, 4) && a.slice(5, 7) === b.slice(8, 10) && a.slice(8, 10) === b.slice(5, 7))
+    return 'day and month swapped';
+  const diff: number[] = [];
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) diff.push(i);
+  if (diff.length === 1) return 'one digit differs';
+  const [i, j] = diff;
+  if (diff.length === 2 && i !== undefined && j === i + 1 && x[i] === y[j] && x[j] === y[i])
+    return 'two digits swapped';
+  return undefined;
+}
+
 export function birthDateFeature(query: Subject, candidate: Subject): FeatureResult | undefined {
   const q = validDates(query);
   const c = validDates(candidate);
@@ -110,6 +127,19 @@ export function birthDateFeature(query: Subject, candidate: Subject): FeatureRes
       if (a.slice(0, n) === b.slice(0, n)) prefixPair ??= [a, b];
       else if (a.slice(0, 4) === b.slice(0, 4)) yearPair ??= [a, b];
     }
+  if (!prefixPair) {
+    for (const a of q)
+      for (const b of c) {
+        const why = a.length === 10 && b.length === 10 ? typoOf(a, b) : undefined;
+        if (why)
+          return {
+            name: 'birth_date',
+            score: 0.8,
+            outcome: 'partial',
+            explanation: `birth date: ${a} ~ ${b} (${why}: a likely typo)`,
+          };
+      }
+  }
   if (prefixPair)
     return {
       name: 'birth_date',

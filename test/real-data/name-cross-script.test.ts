@@ -26,7 +26,8 @@ describe.skipIf(!has('rigour-name-samples', 'putin_names.txt'))(
       const names = lines('rigour-name-samples', 'putin_names.txt');
       const r = recall(names.map((n) => [n, 'Vladimir Vladimirovich Putin'] as const));
       console.log(`rigour putin_names: ${names.length} spellings, recall ${r.toFixed(3)} at ${THRESHOLD}`);
-      expect(r).toBeGreaterThanOrEqual(0.65);
+      // 0.70 before bare surnames ("Путин") were capped below the threshold: one name part alone does not identify a person.
+      expect(r).toBeGreaterThanOrEqual(0.6);
     });
   },
 );

@@ -22,6 +22,8 @@ const EXTRA_CAP = 0.4;
 const FORM_CONFLICT_PENALTY = 0.35;
 const NUMBER_CONFLICT_CAP = 0.45;
 const NUMBER_MISSING_FACTOR = 0.9;
+// One name part alone (a bare surname) cannot identify a person; other evidence must carry it over the threshold.
+const SINGLE_PART_CAP = 0.65;
 
 interface Pair {
   readonly a: NamePart;
@@ -178,6 +180,17 @@ function scorePair(kind: NameKind, x: AnalysedName, y: AnalysedName): Scored {
   const cost = substituted ? wa + wb : Math.min(EXTRA_COST[kind] * (wa + wb), EXTRA_CAP * base);
   let score = base + cost > 0 ? matched / (base + cost) : 0;
   const notes: string[] = [];
+  const coreA = as.filter((p) => p.weight >= 0.5).length;
+  const coreB = bs.filter((p) => p.weight >= 0.5).length;
+  if (
+    kind === 'person' &&
+    Math.min(coreA, coreB) === 1 &&
+    Math.max(coreA, coreB) >= 2 &&
+    score > SINGLE_PART_CAP
+  ) {
+    score = SINGLE_PART_CAP;
+    notes.push('only one name part on one side');
+  }
   if (kind === 'person' && filiationSwapped(as, bs, pairs)) {
     score -= ORDER_PENALTY;
     notes.push('father and son names swapped around bin/ibn');
