@@ -15,6 +15,7 @@ export class MatchIndex {
   private readonly bumpDf: Database.Statement;
   private readonly dropDf: Database.Statement;
   private readonly entityCount: Database.Statement;
+  private fetchKey: Database.Statement | undefined;
   readonly replace: (entries: MatchKeys[], marker: number) => void;
 
   constructor(private readonly db: Database.Database) {
@@ -78,7 +79,8 @@ export class MatchIndex {
     // Rarest keys first: they carry the most information and fetch the fewest rows.
     const present = unique.filter((k) => df.has(k)).sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
     const perKey = options.perKeyLimit ?? DEFAULT_PER_KEY;
-    const fetch = this.db.prepare('SELECT eid FROM match_keys WHERE key = ? LIMIT ?').pluck();
+    this.fetchKey ??= this.db.prepare('SELECT eid FROM match_keys WHERE key = ? LIMIT ?').pluck();
+    const fetch = this.fetchKey;
     const score = new Map<number, { weight: number; keys: number }>();
     for (const key of present) {
       const weight = Math.log(1 + total / (df.get(key) ?? total));

@@ -66,6 +66,10 @@ export class SqliteStore implements Store {
   private matchIndex: MatchIndex | undefined;
   private resolution: Resolution | undefined;
   private degraded: Error | undefined;
+  /** Prepared statements by SQL text: preparing costs more than running the small reads screening makes. */
+  private readonly prepared = new Map<string, Database.Statement>();
+  private markings: { mlevel: number; caveats: string }[] | undefined;
+  private markingsVersion = -1;
 
   constructor(options: SqliteStoreOptions) {
     this.clock = options.clock ?? (() => new Date());
@@ -124,6 +128,7 @@ export class SqliteStore implements Store {
   async putStatements(_ctx: AccessContext, batch: WriteBatch): Promise<BatchResult> {
     const writer = this.ready();
     try {
+      this.markings = undefined;
       return writer.write(batch, this.clock().toISOString());
     } catch (err) {
       // SECURITY.md R5: after a failed write or sync, stop writing rather than retry blindly.
@@ -172,12 +177,29 @@ export class SqliteStore implements Store {
   }
 
   /** True when the context can see every marking present, so queries can skip the per-row check. */
+  private sql(text: string): Database.Statement {
+    let stmt = this.prepared.get(text);
+    if (!stmt) {
+      if (this.prepared.size >= 256) this.prepared.clear();
+      stmt = this.db.prepare(text);
+      this.prepared.set(text, stmt);
+    }
+    return stmt;
+  }
+
   private seesAll(v: VisibilityParams): boolean {
-    const rows = this.db.prepare('SELECT mlevel, caveats FROM markings_present').all() as {
+    // The markings present change only when statements are written: by this connection (putStatements clears the
+    // cache) or by another process, which moves PRAGMA data_version. A stale list here would skip the filter.
+    const version = Number(this.sql('PRAGMA data_version').pluck().get());
+    if (version !== this.markingsVersion) {
+      this.markings = undefined;
+      this.markingsVersion = version;
+    }
+    this.markings ??= this.db.prepare('SELECT mlevel, caveats FROM markings_present').all() as {
       mlevel: number;
       caveats: string;
     }[];
-    return rows.every((r) => r.mlevel <= v.rank && caveatsOk(r.caveats, v.held) === 1);
+    return this.markings.every((r) => r.mlevel <= v.rank && caveatsOk(r.caveats, v.held) === 1);
   }
 
   private visible(ctx: AccessContext, alias: string): { sql: string; params: VisibilityParams } {
@@ -192,7 +214,7 @@ export class SqliteStore implements Store {
         sp.first_seen, s.last_seen, sp.marking, sp.grading
       FROM entities e JOIN statements s ON s.eid = e.eid JOIN provenance sp ON sp.pid = s.pid
       WHERE e.id = @id ${dataset ? 'AND sp.dataset = @dataset' : ''} AND ${vis.sql} ORDER BY s.rowid`;
-    const rows = this.db.prepare(sql).all({ ...vis.params, id, dataset }) as StatementRow[];
+    const rows = this.sql(sql).all({ ...vis.params, id, dataset }) as StatementRow[];
     return rows.map(toStatement);
   }
 
