@@ -14,21 +14,24 @@ export function migrate(
     db.exec(
       'CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
     );
-    for (const m of migrations) {
-      // BEGIN IMMEDIATE takes the database write lock: a second migrator waits (busy_timeout), then sees the
-      // version already applied. The DDL and its version row commit together, so kill -9 leaves old or new.
-      const run = db.transaction(() => {
-        const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?').get(m.version);
-        if (done) return false;
+    // One IMMEDIATE transaction for the whole run takes the database write lock: a second migrator waits
+    // (busy_timeout), then finds every version applied. DDL and version rows commit together, so kill -9 leaves the
+    // old schema or the new one, never a mix.
+    const run = db.transaction(() => {
+      const done = db.prepare('SELECT 1 FROM schema_migrations WHERE version = ?');
+      const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+      for (const m of migrations) {
+        if (done.get(m.version)) continue;
         db.exec(m.sql);
-        db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)').run(
-          m.version,
-          m.name,
-          now().toISOString(),
-        );
-        return true;
-      });
-      if (run.immediate()) applied.push(`${m.version}: ${m.name}`);
+        record.run(m.version, m.name, now().toISOString());
+        applied.push(`${m.version}: ${m.name}`);
+      }
+    });
+    try {
+      run.immediate();
+    } catch (err) {
+      applied.length = 0;
+      throw err;
     }
     const row = db.prepare('SELECT max(version) AS v FROM schema_migrations').get() as { v: number | null };
     return { applied, version: row.v ?? 0 };
