@@ -590,8 +590,12 @@ if (!opt['skip-pg']) {
   machine.postgres = result.postgres.version;
   result.runs.push(...result.postgres.runs);
 }
-if (!opt['skip-xref']) result.xref = xrefRun(base, store);
-writeFileSync(join(OUT, 'screening-bench.json'), `${JSON.stringify(result, null, 2)}\n`);
+const save = () => writeFileSync(join(OUT, 'screening-bench.json'), `${JSON.stringify(result, null, 2)}\n`);
+save(); // before xref, which is slow: the screening figures survive an interrupted xref
+if (!opt['skip-xref']) {
+  result.xref = xrefRun(base, store);
+  save();
+}
 
 console.log(
   `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Node ${machine.node}${machine.postgres ? `, PostgreSQL ${machine.postgres}` : ''}, ${machine.date}\n`,
