@@ -2,7 +2,7 @@
 import type Database from 'better-sqlite3';
 import type { Candidate, CandidateOptions, ChangedEntities, MatchKeys } from '../store.js';
 
-const DEFAULT_PER_KEY = 2_000;
+const DEFAULT_PER_KEY = 300;
 const SCAN_ROWS = 200_000;
 
 export class MatchIndex {
