@@ -3,7 +3,15 @@
 // Usage: node bench/screening.js [--entities 1000000] [--queries 2000] [--xref 100000] [--skip-pg] [--skip-http] [--skip-xref] [--cpu-prof]
 // Prints Markdown tables and writes bench/out/screening-bench.json. Generated files and stores are cached in bench/out/scr/ keyed by N.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, createWriteStream, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -37,7 +45,18 @@ const WORK = join(OUT, 'scr');
 mkdirSync(WORK, { recursive: true });
 const MATCHABLE = new Set(['Person', 'Organization', 'Company', 'Vessel', 'LegalEntity']);
 const NAME_PROPS = ['name', 'alias', 'previousName', 'weakAlias'];
-const PSQL = ['-h', '127.0.0.1', '-U', process.env.PGUSER ?? 'postgres', '-d', 'test', '-X', '-q', '-v', 'ON_ERROR_STOP=1'];
+const PSQL = [
+  '-h',
+  '127.0.0.1',
+  '-U',
+  process.env.PGUSER ?? 'postgres',
+  '-d',
+  'test',
+  '-X',
+  '-q',
+  '-v',
+  'ON_ERROR_STOP=1',
+];
 const PG_SCHEMA = 'nexus_screen_bench';
 const log = (m) => console.error(`bench: ${m}`);
 const round = (x, d = 2) => Math.round(x * 10 ** d) / 10 ** d;
@@ -66,7 +85,8 @@ function nexus(home, args, { prof = false } = {}) {
     maxBuffer: 1 << 28,
   });
   const seconds = (performance.now() - t) / 1000;
-  if (res.status !== 0) throw new Error(`nexus ${args.join(' ')} failed (${res.status}): ${res.stderr.slice(-2000)}`);
+  if (res.status !== 0)
+    throw new Error(`nexus ${args.join(' ')} failed (${res.status}): ${res.stderr.slice(-2000)}`);
   return { seconds, stdout: res.stdout, stderr: res.stderr };
 }
 
@@ -103,9 +123,28 @@ function baseLists() {
   if (!files.every(existsSync)) {
     rmSync(home, { recursive: true, force: true });
     log('ingesting the UN list and OFAC SDN into the base home...');
-    nexus(home, ['ingest', '--dataset', 'un', '--format', 'un', '--progress', 'none', '--json',
-      join(DATA, 'un-consolidated-list', 'UN_consolidated.xml')]);
-    nexus(home, ['ingest', '--dataset', 'ofac', '--format', 'ofac', '--progress', 'none', '--json', join(DATA, 'ofac-sdn')]);
+    nexus(home, [
+      'ingest',
+      '--dataset',
+      'un',
+      '--format',
+      'un',
+      '--progress',
+      'none',
+      '--json',
+      join(DATA, 'un-consolidated-list', 'UN_consolidated.xml'),
+    ]);
+    nexus(home, [
+      'ingest',
+      '--dataset',
+      'ofac',
+      '--format',
+      'ofac',
+      '--progress',
+      'none',
+      '--json',
+      join(DATA, 'ofac-sdn'),
+    ]);
     for (const d of ['un', 'ofac'])
       nexus(home, ['export', '--dataset', d, '--format', 'ftm', '--output', join(WORK, `${d}.ftm.jsonl`)]);
   }
@@ -121,10 +160,40 @@ function baseLists() {
 
 // ---------- name noise ----------
 const LAT2CYR = [
-  ['shch', 'щ'], ['kh', 'х'], ['zh', 'ж'], ['ts', 'ц'], ['ch', 'ч'], ['sh', 'ш'], ['yu', 'ю'], ['ya', 'я'],
-  ['a', 'а'], ['b', 'б'], ['c', 'к'], ['d', 'д'], ['e', 'е'], ['f', 'ф'], ['g', 'г'], ['h', 'х'], ['i', 'и'],
-  ['j', 'дж'], ['k', 'к'], ['l', 'л'], ['m', 'м'], ['n', 'н'], ['o', 'о'], ['p', 'п'], ['q', 'к'], ['r', 'р'],
-  ['s', 'с'], ['t', 'т'], ['u', 'у'], ['v', 'в'], ['w', 'в'], ['x', 'кс'], ['y', 'й'], ['z', 'з'],
+  ['shch', 'щ'],
+  ['kh', 'х'],
+  ['zh', 'ж'],
+  ['ts', 'ц'],
+  ['ch', 'ч'],
+  ['sh', 'ш'],
+  ['yu', 'ю'],
+  ['ya', 'я'],
+  ['a', 'а'],
+  ['b', 'б'],
+  ['c', 'к'],
+  ['d', 'д'],
+  ['e', 'е'],
+  ['f', 'ф'],
+  ['g', 'г'],
+  ['h', 'х'],
+  ['i', 'и'],
+  ['j', 'дж'],
+  ['k', 'к'],
+  ['l', 'л'],
+  ['m', 'м'],
+  ['n', 'н'],
+  ['o', 'о'],
+  ['p', 'п'],
+  ['q', 'к'],
+  ['r', 'р'],
+  ['s', 'с'],
+  ['t', 'т'],
+  ['u', 'у'],
+  ['v', 'в'],
+  ['w', 'в'],
+  ['x', 'кс'],
+  ['y', 'й'],
+  ['z', 'з'],
 ];
 function toCyrillic(name) {
   let s = name.toLowerCase();
@@ -143,13 +212,26 @@ function toCyrillic(name) {
 }
 // Spelling variants as transliterations differ (Mohammed/Muhammad, Yusuf/Yousef, ...).
 const VARIANTS = [
-  [/mohammed|mohamed|muhammad/i, 'Mohamad'], [/ou/i, 'u'], [/ph/i, 'f'], [/y/i, 'i'], [/kh/i, 'h'], [/q/i, 'k'],
-  [/ee/i, 'i'], [/sh/i, 'sch'], [/j/i, 'dzh'], [/abd al/i, 'Abdul'], [/al-/i, 'el '], [/ov\b/i, 'off'],
-  [/ck/i, 'k'], [/w/i, 'v'], [/ai/i, 'ay'],
+  [/mohammed|mohamed|muhammad/i, 'Mohamad'],
+  [/ou/i, 'u'],
+  [/ph/i, 'f'],
+  [/y/i, 'i'],
+  [/kh/i, 'h'],
+  [/q/i, 'k'],
+  [/ee/i, 'i'],
+  [/sh/i, 'sch'],
+  [/j/i, 'dzh'],
+  [/abd al/i, 'Abdul'],
+  [/al-/i, 'el '],
+  [/ov\b/i, 'off'],
+  [/ck/i, 'k'],
+  [/w/i, 'v'],
+  [/ai/i, 'ay'],
 ];
 const tokens = (s) => s.split(/\s+/).filter((t) => t !== '');
 /** "LAST, First" (OFAC) to the order a person types: "First LAST". */
-const natural = (s) => (s.includes(', ') ? s.split(', ').slice(1).join(' ') + ' ' + s.split(', ')[0] : s).trim();
+const natural = (s) =>
+  (s.includes(', ') ? s.split(', ').slice(1).join(' ') + ' ' + s.split(', ')[0] : s).trim();
 
 function typo(r, word) {
   if (word.length < 5) return word;
@@ -202,7 +284,9 @@ function* replicas(targets, count, seed) {
   const r = rng(seed);
   const persons = targets.filter((e) => e.schema === 'Person');
   const given = persons.map((e) => tokens(natural(e.properties.name[0]))[0]).filter((x) => x && x.length > 2);
-  const surnames = persons.map((e) => tokens(natural(e.properties.name[0])).at(-1)).filter((x) => x && x.length > 2);
+  const surnames = persons
+    .map((e) => tokens(natural(e.properties.name[0])).at(-1))
+    .filter((x) => x && x.length > 2);
   const orgWords = targets
     .filter((e) => e.schema !== 'Person')
     .flatMap((e) => tokens(e.properties.name[0]))
@@ -228,7 +312,8 @@ function* replicas(targets, count, seed) {
       const n = natural(raw);
       if (!recombine) return perturb(n, person);
       const t = tokens(n);
-      if (person) return perturb([...t.slice(0, Math.max(1, t.length - 1)), r.pick(surnames)].join(' '), true);
+      if (person)
+        return perturb([...t.slice(0, Math.max(1, t.length - 1)), r.pick(surnames)].join(' '), true);
       const w = t.slice();
       w[r.int(w.length)] = r.pick(orgWords);
       return perturb(w.join(' '), false);
@@ -238,7 +323,9 @@ function* replicas(targets, count, seed) {
     for (const p of ['country', 'nationality', 'gender', 'flag'])
       if (e.properties[p] && !recombine) properties[p] = e.properties[p].slice(0, 2);
     if (person && e.properties.birthDate && r() < 0.7)
-      properties.birthDate = [`${1940 + r.int(60)}-${String(1 + r.int(12)).padStart(2, '0')}-${String(1 + r.int(28)).padStart(2, '0')}`];
+      properties.birthDate = [
+        `${1940 + r.int(60)}-${String(1 + r.int(12)).padStart(2, '0')}-${String(1 + r.int(28)).padStart(2, '0')}`,
+      ];
     yield { id: `bench-r${i}`, schema: e.schema, properties };
   }
 }
@@ -250,9 +337,12 @@ async function buildStore(base) {
   const replicaFile = join(WORK, `replicas-${N}.jsonl`);
   if (!existsSync(replicaFile)) {
     log(`writing ${replicaCount} replicas to ${replicaFile}...`);
-    await writeLines(replicaFile, (function* () {
-      for (const e of replicas(base.targets, replicaCount, 1)) yield JSON.stringify(e);
-    })());
+    await writeLines(
+      replicaFile,
+      (function* () {
+        for (const e of replicas(base.targets, replicaCount, 1)) yield JSON.stringify(e);
+      })(),
+    );
   }
   if (existsSync(done)) return { home, replicaFile, ...JSON.parse(readFileSync(done, 'utf8')), cached: true };
   rmSync(home, { recursive: true, force: true });
@@ -261,7 +351,11 @@ async function buildStore(base) {
   for (const f of ['nexus.db', 'nexus.db-wal', 'nexus.db-shm'])
     if (existsSync(join(base.home, f))) cpSync(join(base.home, f), join(home, f));
   log(`nexus ingest of ${replicaCount} replicas...`);
-  const ing = nexus(home, ['ingest', '--dataset', 'bench_replicas', '--format', 'ftm', '--progress', 'none', '--json', replicaFile], { prof: true });
+  const ing = nexus(
+    home,
+    ['ingest', '--dataset', 'bench_replicas', '--format', 'ftm', '--progress', 'none', '--json', replicaFile],
+    { prof: true },
+  );
   const ingest = JSON.parse(ing.stdout);
   log(`ingest ${round(ing.seconds)} s; nexus index...`);
   const idx = nexus(home, ['index'], { prof: true });
@@ -283,7 +377,28 @@ async function buildStore(base) {
 }
 
 // ---------- queries ----------
-const SYL = ['ka', 'lo', 'ren', 'vi', 'dro', 'ste', 'mar', 'qui', 'zel', 'po', 'tha', 'bri', 'nok', 'ul', 'fen', 'gar', 'sim', 'tor', 'ye', 'wex'];
+const SYL = [
+  'ka',
+  'lo',
+  'ren',
+  'vi',
+  'dro',
+  'ste',
+  'mar',
+  'qui',
+  'zel',
+  'po',
+  'tha',
+  'bri',
+  'nok',
+  'ul',
+  'fen',
+  'gar',
+  'sim',
+  'tor',
+  'ye',
+  'wex',
+];
 function invented(r) {
   const word = () => {
     const n = 2 + r.int(2);
@@ -292,7 +407,10 @@ function invented(r) {
     return w[0].toUpperCase() + w.slice(1);
   };
   if (r() < 0.7) return { schema: 'Person', name: `${word()} ${r() < 0.4 ? `${word()} ` : ''}${word()}` };
-  return { schema: 'Company', name: `${word()} ${word()} ${r.pick(['Holdings', 'Trading LLC', 'Group', 'Shipping Ltd'])}` };
+  return {
+    schema: 'Company',
+    name: `${word()} ${word()} ${r.pick(['Holdings', 'Trading LLC', 'Group', 'Shipping Ltd'])}`,
+  };
 }
 
 function makeQueries(targets) {
@@ -320,7 +438,14 @@ function makeQueries(targets) {
       }
       if (r() < 0.3) name = name.toLowerCase();
     }
-    qs.push({ qid: i, schema: e.schema, name, expected: e.id, source: raw, noise: noise.join('+') || 'none' });
+    qs.push({
+      qid: i,
+      schema: e.schema,
+      name,
+      expected: e.id,
+      source: raw,
+      noise: noise.join('+') || 'none',
+    });
   }
   for (let i = 0; i < NEG; i++) {
     const inv = invented(r);
@@ -348,7 +473,10 @@ function metrics(label, queries, latencies, wallSeconds, hits) {
     if (q.expected) {
       pos++;
       if (ids.includes(q.expected)) found++;
-      else if (misses.length < 15) misses.push(`${q.name} [${q.noise}] <- ${q.source} (${q.expected}); got ${ids.slice(0, 3).join(',') || 'nothing'}`);
+      else if (misses.length < 15)
+        misses.push(
+          `${q.name} [${q.noise}] <- ${q.source} (${q.expected}); got ${ids.slice(0, 3).join(',') || 'nothing'}`,
+        );
       if (ids[0] === q.expected) top1++;
     } else {
       neg++;
@@ -405,7 +533,15 @@ async function nexusInProcess(home, queries) {
       lat.push(performance.now() - t);
       hits.set(q.qid, matchedIds(resp));
     });
-    out.push(metrics(`Nexus screen() in-process, ${conc} caller${conc > 1 ? 's' : ''}`, queries, lat, (performance.now() - t0) / 1000, hits));
+    out.push(
+      metrics(
+        `Nexus screen() in-process, ${conc} caller${conc > 1 ? 's' : ''}`,
+        queries,
+        lat,
+        (performance.now() - t0) / 1000,
+        hits,
+      ),
+    );
   }
   await store.close();
   return out;
@@ -448,7 +584,15 @@ async function nexusHttp(home, queries) {
         lat.push(performance.now() - t);
         hits.set(q.qid, matchedIds(resp));
       });
-      out.push(metrics(`Nexus serve, HTTP, ${conc} client${conc > 1 ? 's' : ''}`, queries, lat, (performance.now() - t0) / 1000, hits));
+      out.push(
+        metrics(
+          `Nexus serve, HTTP, ${conc} client${conc > 1 ? 's' : ''}`,
+          queries,
+          lat,
+          (performance.now() - t0) / 1000,
+          hits,
+        ),
+      );
     }
     return out;
   } finally {
@@ -465,7 +609,9 @@ async function pgNames(base, replicaFile) {
   const lines = [];
   for (const e of base.targets)
     for (const p of NAME_PROPS) for (const v of e.properties[p] ?? []) lines.push(`${csv(e.id)},${csv(v)}`);
-  const rl = (await import('node:readline')).createInterface({ input: (await import('node:fs')).createReadStream(replicaFile) });
+  const rl = (await import('node:readline')).createInterface({
+    input: (await import('node:fs')).createReadStream(replicaFile),
+  });
   for await (const line of rl) {
     if (line === '') continue;
     const e = JSON.parse(line);
@@ -481,7 +627,9 @@ async function postgres(base, replicaFile, queries) {
   const qFile = join(WORK, `pg-queries-${N}-${Q}.csv`);
   writeFileSync(qFile, queries.map((q) => `${q.qid},${csv(q.name)}`).join('\n') + '\n');
   log('postgres: loading names...');
-  psql([], `CREATE EXTENSION IF NOT EXISTS pg_trgm;
+  psql(
+    [],
+    `CREATE EXTENSION IF NOT EXISTS pg_trgm;
 DROP SCHEMA IF EXISTS ${PG_SCHEMA} CASCADE;
 CREATE SCHEMA ${PG_SCHEMA};
 CREATE TABLE ${PG_SCHEMA}.names (id text NOT NULL, name text NOT NULL);
@@ -498,13 +646,19 @@ BEGIN
       SELECT n.id, similarity(n.name, r.q) s FROM ${PG_SCHEMA}.names n WHERE n.name % r.q ORDER BY s DESC LIMIT ${LIMIT}) x;
     INSERT INTO ${PG_SCHEMA}.results VALUES (label, r.qid, extract(epoch FROM clock_timestamp() - t0) * 1000, found);
   END LOOP;
-END $$;`);
+END $$;`,
+  );
   const load = psql(['-c', `\\copy ${PG_SCHEMA}.names FROM '${namesFile}' WITH (FORMAT csv)`]);
   psql(['-c', `\\copy ${PG_SCHEMA}.queries FROM '${qFile}' WITH (FORMAT csv)`]);
   log(`postgres: ${round(load.seconds)} s to load; building the GIN trigram index...`);
-  const idx = psql(['-c', `CREATE INDEX names_trgm ON ${PG_SCHEMA}.names USING gin (name gin_trgm_ops); ANALYZE ${PG_SCHEMA}.names;`]);
+  const idx = psql([
+    '-c',
+    `CREATE INDEX names_trgm ON ${PG_SCHEMA}.names USING gin (name gin_trgm_ops); ANALYZE ${PG_SCHEMA}.names;`,
+  ]);
   const rows = Number(psql(['-tAc', `SELECT count(*) FROM ${PG_SCHEMA}.names`]).stdout.trim());
-  const sizeMB = Number(psql(['-tAc', `SELECT pg_total_relation_size('${PG_SCHEMA}.names') / 1000000`]).stdout.trim());
+  const sizeMB = Number(
+    psql(['-tAc', `SELECT pg_total_relation_size('${PG_SCHEMA}.names') / 1000000`]).stdout.trim(),
+  );
   const runs = [];
   // Warm the cache once (not counted).
   psql(['-c', `SELECT ${PG_SCHEMA}.run('warm', 0, 10, 0.3)`]);
@@ -514,10 +668,18 @@ END $$;`);
       log(`postgres: threshold ${thr}, ${conc} psql process(es)...`);
       const t0 = performance.now();
       await Promise.all(
-        Array.from({ length: conc }, (_, k) => psqlAsync(['-c', `SELECT ${PG_SCHEMA}.run('${label}', ${k}, ${conc}, ${thr})`])),
+        Array.from({ length: conc }, (_, k) =>
+          psqlAsync(['-c', `SELECT ${PG_SCHEMA}.run('${label}', ${k}, ${conc}, ${thr})`]),
+        ),
       );
       const wall = (performance.now() - t0) / 1000;
-      const res = psql(['-tA', '-F', '\t', '-c', `SELECT qid, ms, coalesce(array_to_string(ids, '|'), '') FROM ${PG_SCHEMA}.results WHERE run = '${label}'`]);
+      const res = psql([
+        '-tA',
+        '-F',
+        '\t',
+        '-c',
+        `SELECT qid, ms, coalesce(array_to_string(ids, '|'), '') FROM ${PG_SCHEMA}.results WHERE run = '${label}'`,
+      ]);
       const lat = [];
       const hits = new Map();
       for (const line of res.stdout.split('\n')) {
@@ -526,7 +688,10 @@ END $$;`);
         lat.push(Number(ms));
         hits.set(Number(qid), ids === '' ? [] : ids.split('|'));
       }
-      runs.push({ threshold: thr, ...metrics(`pg_trgm, similarity_threshold ${thr}, ${conc} psql`, queries, lat, wall, hits) });
+      runs.push({
+        threshold: thr,
+        ...metrics(`pg_trgm, similarity_threshold ${thr}, ${conc} psql`, queries, lat, wall, hits),
+      });
     }
   }
   if (!opt['keep-pg']) psql(['-c', `DROP SCHEMA ${PG_SCHEMA} CASCADE`]);
@@ -544,10 +709,21 @@ function xrefRun(base, store) {
   const copySeconds = (performance.now() - t) / 1000;
   const file = join(WORK, `xref-probe-${XREF}.jsonl`);
   const lines = [];
-  for (const e of replicas(base.targets, XREF, 7)) lines.push(JSON.stringify({ ...e, id: `xref-p${e.id.slice(7)}` }));
+  for (const e of replicas(base.targets, XREF, 7))
+    lines.push(JSON.stringify({ ...e, id: `xref-p${e.id.slice(7)}` }));
   writeFileSync(file, lines.join('\n') + '\n');
   log(`xref: ingesting ${XREF} probe entities into a copy of the store...`);
-  const ing = nexus(home, ['ingest', '--dataset', 'xref_probe', '--format', 'ftm', '--progress', 'none', '--json', file]);
+  const ing = nexus(home, [
+    'ingest',
+    '--dataset',
+    'xref_probe',
+    '--format',
+    'ftm',
+    '--progress',
+    'none',
+    '--json',
+    file,
+  ]);
   const idx = nexus(home, ['index']);
   log(`xref: nexus xref xref_probe (${XREF} entities against ${store.storeEntities})...`);
   const x = nexus(home, ['xref', 'xref_probe', '--json'], { prof: true });
@@ -579,10 +755,21 @@ const machine = {
   node: process.version,
 };
 const base = baseLists();
-log(`real lists: ${base.total} entities, ${base.targets.length} Person/Organization/Company/Vessel with names`);
+log(
+  `real lists: ${base.total} entities, ${base.targets.length} Person/Organization/Company/Vessel with names`,
+);
 const store = await buildStore(base);
 const queries = makeQueries(base.targets);
-const result = { machine, entities: N, positives: Q, negatives: NEG, threshold: THRESHOLD, limit: LIMIT, build: { ...store, home: undefined }, runs: [] };
+const result = {
+  machine,
+  entities: N,
+  positives: Q,
+  negatives: NEG,
+  threshold: THRESHOLD,
+  limit: LIMIT,
+  build: { ...store, home: undefined },
+  runs: [],
+};
 result.runs.push(...(await nexusInProcess(store.home, queries)));
 if (!opt['skip-http']) result.runs.push(...(await nexusHttp(store.home, queries)));
 if (!opt['skip-pg']) {
@@ -605,12 +792,18 @@ console.log(
     `nexus ingest of the replicas ${store.ingestSeconds} s, nexus index ${store.indexSeconds} s${store.cached ? ' (cached build, timed when it was made)' : ''}.`,
 );
 if (result.postgres)
-  console.log(`PostgreSQL: ${result.postgres.rows} names, \\copy ${result.postgres.loadSeconds} s, GIN trigram index ${result.postgres.indexSeconds} s, ${result.postgres.sizeMB} MB.`);
-console.log(`Queries: ${Q} noisy listed names (expected entity known) + ${NEG} invented names; threshold ${THRESHOLD}, limit ${LIMIT}.\n`);
+  console.log(
+    `PostgreSQL: ${result.postgres.rows} names, \\copy ${result.postgres.loadSeconds} s, GIN trigram index ${result.postgres.indexSeconds} s, ${result.postgres.sizeMB} MB.`,
+  );
+console.log(
+  `Queries: ${Q} noisy listed names (expected entity known) + ${NEG} invented names; threshold ${THRESHOLD}, limit ${LIMIT}.\n`,
+);
 console.log('| run | p50 ms | p95 ms | p99 ms | queries/s | recall | top-1 | false positives |');
 console.log('|---|---|---|---|---|---|---|---|');
 for (const r of result.runs)
-  console.log(`| ${r.label} | ${r.p50ms} | ${r.p95ms} | ${r.p99ms} | ${r.qps} | ${r.recall} | ${r.top1} | ${r.fpRate} |`);
+  console.log(
+    `| ${r.label} | ${r.p50ms} | ${r.p95ms} | ${r.p99ms} | ${r.qps} | ${r.recall} | ${r.top1} | ${r.fpRate} |`,
+  );
 if (result.xref)
   console.log(
     `\nXref: ${result.xref.entities} entities against ${result.xref.against}: ${result.xref.xrefSeconds} s (${result.xref.entitiesPerSec}/s); ` +

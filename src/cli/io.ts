@@ -26,3 +26,13 @@ export interface CommandEnv {
 export function json(value: unknown): string {
   return `${JSON.stringify(value, null, 2)}\n`;
 }
+
+/** Opens the store for one command and closes it whatever happens. */
+export async function withStore<T>(c: CommandEnv, fn: (store: Store) => Promise<T>): Promise<T> {
+  const store = await c.openStore();
+  try {
+    return await fn(store);
+  } finally {
+    await store.close();
+  }
+}

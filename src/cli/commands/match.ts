@@ -13,7 +13,7 @@ import {
   updateMatchIndex,
 } from '../../resolve/index.js';
 import type { Store } from '../../store/index.js';
-import type { CommandEnv } from '../io.js';
+import { type CommandEnv, withStore } from '../io.js';
 
 export const matchHelp = `nexus match [--dataset D] [--threshold T] [--limit N] [--json] [FILE]
 
@@ -36,15 +36,6 @@ export const indexHelp = `nexus index [--json]
 
 Brings the match index (name tokens, phonetic keys, identifiers, wallets) up to date with every
 statement written since it was last built, with progress on stderr, and prints a summary.`;
-
-async function withStore<T>(c: CommandEnv, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await c.openStore();
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 /** Keys are built from every statement, so the index is maintained as the local operator; reads stay filtered. */
 async function refreshIndex(c: CommandEnv, store: Store, quiet: boolean) {

@@ -2,17 +2,7 @@
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeGrading, type Entity, NexusError } from '../../model/index.js';
-import type { Store } from '../../store/index.js';
-import { type CommandEnv, json } from '../io.js';
-
-async function withStore<T>(c: CommandEnv, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await c.openStore();
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
+import { type CommandEnv, json, withStore } from '../io.js';
 
 export async function datasetsCommand(args: string[], c: CommandEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });

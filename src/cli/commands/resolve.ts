@@ -3,23 +3,14 @@ import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import { NexusError } from '../../model/index.js';
 import { xref } from '../../resolve/index.js';
-import type { JudgementValue, Store } from '../../store/index.js';
-import { type CommandEnv, json } from '../io.js';
+import type { JudgementValue } from '../../store/index.js';
+import { type CommandEnv, json, withStore } from '../io.js';
 
 const VALUES = new Map<string, JudgementValue>([
   ['match', 'match'],
   ['no-match', 'no-match'],
   ['unsure', 'unsure'],
 ]);
-
-async function withStore<T>(c: CommandEnv, fn: (store: Store) => Promise<T>): Promise<T> {
-  const store = await c.openStore();
-  try {
-    return await fn(store);
-  } finally {
-    await store.close();
-  }
-}
 
 export const judgeHelp = `nexus judge A B match|no-match|unsure [--reason TEXT] [--json]
 
