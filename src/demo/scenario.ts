@@ -280,7 +280,17 @@ export function buildScenario(seed = 20261129): DemoScenario {
     jurisdiction: ['ae'],
     topics: ['sanction.linked'],
   });
+  // The source report names the network's principal in its own spelling: a duplicate for resolution to find.
+  const contact = entity('demo-secret-contact-1', 'Person', {
+    name: [
+      `${boss.properties.firstName?.[0] ?? ''} ${(boss.properties.lastName?.[0] ?? '').toUpperCase().replace('DD', 'D')}`,
+    ],
+    birthDate: boss.properties.birthDate ?? [],
+    nationality: ['gb'],
+    notes: ["recorded by the source as the handler's contact in the network"],
+  });
   secret.push(
+    contact,
     handler,
     front,
     entity('demo-own-front', 'Ownership', { owner: [handler.id], asset: [front.id], percentage: ['100'] }),
