@@ -182,11 +182,15 @@ async function runQuery(
   const best = found[0]?.weight ?? 0;
   // Members of one resolved cluster come back as the same canonical entity: score and show it once.
   const shown = new Set<string>();
-  for (const c of found) {
-    // Candidates far below the best share only common tokens; scoring them costs time and never changes the top.
-    if (c.weight < best * MIN_RELATIVE_WEIGHT) break;
-    // Candidates come from an index of every statement; only what this reader may see is scored or shown.
-    const entity = await store.getEntity(ctx, c.id);
+  // Candidates far below the best share only common tokens; scoring them costs time and never changes the top.
+  const kept = found.filter((c) => c.weight >= best * MIN_RELATIVE_WEIGHT);
+  // Candidates come from an index of every statement; only what this reader may see is scored or shown.
+  const loaded = await store.getEntities(
+    ctx,
+    kept.map((c) => c.id),
+  );
+  for (const c of kept) {
+    const entity = loaded.get(c.id);
     if (!entity || shown.has(entity.id) || r.excludeSchema.has(entity.schema.name)) continue;
     shown.add(entity.id);
     const props = entity.properties;

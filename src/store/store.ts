@@ -144,6 +144,8 @@ export interface Store {
   getCheckpoint(ctx: AccessContext, sourceKey: string): Promise<Checkpoint | undefined>;
   /** The entity as the context may see it, or undefined when it does not exist or nothing of it is visible. */
   getEntity(ctx: AccessContext, id: string): Promise<Entity | undefined>;
+  /** Several entities at once (by the ids asked for), as getEntity would give each; absent ids are left out. */
+  getEntities(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, Entity>>;
   listEntities(
     ctx: AccessContext,
     filter: EntityFilter,

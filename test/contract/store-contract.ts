@@ -66,6 +66,21 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(await store.getEntity(admin, 'missing')).toBeUndefined();
     });
 
+    it('loads several entities at once, as getEntity would each', async () => {
+      await put([
+        statementsOf(record('m1', 'Person', { name: ['One'] })),
+        statementsOf(record('m2', 'Person', { name: ['Two'] }, 2)),
+        statementsOf(record('m3', 'Person', { name: ['CANARYHIDDENMANY'] }, 3), 'case', 'SECRET'),
+      ]);
+      const many = await store.getEntities(admin, ['m2', 'm1', 'missing', 'm1']);
+      expect([...many.keys()].sort()).toEqual(['m1', 'm2']);
+      expect(many.get('m2')?.toFtM()).toEqual((await store.getEntity(admin, 'm2'))?.toFtM());
+      expect([...(await store.getEntities(official, ['m1', 'm3'])).keys()]).toEqual(['m1']);
+      await store.judge(admin, 'm1', 'm2', 'match', 'same');
+      const merged = await store.getEntities(admin, ['m1']);
+      expect(merged.get('m1')?.referents).toEqual(['m1', 'm2']);
+    });
+
     it('merges schemata to the most specific across sources', async () => {
       await put([statementsOf(record('o1', 'LegalEntity', { name: ['Harbour Freight'] }), 'a')], 'a');
       await put([statementsOf(record('o1', 'Company', { name: ['Harbour Freight Ltd'] }, 2), 'b')], 'b');

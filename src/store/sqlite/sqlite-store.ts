@@ -228,6 +228,48 @@ export class SqliteStore implements Store {
     return Entity.fromStatements(statements, { id: canonical, referents: visible });
   }
 
+  async getEntities(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, Entity>> {
+    const out = new Map<string, Entity>();
+    const plain: string[] = [];
+    for (const id of new Set(ids)) {
+      const canonical = this.resolution?.canonicalOf(id) ?? id;
+      if (canonical === id && !id.startsWith('NX-')) plain.push(id);
+      else {
+        const entity = await this.getEntity(ctx, id);
+        if (entity) out.set(id, entity);
+      }
+    }
+    const vis = this.visible(ctx, 's');
+    // One query per chunk instead of one per entity: screening loads dozens of candidates per query.
+    for (let i = 0; i < plain.length; i += 100) {
+      const chunk = plain.slice(i, i + 100);
+      const params: Record<string, unknown> = { ...vis.params };
+      chunk.forEach((id, k) => {
+        params[`i${k}`] = id;
+      });
+      const rows = this.sql(
+        `SELECT s.id, e.id AS entity_id, sp.schema, s.prop, s.prop_type, s.value, s.original_value, sp.dataset, sp.origin,
+           sp.first_seen, s.last_seen, sp.marking, sp.grading
+         FROM entities e JOIN statements s ON s.eid = e.eid JOIN provenance sp ON sp.pid = s.pid
+         WHERE e.id IN (${chunk.map((_, k) => `@i${k}`).join(', ')}) AND ${vis.sql} ORDER BY e.eid, s.rowid`,
+      ).all(params) as StatementRow[];
+      const groups = new Map<string, Statement[]>();
+      for (const row of rows) {
+        let list = groups.get(row.entity_id);
+        if (!list) {
+          list = [];
+          groups.set(row.entity_id, list);
+        }
+        list.push(toStatement(row));
+      }
+      for (const [id, statements] of groups) {
+        const entity = Entity.fromStatements(statements);
+        if (entity) out.set(id, entity);
+      }
+    }
+    return out;
+  }
+
   private resolved(): Resolution {
     if (!this.resolution)
       throw new NexusError('STORE_UNAVAILABLE', 'store.resolution: migrate() has not run');
