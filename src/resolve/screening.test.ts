@@ -174,3 +174,31 @@ describe('compareNamePairs', () => {
     expect(out[3]?.score).toBe(0);
   });
 });
+
+describe('screen ordering', () => {
+  it('puts a listed target before an equally scored record that is not one', async () => {
+    const local = new SqliteStore({ path: ':memory:' });
+    await local.migrate();
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-screening-order-'));
+    const file = join(dir, 'same.ftm.jsonl');
+    writeFileSync(
+      file,
+      `${[
+        { id: 'a-plain', schema: 'Person', properties: { name: ['Anatoly Grebnev'] } },
+        { id: 'z-listed', schema: 'Person', properties: { name: ['Anatoly Grebnev'], topics: ['sanction'] } },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n')}\n`,
+    );
+    await ingest(operator, local, { dataset: 'd', format: 'ftm', paths: [file] });
+    await updateMatchIndex(operator, local);
+    const answer = await screen(
+      operator,
+      local,
+      { queries: { q: { schema: 'Person', properties: { name: ['Anatoly Grebnev'] } } } },
+      { dataset: 'default' },
+    );
+    expect(answer.responses.q?.results.map((x) => x.id)).toEqual(['z-listed', 'a-plain']);
+    await local.close();
+  });
+});

@@ -205,7 +205,14 @@ async function runQuery(
       target: topics.some((t) => TARGET_TOPICS.has(t) || t.startsWith('crime.')),
     });
   }
-  scored.sort((a, b) => b.score.score - a.score.score || a.entity.id.localeCompare(b.entity.id));
+  // Equal scores: listed targets first, then the entity more sources attest, then the id (for a stable order).
+  scored.sort(
+    (a, b) =>
+      b.score.score - a.score.score ||
+      Number(b.target) - Number(a.target) ||
+      b.entity.datasets.length - a.entity.datasets.length ||
+      a.entity.id.localeCompare(b.entity.id),
+  );
   return {
     status: 200,
     results: scored.slice(0, r.limit).map((x) => resultOf(x.entity, x.score, x.target)),
