@@ -11,11 +11,11 @@ import {
   statSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parseFtmLines, replicate } from '../dist/demo/replicate.js';
 import { buildScenario } from '../dist/demo/scenario.js';
+import { machineInfo } from './machine.js';
 
 const { values } = parseArgs({
   options: { entities: { type: 'string', default: process.env.NEXUS_BENCH_ENTITIES ?? '1000000' } },
@@ -153,14 +153,7 @@ function round(x) {
   return Math.round(x * 100) / 100;
 }
 
-const machine = {
-  date: new Date().toISOString().slice(0, 10),
-  cpu: cpus()[0]?.model,
-  cores: cpus().length,
-  memGiB: Math.round(totalmem() / 2 ** 30),
-  node: process.version,
-  sqliteShell: sqliteShell(),
-};
+const machine = machineInfo({ sqliteShell: sqliteShell() });
 const results = [];
 const ftm = await makeFtmSource(ENTITIES);
 results.push(measure('ftm', 'ftm', [ftm], ENTITIES));

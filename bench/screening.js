@@ -12,12 +12,12 @@ import {
   rmSync,
   writeFileSync,
 } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { localOperator } from '../dist/access/index.js';
 import { screen } from '../dist/resolve/screening.js';
 import { SqliteStore } from '../dist/store/index.js';
+import { machineInfo } from './machine.js';
 
 const { values: opt } = parseArgs({
   options: {
@@ -747,13 +747,7 @@ function xrefRun(base, store) {
 }
 
 // ---------- main ----------
-const machine = {
-  date: new Date().toISOString().slice(0, 10),
-  cpu: cpus()[0]?.model,
-  cores: cpus().length,
-  memGiB: Math.round(totalmem() / 2 ** 30),
-  node: process.version,
-};
+const machine = machineInfo();
 const base = baseLists();
 log(
   `real lists: ${base.total} entities, ${base.targets.length} Person/Organization/Company/Vessel with names`,

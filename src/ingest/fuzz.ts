@@ -1,5 +1,5 @@
 // Mutation fuzzing of the format readers (SECURITY.md R15): only typed errors or rejects may come out.
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { isNexusError, Random } from '../model/index.js';
@@ -177,7 +177,6 @@ export async function replay(target: FuzzTarget, name: string, inputs: Buffer[])
   const failures: string[] = [];
   try {
     for (const c of target.companions ?? []) copyFileSync(c, join(dir, basename(c)));
-    mkdirSync(dir, { recursive: true });
     for (const input of inputs) {
       try {
         await runCase(target, dir, name, input);

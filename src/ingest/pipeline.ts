@@ -1,6 +1,6 @@
 // The ingest pipeline: reader -> validation -> batches committed whole with a checkpoint, resumable after a crash.
 import { createHash } from 'node:crypto';
-import { readdirSync, statSync } from 'node:fs';
+import { readdirSync, type Stats, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AccessContext } from '../access/index.js';
 import { DEFAULT_MARKING, formatMarking, NexusError, parseGrading, parseMarking } from '../model/index.js';
@@ -58,43 +58,56 @@ export interface IngestSummary {
 
 const DATASET_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-function sourceFiles(paths: readonly string[]): string[] {
-  const files: string[] = [];
+interface SourceFile {
+  path: string;
+  size: number;
+  mtimeMs: number;
+}
+
+/** Every file the paths name (a folder gives its files), stat'ed once for the key and the byte total. */
+function sourceFiles(paths: readonly string[]): SourceFile[] {
+  const files: SourceFile[] = [];
+  const add = (path: string, shown: string): Stats => {
+    try {
+      const st = statSync(path);
+      if (st.isFile()) files.push({ path, size: st.size, mtimeMs: Math.floor(st.mtimeMs) });
+      return st;
+    } catch {
+      throw new NexusError('SOURCE_UNREADABLE', `ingest: ${shown}: no such file or directory`, {
+        file: shown,
+      });
+    }
+  };
   for (const p of paths) {
     const abs = resolve(p);
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(abs);
-    } catch {
-      throw new NexusError('SOURCE_UNREADABLE', `ingest: ${p}: no such file or directory`, { file: p });
-    }
-    if (st.isDirectory()) {
-      for (const name of readdirSync(abs).sort()) {
-        const child = join(abs, name);
-        if (statSync(child).isFile()) files.push(child);
-      }
-    } else files.push(abs);
+    if (add(abs, p).isDirectory())
+      for (const name of readdirSync(abs).sort()) add(join(abs, name), join(p, name));
   }
   return files;
 }
 
-/** Identifies one source as read by one configuration: a changed file or option starts afresh. */
+/**
+ * Identifies one source as read by one configuration: a changed file, mapping file or option starts afresh, so a
+ * resume never skips records that a different configuration committed.
+ */
 function sourceKey(
   req: IngestRequest,
   format: string,
-  files: string[],
+  files: SourceFile[],
   marking: string,
   grading: string | null,
 ): string {
+  const mapping = req.options?.get('mapping');
   const desc = {
     dataset: req.dataset,
     format,
     marking,
     grading,
-    files: files.map((f) => {
-      const st = statSync(f);
-      return [f, st.size, Math.floor(st.mtimeMs)];
-    }),
+    files: [...files, ...(mapping === undefined ? [] : sourceFiles([mapping]))].map((f) => [
+      f.path,
+      f.size,
+      f.mtimeMs,
+    ]),
     options: [...(req.options ?? new Map())].sort(),
   };
   return createHash('sha256').update(JSON.stringify(desc)).digest('hex');
@@ -112,7 +125,7 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
   const marking = formatMarking(req.marking ? parseMarking(req.marking) : DEFAULT_MARKING);
   const grading = req.grading ? parseGrading(req.grading) : null;
   const files = sourceFiles(req.paths);
-  const totalBytes = files.reduce((sum, f) => sum + statSync(f).size, 0);
+  const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
   const key = sourceKey(req, format, files, marking, grading);
   const now = req.now ?? (() => new Date());
   const runAt = now().toISOString().slice(0, 19);

@@ -12,6 +12,9 @@ export interface Marking {
 const levels = new Map(table.levels.map((l) => [l.name, l.rank]));
 const caveats = new Set(table.caveats);
 
+// Entity views parse the marking of every statement they hold; the distinct texts are few.
+const parsed = new Map<string, Marking>();
+
 export const DEFAULT_MARKING: Marking = parseMarking(table.default);
 
 /**
@@ -19,6 +22,14 @@ export const DEFAULT_MARKING: Marking = parseMarking(table.default);
  * Throws MARKING_INVALID for an unknown level or caveat.
  */
 export function parseMarking(text: string): Marking {
+  const known = parsed.get(text);
+  if (known) return known;
+  const marking = parseMarkingText(text);
+  if (parsed.size < 1000) parsed.set(text, marking);
+  return marking;
+}
+
+function parseMarkingText(text: string): Marking {
   let rest = text.trim().toUpperCase().replace(/[/]+/g, ' ').replace(/\s+/g, ' ');
   if (rest.startsWith('OFFICIAL-SENSITIVE'))
     rest = `OFFICIAL SENSITIVE${rest.slice('OFFICIAL-SENSITIVE'.length)}`;

@@ -2,19 +2,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { IngestSummary } from '../../src/ingest/index.js';
 import { nexus, nexusJson, tempHome } from './helpers.js';
 
 const FIXTURE = 'test/fixtures/ftm/case.ftm.jsonl';
 
-interface Summary {
-  accepted: number;
-  rejected: number;
-  duplicates: number;
-  entities: number;
-  statements: number;
-  invalidValues: number;
-  rejectReport: string | null;
-}
+/** What `nexus ingest --json` prints: the pipeline's summary plus where the reject report went. */
+type Summary = IngestSummary & { rejectReport: string | null };
 
 describe('nexus ingest (ftm)', () => {
   it('loads good records, reports bad ones with file, line and field, and adds nothing the second time', async () => {

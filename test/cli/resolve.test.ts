@@ -45,6 +45,9 @@ describe('resolution commands', () => {
     expect(merged.id).toBe(judged.canonical);
     expect(merged.referents).toEqual(['case-p1', 'wl-1']);
     expect(merged.datasets).toEqual(['case', 'watchlist']);
+    // The case's Ownership points at case-p1; the merged entity shows it, whichever member id was asked for.
+    const viaMember = await nexusJson<{ referencedBy: { entityId: string }[] }>(home, 'entity', 'wl-1');
+    expect(viaMember.referencedBy.map((r) => r.entityId)).toContain('case-o1');
 
     const conflict = await nexus(home, 'judge', 'case-p1', 'wl-1', 'no-match');
     expect(conflict.code).toBe(1);

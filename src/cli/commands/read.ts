@@ -101,7 +101,9 @@ export async function entityCommand(args: string[], c: CommandEnv): Promise<numb
   return withStore(c, async (store) => {
     const entity = await store.getEntity(c.ctx, id);
     if (!entity) throw new NexusError('ENTITY_NOT_FOUND', `entity: no entity "${id}"`);
-    const refs = await store.referencing(c.ctx, id);
+    // A resolved entity is pointed at through any of its member records.
+    const members = entity.referents.length > 0 ? entity.referents : [entity.id];
+    const refs = (await Promise.all(members.map((m) => store.referencing(c.ctx, m)))).flat();
     if (values.json) {
       c.io.stdout(json({ ...entityJson(entity), referencedBy: refs }));
       return 0;

@@ -239,10 +239,19 @@ export class SqliteStore implements Store {
         if (entity) out.set(id, entity);
       }
     }
+    for (const [id, entity] of this.sourceEntities(ctx, plain)) out.set(id, entity);
+    return out;
+  }
+
+  /**
+   * Source records by id, as stored (no cluster resolution), one query per hundred ids instead of one per entity:
+   * screening, lists and search each load dozens at a time.
+   */
+  private sourceEntities(ctx: AccessContext, ids: readonly string[]): Map<string, Entity> {
+    const out = new Map<string, Entity>();
     const vis = this.visible(ctx, 's');
-    // One query per chunk instead of one per entity: screening loads dozens of candidates per query.
-    for (let i = 0; i < plain.length; i += 100) {
-      const chunk = plain.slice(i, i + 100);
+    for (let i = 0; i < ids.length; i += 100) {
+      const chunk = ids.slice(i, i + 100);
       const params: Record<string, unknown> = { ...vis.params };
       chunk.forEach((id, k) => {
         params[`i${k}`] = id;
@@ -255,12 +264,9 @@ export class SqliteStore implements Store {
       ).all(params) as StatementRow[];
       const groups = new Map<string, Statement[]>();
       for (const row of rows) {
-        let list = groups.get(row.entity_id);
-        if (!list) {
-          list = [];
-          groups.set(row.entity_id, list);
-        }
-        list.push(toStatement(row));
+        const list = groups.get(row.entity_id);
+        if (list) list.push(toStatement(row));
+        else groups.set(row.entity_id, [toStatement(row)]);
       }
       for (const [id, statements] of groups) {
         const entity = Entity.fromStatements(statements);
@@ -350,22 +356,18 @@ export class SqliteStore implements Store {
       params.dataset = filter.dataset;
     }
     if (filter.schema !== undefined) {
-      const names = schemaFamily(filter.schema);
-      where.push(`e.schema IN (${names.map((_, i) => `@s${i}`).join(', ')})`);
-      names.forEach((n, i) => {
-        params[`s${i}`] = n;
-      });
+      where.push(schemaClause(filter.schema, params));
     }
     const rows = this.db
       .prepare(`SELECT e.eid, e.id FROM ${from} WHERE ${where.join(' AND ')} ORDER BY e.eid LIMIT @limit`)
       .all(params) as { eid: number; id: string }[];
     const more = rows.length > limit;
     const pageRows = more ? rows.slice(0, limit) : rows;
-    const items: Entity[] = [];
-    for (const row of pageRows) {
-      const entity = Entity.fromStatements(this.statementsOf(ctx, row.id));
-      if (entity) items.push(entity);
-    }
+    const loaded = this.sourceEntities(
+      ctx,
+      pageRows.map((r) => r.id),
+    );
+    const items = pageRows.flatMap((r) => loaded.get(r.id) ?? []);
     const last = pageRows[pageRows.length - 1];
     return { items, next: more && last ? String(last.eid) : null };
   }
@@ -382,11 +384,7 @@ export class SqliteStore implements Store {
       params.dataset = options.dataset;
     }
     if (options.schema !== undefined) {
-      const names = schemaFamily(options.schema);
-      where.push(`e.schema IN (${names.map((_, i) => `@s${i}`).join(', ')})`);
-      names.forEach((n, i) => {
-        params[`s${i}`] = n;
-      });
+      where.push(schemaClause(options.schema, params));
     }
     const rows = this.db
       .prepare(
@@ -396,9 +394,13 @@ export class SqliteStore implements Store {
          WHERE ${where.join(' AND ')} GROUP BY e.eid ORDER BY rank, e.id LIMIT @limit`,
       )
       .all(params) as { id: string; schema: string; rank: number }[];
+    const loaded = this.sourceEntities(
+      ctx,
+      rows.map((r) => r.id),
+    );
     const hits: SearchHit[] = [];
     for (const row of rows) {
-      const entity = Entity.fromStatements(this.statementsOf(ctx, row.id));
+      const entity = loaded.get(row.id);
       if (!entity) continue;
       hits.push({
         id: row.id,
@@ -549,6 +551,15 @@ function toStatement(r: StatementRow): Statement {
     marking: r.marking,
     grading: r.grading,
   };
+}
+
+/** `e.schema IN (...)` over a schema's family, binding the names into params. */
+function schemaClause(schema: string, params: Record<string, unknown>): string {
+  const names = schemaFamily(schema);
+  names.forEach((n, i) => {
+    params[`s${i}`] = n;
+  });
+  return `e.schema IN (${names.map((_, i) => `@s${i}`).join(', ')})`;
 }
 
 /** A schema and every schema that descends from it, so `LegalEntity` finds people and companies. */
