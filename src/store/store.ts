@@ -129,6 +129,13 @@ export interface Suggestion {
   explanation: string;
 }
 
+export interface ScanOptions {
+  /** Only statements from these datasets; all when absent. */
+  datasets?: readonly string[];
+  /** Entities per batch (default 1000). */
+  batch?: number;
+}
+
 export interface MigrationResult {
   error?: Error;
   applied: string[];
@@ -187,6 +194,15 @@ export interface Store {
   unmerge(ctx: AccessContext, canonical: string): Promise<string[]>;
   /** The canonical id of a record (itself when it is in no cluster). */
   canonicalOf(ctx: AccessContext, id: string): Promise<string>;
+  /**
+   * Every visible source record (no cluster resolution), a batch at a time in store order, each assembled from
+   * its visible statements (of the given datasets): the full read behind graph projection and bulk analyses.
+   */
+  scanEntities(ctx: AccessContext, options?: ScanOptions): AsyncIterable<Entity[]>;
+  /** Every record in a cluster with its canonical id. */
+  clusterMap(ctx: AccessContext): Promise<Map<string, string>>;
+  /** Changes whenever statements are written or clusters change, so derived products know they are stale. */
+  version(ctx: AccessContext): Promise<string>;
   /** SHA-256 over every statement id in order: equal stores have equal digests. */
   digest(ctx: AccessContext): Promise<string>;
   close(): Promise<void>;

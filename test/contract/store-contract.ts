@@ -379,5 +379,44 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(out).toHaveLength(1);
       expect(out[0]?.properties).toEqual({ name: ['A'] });
     });
+
+    it('scans every visible record in batches, by dataset, with clusters and a version that moves', async () => {
+      const v0 = await store.version(admin);
+      await put([
+        statementsOf(record('s1', 'Person', { name: ['A'] })),
+        statementsOf(record('s2', 'Person', { name: ['B'] }, 2)),
+        statementsOf(record('s3', 'Person', { name: ['CANARYSCAN'] }, 3), 'case', 'SECRET'),
+      ]);
+      await put([statementsOf(record('s1', 'Person', { name: ['A'], alias: ['Other'] }), 'other')], 'other');
+      const v1 = await store.version(admin);
+      expect(v1).not.toBe(v0);
+      const all: string[] = [];
+      let batches = 0;
+      for await (const batch of store.scanEntities(admin, { batch: 1 })) {
+        batches++;
+        all.push(...batch.map((e) => e.id));
+      }
+      expect(all.sort()).toEqual(['s1', 's2', 's3']);
+      expect(batches).toBeGreaterThanOrEqual(2);
+      const seen: string[] = [];
+      for await (const batch of store.scanEntities(official)) seen.push(...batch.map((e) => e.id));
+      expect(seen.sort()).toEqual(['s1', 's2']);
+      const other: Record<string, unknown>[] = [];
+      for await (const batch of store.scanEntities(admin, { datasets: ['other'] }))
+        other.push(...batch.map((e) => e.toFtM().properties));
+      expect(other).toEqual([{ name: ['A'], alias: ['Other'] }]);
+      expect((await store.clusterMap(admin)).size).toBe(0);
+      const { canonical } = await store.judge(admin, 's1', 's2', 'match', 'same');
+      expect(await store.clusterMap(admin)).toEqual(
+        new Map([
+          ['s1', canonical],
+          ['s2', canonical],
+        ]),
+      );
+      const v2 = await store.version(admin);
+      expect(v2).not.toBe(v1);
+      await store.unmerge(admin, canonical as string);
+      expect(await store.version(admin)).not.toBe(v2);
+    });
   });
 }

@@ -20,6 +20,7 @@ import type {
   MigrationResult,
   Page,
   Reference,
+  ScanOptions,
   SearchHit,
   SearchOptions,
   Store,
@@ -491,6 +492,57 @@ export class SqliteStore implements Store {
       }
       after = rows[rows.length - 1]?.eid ?? after;
     }
+  }
+
+  async *scanEntities(ctx: AccessContext, options: ScanOptions = {}): AsyncIterable<Entity[]> {
+    const step = Math.max(1, Math.min(options.batch ?? 1000, 10_000));
+    const params: Record<string, unknown> = {};
+    const datasets = options.datasets ?? [];
+    datasets.forEach((d, k) => {
+      params[`d${k}`] = d;
+    });
+    const dsSql = datasets.length ? `AND sp.dataset IN (${datasets.map((_, k) => `@d${k}`).join(', ')})` : '';
+    const top = Number(this.sql('SELECT coalesce(max(eid), 0) FROM entities').pluck().get());
+    // Ranges of entity keys rather than one long cursor: each batch is its own short read, so writers are never
+    // held up and the connection stays free between batches.
+    for (let from = 0; from < top; from += step) {
+      const vis = this.visible(ctx, 's');
+      const rows = this.sql(
+        `SELECT s.id, e.id AS entity_id, sp.schema, s.prop, s.prop_type, s.value, s.original_value, sp.dataset, sp.origin,
+           sp.first_seen, s.last_seen, sp.marking, sp.grading
+         FROM statements s JOIN entities e ON e.eid = s.eid JOIN provenance sp ON sp.pid = s.pid
+         WHERE s.eid > @from AND s.eid <= @to AND ${vis.sql} ${dsSql} ORDER BY s.eid, s.rowid`,
+      ).all({ ...params, ...vis.params, from, to: from + step }) as StatementRow[];
+      const batch: Entity[] = [];
+      let group: Statement[] = [];
+      const flush = () => {
+        const entity = group.length ? Entity.fromStatements(group) : undefined;
+        if (entity) batch.push(entity);
+        group = [];
+      };
+      for (const row of rows) {
+        if (group.length && group[0]?.entityId !== row.entity_id) flush();
+        group.push(toStatement(row));
+      }
+      flush();
+      if (batch.length) yield batch;
+    }
+  }
+
+  async clusterMap(_ctx: AccessContext): Promise<Map<string, string>> {
+    const rows = this.db
+      .prepare("SELECT member, canonical FROM clusters WHERE member NOT LIKE 'NX-%'")
+      .raw()
+      .all() as [string, string][];
+    return new Map(rows);
+  }
+
+  async version(_ctx: AccessContext): Promise<string> {
+    const statements = Number(this.sql('SELECT coalesce(max(rowid), 0) FROM statements').pluck().get());
+    const decisions = this.sql('SELECT coalesce(max(jid), 0), count(retracted_at) FROM judgements')
+      .raw()
+      .get() as [number, number];
+    return `${statements}.${decisions[0]}.${decisions[1]}`;
   }
 
   private index(): MatchIndex {
