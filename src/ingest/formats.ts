@@ -2,6 +2,7 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
 import { NexusError } from '../model/index.js';
+import { adjacencyReader, edgelistReader } from './adjacency-reader.js';
 import { ftmReader } from './ftm-reader.js';
 import { mappingReader } from './mapping-reader.js';
 import { ofacReader } from './ofac-reader.js';
@@ -10,7 +11,10 @@ import { stixReader } from './stix-reader.js';
 import { unReader } from './un-reader.js';
 
 export const readers: ReadonlyMap<string, Reader> = new Map(
-  [ftmReader, ofacReader, unReader, stixReader, mappingReader].map((r) => [r.format, r]),
+  [ftmReader, ofacReader, unReader, stixReader, mappingReader, adjacencyReader, edgelistReader].map((r) => [
+    r.format,
+    r,
+  ]),
 );
 
 const OFAC_FILES = new Set([

@@ -17,6 +17,8 @@ export const FUZZ_TARGETS: Record<string, FuzzTarget> = {
       'test/fixtures/ofac/sdn/sdn_comments.csv',
     ],
   },
+  adjacency: { format: 'adjacency', seeds: ['test/fixtures/networks/grove.csv'] },
+  edgelist: { format: 'edgelist', seeds: ['test/fixtures/networks/grove-edges.csv'] },
   un: { format: 'un', seeds: ['test/fixtures/un/consolidated-small.xml'] },
   stix: {
     format: 'stix',
