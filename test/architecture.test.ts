@@ -1,4 +1,4 @@
-// Dependencies point one way (ARCHITECTURE.md): model <- access <- store <- {ingest, resolve} <- serve <- cli.
+// Dependencies point one way (ARCHITECTURE.md): model <- access <- store <- {ingest, resolve, graph} <- serve <- cli.
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -9,9 +9,10 @@ const ALLOWED: Record<string, string[]> = {
   store: ['model', 'access'],
   ingest: ['model', 'access', 'store'],
   resolve: ['model', 'access', 'store'],
-  serve: ['model', 'access', 'store', 'resolve'],
+  graph: ['model', 'access', 'store'],
+  serve: ['model', 'access', 'store', 'resolve', 'graph'],
   demo: ['model'],
-  cli: ['model', 'access', 'store', 'ingest', 'resolve', 'serve', 'demo'],
+  cli: ['model', 'access', 'store', 'ingest', 'resolve', 'graph', 'serve', 'demo'],
 };
 
 function files(dir: string): string[] {

@@ -6,6 +6,17 @@ import { type AccessContext, localOperator, makeContext } from '../access/index.
 import { isNexusError, NexusError } from '../model/index.js';
 import { SqliteStore, type Store } from '../store/index.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
+import {
+  campaignsCommand,
+  centralityCommand,
+  centralityHelp,
+  communitiesCommand,
+  expandCommand,
+  exposureCommand,
+  exposureHelp,
+  pathsCommand,
+  pathsHelp,
+} from './commands/graph.js';
 import { ingestCommand, ingestHelp } from './commands/ingest.js';
 import {
   compareCommand,
@@ -71,7 +82,8 @@ const commands = new Map<string, { run: Command; summary: string; help?: string 
     'export',
     {
       run: exportCommand,
-      summary: 'export a dataset: nexus export --dataset NAME --format ftm [--output FILE]',
+      summary:
+        'export: --dataset NAME --format ftm, or the graph: --format graphml|gexf [--dataset D] [--output FILE]',
     },
   ],
   [
@@ -113,6 +125,42 @@ const commands = new Map<string, { run: Command; summary: string; help?: string 
     },
   ],
   ['unmerge', { run: unmergeCommand, summary: 'undo a merge: NX-...' }],
+  [
+    'paths',
+    {
+      run: pathsCommand,
+      summary: 'how two entities connect: FROM TO [--k K] [--all] [--max-hops N] [--time-ordered] [--json]',
+      help: pathsHelp,
+    },
+  ],
+  ['expand', { run: expandCommand, summary: 'ego network: ID... [--depth N] [--max-nodes N] [--json]' }],
+  [
+    'exposure',
+    {
+      run: exposureCommand,
+      summary: 'exposure to a hostile state with explaining paths: --state ru|cn|kp|ir [--proxies] [--json]',
+      help: exposureHelp,
+    },
+  ],
+  [
+    'centrality',
+    {
+      run: centralityCommand,
+      summary: 'rank nodes: --metric degree|pagerank|betweenness|kcore|brokers [--dataset D] [--json]',
+      help: centralityHelp,
+    },
+  ],
+  [
+    'communities',
+    {
+      run: communitiesCommand,
+      summary: 'Louvain communities with modularity and summaries [--dataset D] [--json]',
+    },
+  ],
+  [
+    'campaigns',
+    { run: campaignsCommand, summary: 'group entities sharing phones, emails, accounts, sites [--json]' },
+  ],
   [
     'demo',
     {

@@ -316,5 +316,54 @@ export function buildScenario(seed = 20261129): DemoScenario {
       purpose: [`to wallet ${wallet.id}`],
     }),
   );
+  open.push(...fraudReports(r));
   return { open, secret };
+}
+
+/**
+ * Fictional victim reports of two fraud campaigns (a courier scam and a fake investment site) and unrelated
+ * noise: each campaign's reports reuse some of its phone numbers, accounts or e-mail addresses, as real ones do.
+ */
+function fraudReports(r: Random): DemoEntity[] {
+  const campaigns = [
+    {
+      name: 'courier scam',
+      phones: [phone(r), phone(r)],
+      ibans: ['GB94BARC10201530093459'],
+      emails: [] as string[],
+    },
+    {
+      name: 'investment site',
+      phones: [phone(r)],
+      ibans: [],
+      emails: ['returns@kestrel-yield-demo.example'],
+    },
+  ];
+  const out: DemoEntity[] = [];
+  let n = 0;
+  for (const c of campaigns) {
+    for (let i = 0; i < 5; i++) {
+      n++;
+      out.push(
+        entity(`demo-fraud-report-${n}`, 'Document', {
+          title: [`Victim report ${n}: ${c.name} (fictional)`],
+          date: [isoDay(r, 2025, 2026)],
+          phoneMentioned: [r.pick(c.phones)],
+          ...(c.ibans.length && i % 2 === 0 ? { ibanMentioned: c.ibans } : {}),
+          ...(c.emails.length ? { emailMentioned: c.emails } : {}),
+        }),
+      );
+    }
+  }
+  for (let i = 0; i < 3; i++) {
+    n++;
+    out.push(
+      entity(`demo-fraud-report-${n}`, 'Document', {
+        title: [`Victim report ${n}: unlinked (fictional)`],
+        date: [isoDay(r, 2025, 2026)],
+        phoneMentioned: [phone(r)],
+      }),
+    );
+  }
+  return out;
 }

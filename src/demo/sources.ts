@@ -59,6 +59,12 @@ export const KNOWN_SOURCES: readonly KnownSource[] = [
     format: 'stix',
     paths: ['mitre-attack-stix/enterprise-attack-intrusion-sets-all.stix20.json'],
   },
+  {
+    dataset: 'net_caviar',
+    title: 'CAVIAR drug-importing network, Montreal 1994-96, wiretap communications (Morselli 2009; UCINET)',
+    format: 'adjacency',
+    paths: ['criminal-networks/morselli_caviar.csv'],
+  },
 ];
 
 export function availableSources(dataDir: string): { found: KnownSource[]; missing: KnownSource[] } {

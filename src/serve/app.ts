@@ -4,10 +4,12 @@ import { performance } from 'node:perf_hooks';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import type { AccessContext } from '../access/index.js';
+import { GraphService } from '../graph/index.js';
 import { NexusError } from '../model/index.js';
 import { screen } from '../resolve/index.js';
 import type { Store } from '../store/index.js';
 import { errorAnswer, HttpError } from './errors.js';
+import { graphRoutes } from './graph-routes.js';
 import { parseMatchParams } from './match-params.js';
 
 /** Enough for 100 queries with generous property lists; larger bodies are refused while being read. */
@@ -23,6 +25,8 @@ export interface AppDeps {
   /** Receives one object per request (and per unexpected error); the sink serialises it, see `formatLogLine`. */
   log?: (line: object) => void;
   maxBodyBytes?: number;
+  /** Shared link-analysis service (its projection cache); one is made per app when absent. */
+  graph?: GraphService;
 }
 
 export type AppEnv = { Variables: { requestId: string } };
@@ -132,6 +136,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   app.all('/match/:dataset', () => {
     throw new HttpError(405, 'method not allowed', { Allow: 'POST' });
   });
+
+  app.route('/graph', graphRoutes(deps.graph ?? new GraphService(deps.store), deps.contextFor));
 
   return app;
 }

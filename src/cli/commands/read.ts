@@ -3,6 +3,7 @@ import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { describeGrading, type Entity, NexusError } from '../../model/index.js';
 import { type CommandEnv, json, withStore } from '../io.js';
+import { exportGraph } from './graph.js';
 
 export async function datasetsCommand(args: string[], c: CommandEnv): Promise<number> {
   const { values } = parseArgs({ args, options: { json: { type: 'boolean', default: false } } });
@@ -167,9 +168,14 @@ export async function exportCommand(args: string[], c: CommandEnv): Promise<numb
       output: { type: 'string' },
     },
   });
-  if (!values.dataset) throw new NexusError('USAGE_INVALID', 'export: --dataset is required');
+  if (values.format === 'graphml' || values.format === 'gexf')
+    return exportGraph(c, values.format, values.dataset ? [values.dataset] : undefined, values.output);
   if (values.format !== 'ftm')
-    throw new NexusError('USAGE_INVALID', `export: format "${values.format}" is not supported; use ftm`);
+    throw new NexusError(
+      'USAGE_INVALID',
+      `export: format "${values.format}" is not supported; use ftm, graphml or gexf`,
+    );
+  if (!values.dataset) throw new NexusError('USAGE_INVALID', 'export: --dataset is required for ftm');
   const dataset = values.dataset;
   return withStore(c, async (store) => {
     const file = values.output ? createWriteStream(values.output) : undefined;
