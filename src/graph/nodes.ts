@@ -28,10 +28,21 @@ export class NodeTable {
   ): void {
     this.caption[node] = info.caption;
     this.schema[node] = info.schema;
-    if (info.topics?.length) this.topics.set(node, info.topics);
-    if (info.countries?.length) this.countries.set(node, info.countries);
-    if (info.datasets?.length) this.datasets.set(node, info.datasets);
+    if (info.topics?.length) this.topics.set(node, this.shared(info.topics));
+    if (info.countries?.length) this.countries.set(node, this.shared(info.countries));
+    if (info.datasets?.length) this.datasets.set(node, this.shared(info.datasets));
     if (info.marking && info.marking !== DEFAULT) this.markings.set(node, info.marking);
+  }
+
+  // Most nodes share one of a few lists (['gb'], ['sanction'], one dataset): one array each, not one per node.
+  private readonly lists = new Map<string, string[]>();
+
+  private shared(list: string[]): string[] {
+    const key = list.join('\u0000');
+    const known = this.lists.get(key);
+    if (known) return known;
+    this.lists.set(key, list);
+    return list;
   }
 
   markingOf(node: number): string {
