@@ -395,6 +395,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       for await (const batch of store.scanEntities(admin, { batch: 1 })) {
         batches++;
         all.push(...batch.map((e) => e.id));
+        // A scanned record is the record getEntity gives, caption and property order included.
+        for (const e of batch) expect(e.toFtM()).toEqual((await store.getEntity(admin, e.id))?.toFtM());
       }
       expect(all.sort()).toEqual(['s1', 's2', 's3']);
       expect(batches).toBeGreaterThanOrEqual(2);

@@ -71,6 +71,7 @@ type RawStatementRow = [
   string,
   string,
   string | null,
+  number,
 ];
 
 const IO_ERRORS = /^SQLITE_(IOERR|FULL|CORRUPT|CANTOPEN|READONLY)/;
@@ -527,7 +528,7 @@ export class SqliteStore implements Store {
       // dominated a projection's scan.
       const rows = this.sql(
         `SELECT s.id, e.id AS entity_id, sp.schema, s.prop, s.prop_type, s.value, s.original_value, sp.dataset, sp.origin,
-           sp.first_seen, s.last_seen, sp.marking, sp.grading
+           sp.first_seen, s.last_seen, sp.marking, sp.grading, s.rowid
          FROM statements s JOIN entities e ON e.eid = s.eid JOIN provenance sp ON sp.pid = s.pid
          WHERE s.eid > @from AND s.eid <= @to AND ${vis.sql} ${dsSql} ORDER BY s.eid`,
       )
@@ -535,13 +536,20 @@ export class SqliteStore implements Store {
         .all({ ...params, ...vis.params, from, to: from + step }) as RawStatementRow[];
       const batch: Entity[] = [];
       let group: Statement[] = [];
+      let order: number[] = [];
       const flush = () => {
-        const entity = group.length ? Entity.fromStatements(group) : undefined;
+        // Statements in write order within each entity, as getEntity gives them (captions depend on it).
+        const sorted = order.map((_, i) => i).sort((a, b) => (order[a] as number) - (order[b] as number));
+        const entity = group.length
+          ? Entity.fromStatements(sorted.map((i) => group[i] as Statement))
+          : undefined;
         if (entity) batch.push(entity);
         group = [];
+        order = [];
       };
       for (const r of rows) {
         if (group.length && group[0]?.entityId !== r[1]) flush();
+        order.push(r[13]);
         group.push({
           id: r[0],
           entityId: r[1],
