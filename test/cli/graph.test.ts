@@ -79,6 +79,27 @@ describe('graph commands on a hand-made network', () => {
     expect(gexf.stdout).toContain('<gexf');
   });
 
+  it('stops at a cap and says so, returning what it has', async () => {
+    const scores = await nexusJson<Scored[]>(home, 'centrality', '--metric', 'degree');
+    const ash = scores.find((s) => s.caption === 'Ash')?.id as string;
+    const capped = await nexusJson<{ nodes: unknown[]; limit?: { code: string; cap: string } }>(
+      home,
+      'expand',
+      ash,
+      '--depth',
+      '2',
+      '--max-nodes',
+      '2',
+    );
+    expect(capped.nodes).toHaveLength(2);
+    expect(capped.limit).toMatchObject({ code: 'LIMIT_REACHED', cap: 'nodes' });
+    const text = await nexus(home, 'expand', ash, '--depth', '2', '--max-nodes', '2');
+    expect(text.stdout).toContain('LIMIT_REACHED');
+    const full = await nexusJson<{ nodes: unknown[]; limit?: unknown }>(home, 'expand', ash, '--depth', '2');
+    expect(full.nodes).toHaveLength(4);
+    expect(full.limit).toBeUndefined();
+  });
+
   it('refuses a bad metric with a clear message', async () => {
     const run = await nexus(home, 'centrality', '--metric', 'fame');
     expect(run.code).not.toBe(0);
