@@ -48,13 +48,17 @@ export function coreness(g: Graph): Uint32Array {
     start[du] = pw + 1;
     deg[u] = du - 1;
   };
+  const out = g.out;
+  const into = g.in;
+  const hasDirected = directed.includes(1);
   for (let i = 0; i < n; i++) {
     const v = order[i] as number;
-    for (let k = g.out.offsets[v] as number; k < (g.out.offsets[v + 1] as number); k++)
-      lower(g.out.nodes[k] as number, v);
+    for (let k = out.offsets[v] as number; k < (out.offsets[v + 1] as number); k++)
+      lower(out.nodes[k] as number, v);
     // In-arcs add the directed edges arriving at v; undirected ones were already seen as out-arcs.
-    for (let k = g.in.offsets[v] as number; k < (g.in.offsets[v + 1] as number); k++)
-      if (directed[g.in.edges[k] as number] === 1) lower(g.in.nodes[k] as number, v);
+    if (hasDirected)
+      for (let k = into.offsets[v] as number; k < (into.offsets[v + 1] as number); k++)
+        if (directed[into.edges[k] as number] === 1) lower(into.nodes[k] as number, v);
   }
   return deg;
 }

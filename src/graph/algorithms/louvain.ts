@@ -3,11 +3,13 @@
 // Both work on the undirected weighted view of the graph: every edge, directed or not, joins its two ends
 // with its weight. As in igraph, a self-loop of weight w adds 2w to its node's strength and to its community's
 // internal weight, and Q = sum over communities c of in(c)/2m - resolution * (tot(c)/2m)^2, where in(c)
-// counts each internal edge twice and tot(c) is the communities' total strength.
+// counts each internal edge twice and tot(c) is the community's total strength.
 //
 // Louvain: move single nodes (in a seeded random order) to the neighbouring community that most increases Q,
-// pass after pass until no move helps; then merge each community into one node and repeat on the smaller
-// graph, until a level moves nothing. All in typed arrays, O(m) memory per level.
+// pass after pass until a pass moves nothing or gains less than 1e-7; then merge each community into one
+// node and repeat on the smaller graph until a level moves nothing. Finally the partition is carried back
+// down the levels, letting nodes of each level move again (multi-level refinement), which can only raise Q.
+// All in typed arrays: O(m) memory per level, no per-edge objects.
 import type { Graph } from '../graph.js';
 import { mulberry32, shuffledRange } from './random.js';
 
@@ -28,6 +30,9 @@ export interface LouvainResult {
   /** How many times communities were merged into nodes (0 when no move improved modularity). */
   levels: number;
 }
+
+/** A level's local moving stops once a pass raises modularity by less than this. */
+const MIN_PASS_GAIN = 1e-7;
 
 /** A symmetric weighted graph: arcs both ways for each edge, self-loops kept apart as 2w in `loops`. */
 interface Level {
@@ -69,7 +74,10 @@ export function louvain(g: Graph, options: LouvainOptions = {}): LouvainResult {
   return { membership: labels, count, modularity: modularity(g, labels, resolution), levels };
 }
 
-/** Modularity of a partition, as igraph's modularity(membership, weights, resolution, directed=False). */
+/**
+ * Modularity of a partition on the undirected weighted view: igraph's modularity(membership, weights,
+ * resolution) of the graph, or of as_undirected(mode="each") when it has directed edges.
+ */
 export function modularity(g: Graph, membership: ArrayLike<number>, resolution = 1): number {
   const { src, dst, weight } = g.a;
   let communities = 0;
@@ -148,7 +156,7 @@ function strengths(
 
 /**
  * Local moving: each node joins the neighbouring community with the best modularity gain, repeated until a
- * pass moves nothing. Starts from singletons, or from `initial` (labels < n). Returns the community of each
+ * pass moves nothing or raises Q by less than MIN_PASS_GAIN. Starts from singletons, or from `initial` (labels < n). Returns the community of each
  * node renumbered 0..k-1, or null when nothing moved.
  */
 function moveNodes(
@@ -171,8 +179,9 @@ function moveNodes(
   const neighbours = new Uint32Array(n);
   const order = shuffledRange(n, random);
   let movedAtAll = false;
-  for (let moved = 1; moved > 0; ) {
-    moved = 0;
+  for (;;) {
+    let moved = 0;
+    let passGain = 0; // in units of weight: the pass raised Q by 2 * passGain / 2m
     for (let i = 0; i < n; i++) {
       const u = order[i] as number;
       const own = community[u] as number;
@@ -190,8 +199,9 @@ function moveNodes(
       }
       total[own] = (total[own] as number) - ku;
       const scale = (resolution * ku) / twoM;
+      const stay = (linkTo[own] as number) - scale * (total[own] as number);
       let best = own;
-      let bestGain = (linkTo[own] as number) - scale * (total[own] as number);
+      let bestGain = stay;
       for (let j = 0; j < count; j++) {
         const c = neighbours[j] as number;
         const gain = (linkTo[c] as number) - scale * (total[c] as number);
@@ -206,9 +216,11 @@ function moveNodes(
       if (best !== own) {
         community[u] = best;
         moved++;
+        passGain += bestGain - stay;
       }
     }
     if (moved > 0) movedAtAll = true;
+    if (moved === 0 || (2 * passGain) / twoM < MIN_PASS_GAIN) break;
   }
   return movedAtAll ? renumber(community) : null;
 }
