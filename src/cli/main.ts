@@ -45,6 +45,7 @@ import {
   xrefHelp,
 } from './commands/resolve.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
+import { tokenCommand, tokenHelp, userCommand, userHelp } from './commands/user.js';
 import { type CommandEnv, type Io, processIo } from './io.js';
 
 type Command = (args: string[], c: CommandEnv) => Promise<number>;
@@ -173,8 +174,25 @@ const commands = new Map<string, { run: Command; summary: string; help?: string 
     'serve',
     {
       run: serveCommand,
-      summary: 'serve the HTTP API (POST /match/{dataset}, yente-compatible): [--host H] [--port P]',
+      summary:
+        'serve the HTTP API (POST /match/{dataset}, yente-compatible): [--host H] [--port P] [--no-auth]',
       help: serveHelp,
+    },
+  ],
+  [
+    'user',
+    {
+      run: userCommand,
+      summary: 'API users: add NAME --role R --clearance L | set NAME ... | list | revoke NAME',
+      help: userHelp,
+    },
+  ],
+  [
+    'token',
+    {
+      run: tokenCommand,
+      summary: 'a bearer token for the API: create NAME [--expires-days N]',
+      help: tokenHelp,
     },
   ],
 ]);
@@ -208,20 +226,27 @@ nexus COMMAND --help shows a command's options.
 }
 
 const GLOBAL_WITH_VALUE = new Set(['--home', '--user', '--clearance', '--caveats', '--purpose']);
+/** Commands with a --clearance of their own (the clearance of the user being managed): after them it is theirs. */
+const OWN_CLEARANCE = new Set(['user']);
 
 /** Splits global options (anywhere on the line) from the command and its own arguments. */
 function splitGlobals(argv: string[]): { globals: Map<string, string>; rest: string[] } {
   const globals = new Map<string, string>();
   const rest: string[] = [];
+  let command: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i] as string;
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    if (GLOBAL_WITH_VALUE.has(name)) {
+    const own = name === '--clearance' && command !== undefined && OWN_CLEARANCE.has(command);
+    if (GLOBAL_WITH_VALUE.has(name) && !own) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new NexusError('USAGE_INVALID', `${name} needs a value`);
       globals.set(name.slice(2), value);
-    } else rest.push(arg);
+    } else {
+      if (command === undefined && !arg.startsWith('-')) command = arg;
+      rest.push(arg);
+    }
   }
   return { globals, rest };
 }

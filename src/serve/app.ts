@@ -8,9 +8,13 @@ import { GraphService } from '../graph/index.js';
 import { NexusError } from '../model/index.js';
 import { screen } from '../resolve/index.js';
 import type { Store } from '../store/index.js';
+import { apiRoutes } from './api-routes.js';
+import { Authenticator, type AuthOptions } from './auth.js';
 import { errorAnswer, HttpError } from './errors.js';
 import { graphRoutes } from './graph-routes.js';
 import { parseMatchParams } from './match-params.js';
+import { openApiRoutes } from './openapi.js';
+import { defaultWebRoot, serveStatic } from './static.js';
 
 /** Enough for 100 queries with generous property lists; larger bodies are refused while being read. */
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -18,8 +22,13 @@ const MAX_LOGGED_CHARS = 512;
 
 export interface AppDeps {
   store: Store;
-  /** Who the request acts as. Until authentication exists this is one configured service account. */
+  /**
+   * Who the request acts as. Without `auth`, one configured service account (`nexus serve --no-auth`); with `auth`,
+   * createApp makes it answer with the signed-in user's context (routes keep calling deps.contextFor).
+   */
   contextFor(req: Request, requestId: string): AccessContext;
+  /** Authentication against the store's users (src/serve/auth.ts): every route but the public ones needs a session. */
+  auth?: AuthOptions;
   clock?: () => Date;
   requestId?: () => string;
   /** Receives one object per request (and per unexpected error); the sink serialises it, see `formatLogLine`. */
@@ -27,7 +36,12 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Shared link-analysis service (its projection cache); one is made per app when absent. */
   graph?: GraphService;
+  /** The built web UI served at `/` (default dist/web of this package); false serves none. */
+  web?: string | false;
 }
+
+/** What createApp takes: contextFor may be left out when `auth` is given. */
+export type AppInput = Omit<AppDeps, 'contextFor'> & Partial<Pick<AppDeps, 'contextFor'>>;
 
 export type AppEnv = { Variables: { requestId: string } };
 
@@ -63,7 +77,17 @@ async function datasetExists(deps: AppDeps, ctx: AccessContext, name: string): P
   return visible.some((d) => d.name === name);
 }
 
-export function createApp(deps: AppDeps): Hono<AppEnv> {
+export function createApp(input: AppInput): Hono<AppEnv> {
+  const authenticator = input.auth
+    ? new Authenticator(
+        { store: input.store, clock: input.clock ?? (() => new Date()), log: input.log ?? (() => {}) },
+        input.auth,
+      )
+    : undefined;
+  const contextFor = authenticator?.contextFor ?? input.contextFor;
+  if (!contextFor) throw new NexusError('USAGE_INVALID', 'serve.createApp: needs auth or contextFor');
+  // Routes ask deps.contextFor who a request acts as: the signed-in user with auth, the service account without.
+  const deps: AppDeps = { ...input, contextFor };
   const clock = deps.clock ?? (() => new Date());
   const nextId = deps.requestId ?? randomUUID;
   const log = deps.log ?? (() => {});
@@ -86,6 +110,8 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
       user_agent: clip(c.req.header('user-agent')),
     });
   });
+
+  authenticator?.install(app);
 
   app.onError((err, c) => {
     const id = c.get('requestId') ?? 'none';
@@ -138,6 +164,10 @@ export function createApp(deps: AppDeps): Hono<AppEnv> {
   });
 
   app.route('/graph', graphRoutes(deps.graph ?? new GraphService(deps.store), deps.contextFor));
+  app.route('/api', apiRoutes(deps));
+  app.route('/', openApiRoutes());
+  // Last, so that the API's own routes and its JSON 404s always win over files.
+  if (deps.web !== false) app.use('*', serveStatic({ root: deps.web ?? defaultWebRoot() }));
 
   return app;
 }

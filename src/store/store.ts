@@ -1,5 +1,6 @@
 // The Store interface: small enough to implement twice (SQLite embedded, PostgreSQL for teams), one contract suite.
 import type { AccessContext } from '../access/index.js';
+import type { UserRole } from '../access/users.js';
 import type { Entity, StatementGroup } from '../model/index.js';
 
 /** The statements of one source record, a group per entity; they commit together with the rest of their batch. */
@@ -53,6 +54,59 @@ export interface SearchHit {
   schema: string;
   caption: string;
   score: number;
+}
+
+/** Faceted search: a name query and/or filters; values within one filter are alternatives, filters combine. */
+export interface FacetedSearchQuery {
+  /** Name words (prefix, case- and accent-insensitive, all required); empty or absent browses by the filters. */
+  q?: string;
+  /** A schema and its descendants (`LegalEntity` finds people and companies). */
+  schema?: string;
+  datasets?: readonly string[];
+  topics?: readonly string[];
+  countries?: readonly string[];
+  /** 1..100. */
+  limit: number;
+  /** 0..10,000. */
+  offset?: number;
+}
+
+/** A run of a displayed name; `match` marks words the query matched. Text, never markup. */
+export interface HighlightPart {
+  text: string;
+  match: boolean;
+}
+
+export interface FacetedHit extends SearchHit {
+  datasets: string[];
+  topics: string[];
+  countries: string[];
+  /** Highest marking of what the hit shows. */
+  marking: string;
+  /** The best-matching visible name (the caption when browsing), split into matched and unmatched parts. */
+  highlight: HighlightPart[];
+}
+
+export interface FacetCount {
+  value: string;
+  count: number;
+}
+
+/** Entities per value over every visible match (not just the page), the top 30 of each, most frequent first. */
+export interface SearchFacets {
+  schema: FacetCount[];
+  topics: FacetCount[];
+  countries: FacetCount[];
+  datasets: FacetCount[];
+}
+
+export interface SearchResults {
+  /** Visible entities matching, over all pages. */
+  total: number;
+  hits: FacetedHit[];
+  facets: SearchFacets;
+  /** Highest marking among the statements behind the answer (hits and counts). */
+  marking: string;
 }
 
 export interface Reference {
@@ -136,6 +190,57 @@ export interface ScanOptions {
   batch?: number;
 }
 
+export type { UserRole } from '../access/users.js';
+
+/** A user of the API. The password hash is opaque to the store (src/access/passwords.ts makes and checks it). */
+export interface UserRecord {
+  /** 1-64 letters, digits, `.`, `_`, `-`; unique regardless of case. */
+  name: string;
+  passwordHash: string;
+  role: UserRole;
+  /** Canonical marking text of the highest level the user may see, e.g. `OFFICIAL-SENSITIVE`, `SECRET`. */
+  clearance: string;
+  /** Caveats held, upper-case and sorted. */
+  caveats: string[];
+  disabled: boolean;
+  /** Starts at 1 and moves whenever role, clearance, caveats, password or disabled change. */
+  version: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** What putUser takes: every field but the name may be left out on an update (it then keeps its value). */
+export interface UserInput {
+  name: string;
+  passwordHash?: string;
+  role?: UserRole;
+  clearance?: string;
+  caveats?: readonly string[];
+  disabled?: boolean;
+}
+
+/** `session` from a login (expires), `token` an API token made from the CLI (expires only when told). */
+export type SessionKind = 'session' | 'token';
+
+export interface SessionInput {
+  user: string;
+  /** SHA-256 of the token in lower-case hex: the token itself never reaches the store. */
+  tokenHash: string;
+  kind: SessionKind;
+  /** ISO time; null for no expiry. */
+  expiresAt: string | null;
+}
+
+export interface SessionRecord {
+  user: string;
+  kind: SessionKind;
+  createdAt: string;
+  expiresAt: string | null;
+  revokedAt: string | null;
+  /** The user's version when the session was made; a session is valid only while it is still the current one. */
+  userVersion: number;
+}
+
 export interface MigrationResult {
   error?: Error;
   applied: string[];
@@ -159,6 +264,8 @@ export interface Store {
     page: { limit: number; after?: string | null },
   ): Promise<Page<Entity>>;
   searchNames(ctx: AccessContext, query: string, options?: SearchOptions): Promise<SearchHit[]>;
+  /** Faceted search over source records: a page of hits, the total and facet counts, all over what ctx may see. */
+  search(ctx: AccessContext, query: FacetedSearchQuery): Promise<SearchResults>;
   /** Entities whose entity-typed properties point at `id` (edges, sanctions, passports, ...). */
   referencing(ctx: AccessContext, id: string): Promise<Reference[]>;
   datasets(ctx: AccessContext): Promise<DatasetInfo[]>;
@@ -205,5 +312,34 @@ export interface Store {
   version(ctx: AccessContext): Promise<string>;
   /** SHA-256 over every statement id in order: equal stores have equal digests. */
   digest(ctx: AccessContext): Promise<string>;
+  /**
+   * Creates the user when the name is new (passwordHash, role and clearance then required; version 1) or updates
+   * the fields given. A change of role, clearance, caveats, password hash or disabled moves `version`, which
+   * invalidates every session made before it; an update that changes nothing leaves the record as it was.
+   * Names, roles, clearances and caveats are validated (USAGE_INVALID, MARKING_INVALID); a clearance or caveat the
+   * context does not itself hold is refused with ACCESS_CONTEXT_INVALID (nobody grants more than they have).
+   */
+  putUser(ctx: AccessContext, user: UserInput): Promise<UserRecord>;
+  /** The user by name (any case), or undefined. */
+  getUser(ctx: AccessContext, name: string): Promise<UserRecord | undefined>;
+  /** Every user, by name. */
+  listUsers(ctx: AccessContext): Promise<UserRecord[]>;
+  /**
+   * Stores a session or API token under the SHA-256 of its token (64 lower-case hex digits, else USAGE_INVALID),
+   * with the user's current version. Refused with USAGE_INVALID for an unknown or disabled user.
+   */
+  createSession(ctx: AccessContext, session: SessionInput): Promise<SessionRecord>;
+  /**
+   * The session and its user when the session is valid now: not revoked, not expired (by the store's clock),
+   * its user enabled and at the version it had when the session was made. Otherwise undefined, whatever the cause.
+   */
+  sessionByTokenHash(
+    ctx: AccessContext,
+    tokenHash: string,
+  ): Promise<{ user: UserRecord; session: SessionRecord } | undefined>;
+  /** Revokes one session or token (logout); false when there was no such unrevoked session. */
+  revokeSession(ctx: AccessContext, tokenHash: string): Promise<boolean>;
+  /** Revokes every session and token of a user; returns how many were still unrevoked. */
+  revokeSessions(ctx: AccessContext, user: string): Promise<number>;
   close(): Promise<void>;
 }

@@ -37,7 +37,8 @@ describe.skipIf(!BUILT)('nexus serve (real socket; needs dist/, built by the glo
     expect(loaded.code).toBe(0);
 
     const output = { stderr: '' };
-    child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0'], {
+    // The yente client here sends no credentials: authentication (on by default) is tested in user.test.ts.
+    child = spawn(process.execPath, [BIN, '--home', home, 'serve', '--port', '0', '--no-auth'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const url = await listening(child, output);

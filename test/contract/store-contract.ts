@@ -420,5 +420,321 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       await store.unmerge(admin, canonical as string);
       expect(await store.version(admin)).not.toBe(v2);
     });
+
+    it('skips only suggestions the reader may see, so skipping reveals no hidden ones', async () => {
+      await put([
+        statementsOf(record('k1', 'Person', { name: ['A'] })),
+        statementsOf(record('k2', 'Person', { name: ['B'] }, 2)),
+        statementsOf(record('k3', 'Person', { name: ['C'] }, 3), 'case', 'SECRET'),
+      ]);
+      await store.putSuggestions(admin, [
+        { a: 'k1', b: 'k3', score: 0.95, explanation: 'hidden' },
+        { a: 'k1', b: 'k2', score: 0.9, explanation: 'open' },
+      ]);
+      expect(await store.nextSuggestion(official)).toMatchObject({ a: 'k1', b: 'k2' });
+      expect(await store.nextSuggestion(official, 1)).toBeUndefined();
+      expect(await store.nextSuggestion(admin, 1)).toMatchObject({ a: 'k1', b: 'k2' });
+    });
+
+    it('searches with facets over every visible match, combined filters and paging', async () => {
+      await put([
+        statementsOf(
+          record('f-p1', 'Person', { name: ['Anna Petrova'], nationality: ['ru'], topics: ['sanction'] }),
+        ),
+        statementsOf(record('f-p2', 'Person', { name: ['Anna Karenina'], nationality: ['ru'] }, 2)),
+        statementsOf(record('f-o1', 'LegalEntity', { name: ['Anna Holdings'] }, 3)),
+        statementsOf(
+          record('f-s1', 'Person', { name: ['Anna Canarysecret'], nationality: ['kp'] }, 4),
+          'case',
+          'SECRET',
+        ),
+        // Visible entities with SECRET facts: a topic, a country, a dataset and a more specific schema.
+        statementsOf(
+          record('f-p1', 'Person', { topics: ['role.spy'], country: ['ir'] }, 5),
+          'case',
+          'SECRET',
+        ),
+        statementsOf(record('f-p2', 'Person', { alias: ['Canaryalias'] }, 6), 'spooks', 'SECRET'),
+        statementsOf(record('f-o1', 'Company', { jurisdiction: ['kp'] }, 7), 'spooks', 'SECRET'),
+      ]);
+      await put(
+        [
+          statementsOf(
+            record('f-c1', 'Company', {
+              name: ['Anna Shipping'],
+              jurisdiction: ['cy'],
+              topics: ['sanction'],
+            }),
+            'other',
+          ),
+          statementsOf(record('f-p3', 'Person', { name: ['Boris Petrov'], nationality: ['gb'] }, 2), 'other'),
+        ],
+        'other',
+      );
+      const ids = (r: { hits: { id: string }[] }) => r.hits.map((h) => h.id).sort();
+
+      const all = await store.search(admin, { q: 'anna', limit: 100 });
+      expect(all.total).toBe(5);
+      expect(all.facets.schema).toEqual([
+        { value: 'Person', count: 3 },
+        { value: 'Company', count: 2 },
+      ]);
+      expect(all.facets.topics).toEqual([
+        { value: 'sanction', count: 2 },
+        { value: 'role.spy', count: 1 },
+      ]);
+      expect(all.marking).toBe('SECRET');
+
+      // An OFFICIAL reader: the SECRET entity is in neither hits nor counts, nor are SECRET facts of visible ones.
+      const seen = await store.search(official, { q: 'anna', limit: 100 });
+      expect(seen.total).toBe(4);
+      expect(ids(seen)).toEqual(['f-c1', 'f-o1', 'f-p1', 'f-p2']);
+      expect(seen.facets).toEqual({
+        schema: [
+          { value: 'Company', count: 1 },
+          { value: 'LegalEntity', count: 1 },
+          { value: 'Person', count: 2 },
+        ].sort((a, b) => b.count - a.count || a.value.localeCompare(b.value)),
+        topics: [{ value: 'sanction', count: 2 }],
+        countries: [
+          { value: 'ru', count: 2 },
+          { value: 'cy', count: 1 },
+        ],
+        datasets: [
+          { value: 'case', count: 3 },
+          { value: 'other', count: 1 },
+        ],
+      });
+      expect(seen.marking).toBe('OFFICIAL');
+      expect(JSON.stringify(seen)).not.toMatch(/canary|spooks|role\.spy|"kp"|"ir"/i);
+      expect((await store.search(official, { q: 'canarysecret', limit: 10 })).total).toBe(0);
+      expect((await store.search(official, { q: 'canaryalias', limit: 10 })).total).toBe(0);
+      expect((await store.search(official, { datasets: ['spooks'], limit: 10 })).total).toBe(0);
+      expect((await store.search(official, { schema: 'Company', q: 'anna', limit: 10 })).total).toBe(1);
+      expect((await store.search(admin, { schema: 'Company', q: 'anna', limit: 10 })).total).toBe(2);
+      expect((await store.search(official, { topics: ['role.spy'], limit: 10 })).total).toBe(0);
+      expect((await store.search(official, { countries: ['kp'], limit: 10 })).total).toBe(0);
+
+      // Filters combine (values of one filter are alternatives); an empty q browses.
+      expect(ids(await store.search(official, { q: 'anna', countries: ['ru'], limit: 10 }))).toEqual([
+        'f-p1',
+        'f-p2',
+      ]);
+      expect(
+        ids(await store.search(official, { q: 'anna', countries: ['ru'], topics: ['sanction'], limit: 10 })),
+      ).toEqual(['f-p1']);
+      expect(ids(await store.search(official, { countries: ['ru', 'cy'], limit: 10 }))).toEqual([
+        'f-c1',
+        'f-p1',
+        'f-p2',
+      ]);
+      expect(ids(await store.search(official, { schema: 'Person', datasets: ['other'], limit: 10 }))).toEqual(
+        ['f-p3'],
+      );
+      expect(ids(await store.search(official, { q: '', schema: 'LegalEntity', limit: 10 }))).toEqual([
+        'f-c1',
+        'f-o1',
+        'f-p1',
+        'f-p2',
+        'f-p3',
+      ]);
+      expect((await store.search(official, { q: '"*)(', limit: 10 })).total).toBe(0);
+
+      // Hits carry what the UI shows, the matched words as plain-text parts.
+      const hit = (await store.search(official, { q: 'anna petr', limit: 10 })).hits[0];
+      expect(hit).toMatchObject({
+        id: 'f-p1',
+        schema: 'Person',
+        caption: 'Anna Petrova',
+        datasets: ['case'],
+        topics: ['sanction'],
+        countries: ['ru'],
+        marking: 'OFFICIAL',
+      });
+      expect(hit?.score).toBeGreaterThan(0);
+      expect(hit?.highlight).toEqual([
+        { text: 'Anna', match: true },
+        { text: ' ', match: false },
+        { text: 'Petrova', match: true },
+      ]);
+
+      // Paging: disjoint pages that cover every match, with the same total and facets on each page.
+      const pages: string[] = [];
+      for (let offset = 0; offset < 6; offset += 2) {
+        const page = await store.search(admin, { q: 'anna', limit: 2, offset });
+        expect(page.total).toBe(5);
+        expect(page.facets).toEqual(all.facets);
+        pages.push(...page.hits.map((h) => h.id));
+      }
+      expect(pages).toEqual(all.hits.map((h) => h.id));
+      expect(new Set(pages).size).toBe(5);
+      await expect(store.search(admin, { q: 'anna', limit: 0 })).rejects.toMatchObject({
+        code: 'USAGE_INVALID',
+      });
+      await expect(store.search(admin, { q: 'anna', limit: 101 })).rejects.toMatchObject({
+        code: 'USAGE_INVALID',
+      });
+      await expect(store.search(admin, { limit: 10, offset: 10_001 })).rejects.toMatchObject({
+        code: 'USAGE_INVALID',
+      });
+
+      // Each facet holds its top 30 values; the total still counts every match.
+      const codes =
+        'ad ae af ag al am ao ar at au az ba bb bd be bf bg bh bi bj bn bo br bs bt bw by bz ca cd cf cg ch ci cl'.split(
+          ' ',
+        );
+      await put(
+        codes.map((code, i) =>
+          statementsOf(record(`f-z${i}`, 'Person', { name: ['Zed Many'], nationality: [code] }, i)),
+        ),
+      );
+      const many = await store.search(official, { q: 'zed', limit: 5 });
+      expect(many.total).toBe(35);
+      expect(many.hits).toHaveLength(5);
+      expect(many.facets.countries).toHaveLength(30);
+      expect(many.facets.countries[0]).toEqual({ value: 'ad', count: 1 });
+    });
+
+    it('keeps users whose version moves on every change of role, clearance, caveats, password or state', async () => {
+      const alice = await store.putUser(admin, {
+        name: 'alice',
+        passwordHash: 'opaque-1',
+        role: 'analyst',
+        clearance: 'official-sensitive',
+        caveats: ['uk eyes only'],
+      });
+      expect(alice).toMatchObject({
+        name: 'alice',
+        passwordHash: 'opaque-1',
+        role: 'analyst',
+        clearance: 'OFFICIAL-SENSITIVE',
+        caveats: ['UK EYES ONLY'],
+        disabled: false,
+        version: 1,
+      });
+      expect(await store.getUser(admin, 'ALICE')).toEqual(alice);
+      expect(await store.getUser(admin, 'nobody')).toBeUndefined();
+      // Nothing changed, nothing moves.
+      expect(await store.putUser(admin, { name: 'alice', role: 'analyst' })).toEqual(alice);
+      let version = 1;
+      for (const change of [
+        { role: 'reviewer' as const },
+        { clearance: 'SECRET' },
+        { caveats: [] },
+        { passwordHash: 'opaque-2' },
+        { disabled: true },
+        { disabled: false },
+      ]) {
+        const next = await store.putUser(admin, { name: 'alice', ...change });
+        expect(next.version).toBe(++version);
+      }
+      expect(await store.getUser(admin, 'alice')).toMatchObject({
+        role: 'reviewer',
+        clearance: 'SECRET',
+        caveats: [],
+        passwordHash: 'opaque-2',
+        version: 7,
+      });
+      await store.putUser(admin, { name: 'bob', passwordHash: 'h', role: 'auditor', clearance: 'OFFICIAL' });
+      expect((await store.listUsers(admin)).map((u) => u.name)).toEqual(['alice', 'bob']);
+      const bad = [
+        { name: 'has space', passwordHash: 'h', role: 'analyst' as const, clearance: 'OFFICIAL' },
+        { name: 'x'.repeat(65), passwordHash: 'h', role: 'analyst' as const, clearance: 'OFFICIAL' },
+        { name: 'carol', passwordHash: 'h', role: 'root' as 'admin', clearance: 'OFFICIAL' },
+        { name: 'carol', passwordHash: 'h', role: 'analyst' as const, clearance: 'ULTRA' },
+        { name: 'carol', role: 'analyst' as const, clearance: 'OFFICIAL' },
+        {
+          name: 'ALICE',
+          passwordHash: 'h',
+          role: 'analyst' as const,
+          clearance: 'OFFICIAL',
+          caveats: ['NOPE'],
+        },
+      ];
+      for (const input of bad) await expect(store.putUser(admin, input)).rejects.toThrow();
+      // Nobody grants more than they hold.
+      await expect(
+        store.putUser(official, { name: 'carol', passwordHash: 'h', role: 'analyst', clearance: 'SECRET' }),
+      ).rejects.toMatchObject({ code: 'ACCESS_CONTEXT_INVALID' });
+      expect(await store.getUser(admin, 'carol')).toBeUndefined();
+    });
+
+    it('accepts a session only while unrevoked, unexpired, its user enabled and unchanged since', async () => {
+      const { createHash } = await import('node:crypto');
+      const h = (token: string) => createHash('sha256').update(token).digest('hex');
+      await store.putUser(admin, {
+        name: 'dave',
+        passwordHash: 'h1',
+        role: 'analyst',
+        clearance: 'OFFICIAL',
+      });
+      const s1 = await store.createSession(admin, {
+        user: 'dave',
+        tokenHash: h('t1'),
+        kind: 'session',
+        expiresAt: '2999-01-01T00:00:00Z',
+      });
+      expect(s1).toMatchObject({ user: 'dave', kind: 'session', userVersion: 1, revokedAt: null });
+      expect(s1.expiresAt).toBe('2999-01-01T00:00:00.000Z');
+      const found = await store.sessionByTokenHash(admin, h('t1'));
+      expect(found?.user).toMatchObject({ name: 'dave', clearance: 'OFFICIAL', version: 1 });
+      expect(found?.session.kind).toBe('session');
+      expect(await store.sessionByTokenHash(admin, h('other'))).toBeUndefined();
+      expect(await store.sessionByTokenHash(admin, 't1')).toBeUndefined();
+      // A raw token (not a SHA-256 in hex) is refused, so it can never be stored by mistake.
+      await expect(
+        store.createSession(admin, {
+          user: 'dave',
+          tokenHash: 'nx_raw-token',
+          kind: 'token',
+          expiresAt: null,
+        }),
+      ).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+      await expect(
+        store.createSession(admin, { user: 'nobody', tokenHash: h('t0'), kind: 'token', expiresAt: null }),
+      ).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+
+      // A role or clearance change ends every earlier session at once.
+      await store.putUser(admin, { name: 'dave', role: 'reviewer' });
+      expect(await store.sessionByTokenHash(admin, h('t1'))).toBeUndefined();
+      await store.createSession(admin, { user: 'dave', tokenHash: h('t2'), kind: 'token', expiresAt: null });
+      expect((await store.sessionByTokenHash(admin, h('t2')))?.user.role).toBe('reviewer');
+      await store.putUser(admin, { name: 'dave', clearance: 'SECRET' });
+      expect(await store.sessionByTokenHash(admin, h('t2'))).toBeUndefined();
+
+      // Revoked, one at a time or all together.
+      await store.createSession(admin, { user: 'dave', tokenHash: h('t3'), kind: 'token', expiresAt: null });
+      await store.createSession(admin, {
+        user: 'dave',
+        tokenHash: h('t4'),
+        kind: 'session',
+        expiresAt: null,
+      });
+      expect(await store.revokeSession(admin, h('t3'))).toBe(true);
+      expect(await store.revokeSession(admin, h('t3'))).toBe(false);
+      expect(await store.sessionByTokenHash(admin, h('t3'))).toBeUndefined();
+      expect(await store.sessionByTokenHash(admin, h('t4'))).toBeDefined();
+      expect(await store.revokeSessions(admin, 'dave')).toBe(3); // t1, t2 (stale) and t4
+      expect(await store.sessionByTokenHash(admin, h('t4'))).toBeUndefined();
+
+      // Expired.
+      await store.createSession(admin, {
+        user: 'dave',
+        tokenHash: h('t5'),
+        kind: 'session',
+        expiresAt: '2000-01-01T00:00:00Z',
+      });
+      expect(await store.sessionByTokenHash(admin, h('t5'))).toBeUndefined();
+
+      // Disabled: sessions stop, and no new one can be made; enabling again does not revive old ones.
+      await store.createSession(admin, { user: 'dave', tokenHash: h('t6'), kind: 'token', expiresAt: null });
+      await store.putUser(admin, { name: 'dave', disabled: true });
+      expect(await store.sessionByTokenHash(admin, h('t6'))).toBeUndefined();
+      await expect(
+        store.createSession(admin, { user: 'dave', tokenHash: h('t7'), kind: 'token', expiresAt: null }),
+      ).rejects.toMatchObject({ code: 'USAGE_INVALID' });
+      await store.putUser(admin, { name: 'dave', disabled: false });
+      expect(await store.sessionByTokenHash(admin, h('t6'))).toBeUndefined();
+    });
   });
 }

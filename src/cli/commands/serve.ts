@@ -6,14 +6,18 @@ import { updateMatchIndex } from '../../resolve/index.js';
 import { createApp, formatLogLine, type ServerHandle, serve } from '../../serve/index.js';
 import type { CommandEnv } from '../io.js';
 
-export const serveHelp = `nexus serve [--host H] [--port P]
+export const serveHelp = `nexus serve [--host H] [--port P] [--no-auth]
 
 Serves the HTTP API (POST /match/{dataset} in the yente shape, GET /health) on H:P, default 127.0.0.1:8080;
 --port 0 picks a free port. The match index is brought up to date first. Stops on SIGINT or SIGTERM.
 
-Until authentication arrives every request acts as one service account: the global --user, --clearance and
---caveats (with no --clearance, the local operator, who sees every level). Keep it on loopback, or give a
-lower --clearance before serving anyone else. Request logs go to stderr as JSON lines; see docs/api.md.`;
+Authentication is on: every route but /health and POST /auth/login needs a session from POST /auth/login or a
+bearer token from \`nexus token create\`, and acts with that user's clearance and caveats. Add users with
+\`nexus user add\`. NEXUS_SECURE_COOKIES=1 marks cookies Secure when TLS ends at a proxy in front.
+
+--no-auth, for local use only: every request acts as one service account, the global --user, --clearance and
+--caveats (with no --clearance, the local operator, who sees every level). Request logs go to stderr as JSON
+lines; see docs/api.md.`;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -49,8 +53,13 @@ export interface ServeHooks {
 export async function serveCommand(args: string[], c: CommandEnv, hooks: ServeHooks = {}): Promise<number> {
   const { values } = parseArgs({
     args,
-    options: { host: { type: 'string', default: '127.0.0.1' }, port: { type: 'string', default: '8080' } },
+    options: {
+      host: { type: 'string', default: '127.0.0.1' },
+      port: { type: 'string', default: '8080' },
+      'no-auth': { type: 'boolean', default: false },
+    },
   });
+  const auth = !values['no-auth'];
   const host = values.host;
   const port = parsePort(values.port);
   const store = await c.openStore();
@@ -66,18 +75,33 @@ export async function serveCommand(args: string[], c: CommandEnv, hooks: ServeHo
       `${c.io.stderrIsTty ? '\n' : ''}nexus serve: match index up to date (${summary.entities} entities updated)\n`,
     );
     const account = c.ctx;
-    const app = createApp({
-      store,
-      // Placeholder until the authentication work: one named service account for every caller.
-      contextFor: (_req, requestId) => Object.freeze({ ...account, requestId }),
-      log: (line) => c.io.stderr(`${formatLogLine(line)}\n`),
-    });
+    const log = (line: object) => c.io.stderr(`${formatLogLine(line)}\n`);
+    const app = auth
+      ? createApp({ store, auth: { secureCookies: c.env.NEXUS_SECURE_COOKIES === '1' }, log })
+      : createApp({
+          store,
+          // --no-auth: one named service account for every caller.
+          contextFor: (_req, requestId) => Object.freeze({ ...account, requestId }),
+          log,
+        });
     const handle = await serve(app, { host, port });
-    if (!LOOPBACK.has(host))
-      c.io.stderr(`nexus serve: WARNING: ${host} is not loopback and the API has no authentication yet\n`);
-    c.io.stderr(
-      `nexus serve: every request acts as ${account.user}, clearance ${formatMarking(account.clearance)}, caveats ${[...account.caveats].join(', ') || 'none'}\n`,
-    );
+    if (auth) {
+      const users = (await store.listUsers(c.ctx)).filter((u) => !u.disabled).length;
+      c.io.stderr(
+        `nexus serve: authentication on: each request acts as its signed-in user (${users} enabled users)\n`,
+      );
+      if (users === 0)
+        c.io.stderr(
+          'nexus serve: no users yet, so nobody can sign in: nexus user add NAME --role analyst --clearance OFFICIAL\n',
+        );
+    } else {
+      const who = `${account.user}, clearance ${formatMarking(account.clearance)}, caveats ${[...account.caveats].join(', ') || 'none'}`;
+      c.io.stderr(
+        `nexus serve: WARNING: AUTHENTICATION IS OFF (--no-auth). Every request, from anyone who can reach ${host}:${handle.port}, acts as ${who}. For local use only.\n`,
+      );
+      if (!LOOPBACK.has(host))
+        c.io.stderr(`nexus serve: WARNING: ${host} is not loopback and authentication is off\n`);
+    }
     c.io.stdout(`nexus: listening on ${handle.url}\n`);
     hooks.onListening?.(handle);
     const why = await stopped(hooks.stop);

@@ -142,4 +142,34 @@ export const migrations: readonly Migration[] = [
     name: 'provenance by dataset, to tell which datasets a reader may see',
     sql: 'CREATE INDEX provenance_dataset ON provenance(dataset, mlevel);',
   },
+  {
+    version: 5,
+    name: 'users and sessions for API authentication',
+    sql: `
+      -- API users (users.ts). The name is unique regardless of case; version moves on every change that matters
+      -- for access (role, clearance, caveats, password, disabled), and a session is valid only at its version.
+      CREATE TABLE users (
+        name TEXT PRIMARY KEY COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('analyst', 'reviewer', 'admin', 'auditor')),
+        clearance TEXT NOT NULL,
+        caveats TEXT NOT NULL,
+        disabled INTEGER NOT NULL DEFAULT 0,
+        version INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        updated_at TEXT NOT NULL
+      );
+      -- Login sessions and API tokens, keyed by the SHA-256 of the token; the token itself is never stored.
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY CHECK (length(token_hash) = 64),
+        user TEXT NOT NULL COLLATE NOCASE REFERENCES users(name),
+        kind TEXT NOT NULL CHECK (kind IN ('session', 'token')),
+        created_at TEXT NOT NULL,
+        expires_at TEXT,
+        revoked_at TEXT,
+        user_version INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions(user);
+    `,
+  },
 ];

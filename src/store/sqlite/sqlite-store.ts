@@ -14,6 +14,7 @@ import type {
   Checkpoint,
   DatasetInfo,
   EntityFilter,
+  FacetedSearchQuery,
   Judgement,
   JudgementValue,
   MatchKeys,
@@ -23,14 +24,21 @@ import type {
   ScanOptions,
   SearchHit,
   SearchOptions,
+  SearchResults,
+  SessionInput,
+  SessionRecord,
   Store,
   StoreStats,
   Suggestion,
+  UserInput,
+  UserRecord,
   WriteBatch,
 } from '../store.js';
 import { MatchIndex } from './match-index.js';
 import { migrate } from './migrator.js';
 import { Resolution } from './resolution.js';
+import { facetedSearch } from './search.js';
+import { Users } from './users.js';
 import { caveatsOk, type VisibilityParams, visibilityParams, visibleSql } from './visibility.js';
 import { SqliteWriter } from './writer.js';
 
@@ -83,6 +91,7 @@ export class SqliteStore implements Store {
   private writer: SqliteWriter | undefined;
   private matchIndex: MatchIndex | undefined;
   private resolution: Resolution | undefined;
+  private userTable: Users | undefined;
   private degraded: Error | undefined;
   /** Prepared statements by SQL text: preparing costs more than running the small reads screening makes. */
   private readonly prepared = new Map<string, Database.Statement>();
@@ -129,6 +138,7 @@ export class SqliteStore implements Store {
       this.writer = new SqliteWriter(this.db);
       this.matchIndex = new MatchIndex(this.db);
       this.resolution = new Resolution(this.db);
+      this.userTable = new Users(this.db);
     }
     return result;
   }
@@ -325,11 +335,14 @@ export class SqliteStore implements Store {
   }
 
   async nextSuggestion(ctx: AccessContext, skip = 0): Promise<Suggestion | undefined> {
-    // Suggestions whose records the context cannot see are passed over, as if they did not exist.
-    for (let n = skip; ; n++) {
+    // Suggestions whose records the context cannot see are passed over, as if they did not exist: `skip` counts
+    // only visible ones, so skipping cannot reveal that hidden suggestions sit in between.
+    let visible = 0;
+    for (let n = 0; ; n++) {
       const s = this.resolved().nextSuggestion(n);
       if (!s) return undefined;
-      if ((await this.getEntity(ctx, s.a)) && (await this.getEntity(ctx, s.b))) return s;
+      if ((await this.getEntity(ctx, s.a)) && (await this.getEntity(ctx, s.b)) && visible++ === skip)
+        return s;
     }
   }
 
@@ -428,6 +441,18 @@ export class SqliteStore implements Store {
       });
     }
     return hits;
+  }
+
+  /** Faceted search (src/store/sqlite/search.ts), through this store's visibility rule and loader. */
+  async search(ctx: AccessContext, query: FacetedSearchQuery): Promise<SearchResults> {
+    const params = visibilityParams(ctx);
+    return facetedSearch(query, {
+      db: this.db,
+      params,
+      seesAll: this.seesAll(params),
+      ...(query.schema !== undefined ? { family: schemaFamily(query.schema) } : {}),
+      load: (ids) => this.sourceEntities(ctx, ids),
+    });
   }
 
   async referencing(ctx: AccessContext, id: string): Promise<Reference[]> {
@@ -622,6 +647,46 @@ export class SqliteStore implements Store {
       .iterate(vis.params);
     for (const id of rows) hash.update(`${id as string}\n`);
     return hash.digest('hex');
+  }
+
+  private users(): Users {
+    if (!this.userTable) throw new NexusError('STORE_UNAVAILABLE', 'store.users: migrate() has not run');
+    return this.userTable;
+  }
+
+  async putUser(ctx: AccessContext, user: UserInput): Promise<UserRecord> {
+    this.ready();
+    return this.users().put(ctx, user, this.clock().toISOString());
+  }
+
+  async getUser(_ctx: AccessContext, name: string): Promise<UserRecord | undefined> {
+    return this.users().get(name);
+  }
+
+  async listUsers(_ctx: AccessContext): Promise<UserRecord[]> {
+    return this.users().list();
+  }
+
+  async createSession(_ctx: AccessContext, session: SessionInput): Promise<SessionRecord> {
+    this.ready();
+    return this.users().createSession(session, this.clock().toISOString());
+  }
+
+  async sessionByTokenHash(
+    _ctx: AccessContext,
+    tokenHash: string,
+  ): Promise<{ user: UserRecord; session: SessionRecord } | undefined> {
+    return this.users().byTokenHash(tokenHash, this.clock().toISOString());
+  }
+
+  async revokeSession(_ctx: AccessContext, tokenHash: string): Promise<boolean> {
+    this.ready();
+    return this.users().revoke(tokenHash, this.clock().toISOString());
+  }
+
+  async revokeSessions(_ctx: AccessContext, user: string): Promise<number> {
+    this.ready();
+    return this.users().revokeAll(user, this.clock().toISOString());
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,388 @@
+// Faceted search for the SQLite store: the visible matches go into a temporary table, then the page, the total,
+// the facet counts and the answer's marking are read from it, every step through the store's visibility rule.
+import type Database from 'better-sqlite3';
+import {
+  DEFAULT_MARKING,
+  type Entity,
+  formatMarking,
+  getSchema,
+  hasSchema,
+  highestMarking,
+  type Marking,
+  markingLevels,
+  NexusError,
+  parseMarking,
+  type Schema,
+  specificSchema,
+} from '../../model/index.js';
+import { ftsQuery, nameTokens } from '../search-query.js';
+import type {
+  FacetCount,
+  FacetedHit,
+  FacetedSearchQuery,
+  HighlightPart,
+  SearchFacets,
+  SearchResults,
+} from '../store.js';
+import { CAVEAT_SEPARATOR, caveatsOk, type VisibilityParams, visibleSql } from './visibility.js';
+
+export const SEARCH_MAX_LIMIT = 100;
+export const SEARCH_MAX_OFFSET = 10_000;
+/** Values per facet: the most frequent first. */
+export const FACET_SIZE = 30;
+const MAX_FILTER_VALUES = 100;
+const MAX_QUERY_CHARS = 1000;
+/** ftsQuery reads this many tokens of a query; highlighting looks for the same ones. */
+const QUERY_TOKENS = 12;
+/**
+ * Up to this many matches (for a reader who sees every marking) the answer's marking is read from their statements;
+ * above it, the highest marking present stands in: never lower than the truth, and no scan of millions of rows.
+ */
+const EXACT_MARKING_MATCHES = 10_000;
+/**
+ * Up to this many matches, the reads over their statements (facets, visible scope, marking) start from the match
+ * table, entity by entity; above it SQLite's own plan (walking the statement indexes in order) is faster.
+ */
+const FEW_MATCHES = 10_000;
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
+
+export interface SearchEnv {
+  db: Database.Database;
+  /** The reader's clearance and caveats, bound as @rank and @held. */
+  params: VisibilityParams;
+  /** True when the reader may see every marking present, so no per-row check is needed. */
+  seesAll: boolean;
+  /** The schema filter as a family (the schema and its descendants), resolved by the store. */
+  family?: readonly string[];
+  /** Source records by id as the reader may see them. */
+  load(ids: readonly string[]): Map<string, Entity>;
+}
+
+interface Scope {
+  datasets: Set<string>;
+  markings: Set<string>;
+  /** The schema the visible statements give, and the one stored (from every statement). */
+  schema: Schema | undefined;
+  stored: string;
+}
+
+/** CROSS JOIN makes SQLite keep the match table as the outer loop; plain JOIN leaves the order to it. */
+function join(matches: number): string {
+  return matches <= FEW_MATCHES ? 'CROSS JOIN' : 'JOIN';
+}
+
+function count(db: Database.Database): number {
+  return Number(db.prepare('SELECT count(*) FROM temp.nexus_search').pluck().get());
+}
+
+function bad(message: string): NexusError {
+  return new NexusError('USAGE_INVALID', `store.search: ${message}`);
+}
+
+function values(name: string, list: readonly string[] | undefined): string[] {
+  const out = [...new Set((list ?? []).filter((v) => v !== ''))];
+  if (out.length > MAX_FILTER_VALUES) throw bad(`at most ${MAX_FILTER_VALUES} ${name} values`);
+  return out;
+}
+
+/** Binds a list as @<prefix>0, @<prefix>1, ... and returns the placeholders. */
+function bind(params: Record<string, unknown>, prefix: string, list: readonly string[]): string {
+  list.forEach((v, i) => {
+    params[`${prefix}${i}`] = v;
+  });
+  return list.map((_, i) => `@${prefix}${i}`).join(', ');
+}
+
+function checkPage(query: FacetedSearchQuery): { limit: number; offset: number } {
+  const limit = query.limit;
+  const offset = query.offset ?? 0;
+  if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_MAX_LIMIT)
+    throw bad(`limit must be a whole number from 1 to ${SEARCH_MAX_LIMIT}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > SEARCH_MAX_OFFSET)
+    throw bad(`offset must be a whole number from 0 to ${SEARCH_MAX_OFFSET}`);
+  if ((query.q ?? '').length > MAX_QUERY_CHARS) throw bad(`q is longer than ${MAX_QUERY_CHARS} characters`);
+  return { limit, offset };
+}
+
+/**
+ * Splits a name into runs of text, marking the words that one of the query tokens (already folded) begins, as the
+ * FTS index matched them. Plain text parts: the caller renders them as text, never as markup.
+ */
+export function highlight(name: string, tokens: readonly string[]): HighlightPart[] {
+  const parts: HighlightPart[] = [];
+  let last = 0;
+  for (const m of name.matchAll(WORD)) {
+    const word = m[0];
+    const folded = nameTokens(word);
+    if (!folded.some((f) => tokens.some((t) => f.startsWith(t)))) continue;
+    if (m.index > last) parts.push({ text: name.slice(last, m.index), match: false });
+    parts.push({ text: word, match: true });
+    last = m.index + word.length;
+  }
+  if (last < name.length) parts.push({ text: name.slice(last), match: false });
+  return parts;
+}
+
+/** How many of the query tokens a name's words begin with. */
+function matchedTokens(name: string, tokens: readonly string[]): number {
+  const words = nameTokens(name);
+  return tokens.filter((t) => words.some((w) => w.startsWith(t))).length;
+}
+
+/** The visible name that matches the most query tokens (the caption on a tie), highlighted. */
+function bestName(entity: Entity, tokens: readonly string[]): HighlightPart[] {
+  const caption = entity.caption;
+  if (tokens.length === 0) return caption === '' ? [] : [{ text: caption, match: false }];
+  let best = caption;
+  let bestScore = matchedTokens(caption, tokens);
+  for (const st of entity.statements) {
+    if (st.propType !== 'name' || st.value === best) continue;
+    const score = matchedTokens(st.value, tokens);
+    if (score > bestScore) {
+      best = st.value;
+      bestScore = score;
+    }
+  }
+  return highlight(best, tokens);
+}
+
+function hitOf(entity: Entity, rank: number, tokens: readonly string[]): FacetedHit {
+  const countries = [
+    ...new Set(entity.statements.filter((s) => s.propType === 'country').map((s) => s.value)),
+  ];
+  return {
+    id: entity.id,
+    schema: entity.schema.name,
+    caption: entity.caption,
+    score: tokens.length === 0 ? 0 : Math.round(-rank * 1000) / 1000,
+    datasets: entity.datasets,
+    topics: [...(entity.properties.get('topics') ?? [])],
+    countries: countries.sort(),
+    marking: entity.marking,
+    highlight: bestName(entity, tokens),
+  };
+}
+
+function facet(counts: Map<string, number>): FacetCount[] {
+  return [...counts]
+    .map(([value, count]) => ({ value, count }))
+    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
+    .slice(0, FACET_SIZE);
+}
+
+/** The highest marking present in the store that the reader may see: a safe stand-in for a large answer. */
+function highestPresent(db: Database.Database, params: VisibilityParams): Marking {
+  const rows = db.prepare('SELECT mlevel, caveats FROM markings_present').all() as {
+    mlevel: number;
+    caveats: string;
+  }[];
+  const names = new Map(markingLevels().map((l) => [parseMarking(l).rank, l]));
+  const seen: Marking[] = [];
+  for (const r of rows) {
+    if (r.mlevel > params.rank || caveatsOk(r.caveats, params.held) !== 1) continue;
+    const level = names.get(r.mlevel);
+    if (level === undefined) continue;
+    seen.push(parseMarking([level, ...r.caveats.split(CAVEAT_SEPARATOR).filter(Boolean)].join(' ')));
+  }
+  return highestMarking(seen);
+}
+
+export function facetedSearch(query: FacetedSearchQuery, env: SearchEnv): SearchResults {
+  const { limit, offset } = checkPage(query);
+  const datasets = values('dataset', query.datasets);
+  const topics = values('topic', query.topics);
+  const countries = values('country', query.countries);
+  const q = query.q ?? '';
+  const match = ftsQuery(q);
+  // Text but no searchable word (only punctuation): nothing can match, as in searchNames.
+  const empty = match === undefined && q.trim() !== '';
+  const tokens = nameTokens(q).slice(0, QUERY_TOKENS);
+  const { db, seesAll } = env;
+  const vis = (alias: string) => (seesAll ? '1' : visibleSql(alias));
+  const params: Record<string, unknown> = { ...env.params };
+
+  // Conditions on the entity `e`, each through visible statements only (a dataset, topic or country known only
+  // from a statement the reader may not see does not select the entity).
+  const where: string[] = [];
+  if (env.family) where.push(`e.schema IN (${bind(params, 's', env.family)})`);
+  const statementIn = (alias: string, condition: string) =>
+    seesAll
+      ? `EXISTS (SELECT 1 FROM statements ${alias} WHERE ${alias}.eid = e.eid AND ${condition})`
+      : `EXISTS (SELECT 1 FROM statements ${alias} JOIN provenance ${alias}p ON ${alias}p.pid = ${alias}.pid WHERE ${alias}.eid = e.eid AND ${condition} AND ${vis(`${alias}p`)})`;
+  if (topics.length)
+    where.push(statementIn('t', `t.prop_type = 'topic' AND t.value IN (${bind(params, 't', topics)})`));
+  if (countries.length)
+    where.push(statementIn('c', `c.prop_type = 'country' AND c.value IN (${bind(params, 'c', countries)})`));
+  if (datasets.length) {
+    const list = bind(params, 'd', datasets);
+    where.push(
+      seesAll
+        ? `EXISTS (SELECT 1 FROM entity_datasets d WHERE d.eid = e.eid AND d.dataset IN (${list}))`
+        : `EXISTS (SELECT 1 FROM statements d JOIN provenance dp ON dp.pid = d.pid WHERE d.eid = e.eid AND dp.dataset IN (${list}) AND ${vis('dp')})`,
+    );
+  }
+  const conditions = where.length ? where.join(' AND ') : '1';
+
+  let insert: string;
+  if (match !== undefined) {
+    params.match = match;
+    // Materialised: bm25() works only in the query over the FTS table, not once flattened into the grouping.
+    insert = `WITH h AS MATERIALIZED (SELECT rowid, bm25(names_fts) AS rank FROM names_fts WHERE names_fts MATCH @match)
+      INSERT INTO temp.nexus_search (eid, rank, schema)
+      SELECT e.eid, min(h.rank), e.schema
+      FROM h JOIN statements s ON s.rowid = h.rowid JOIN provenance sp ON sp.pid = s.pid JOIN entities e ON e.eid = s.eid
+      WHERE ${vis('sp')} AND ${conditions} GROUP BY e.eid`;
+  } else {
+    // Browsing: start from the most selective index at hand rather than from every entity.
+    const driver = topics.length
+      ? "(SELECT DISTINCT x.eid AS fid FROM statements x WHERE x.prop_type = 'topic' AND x.value IN (" +
+        topics.map((_, i) => `@t${i}`).join(', ') +
+        ')) f JOIN entities e ON e.eid = f.fid'
+      : countries.length
+        ? "(SELECT DISTINCT x.eid AS fid FROM statements x WHERE x.prop_type = 'country' AND x.value IN (" +
+          countries.map((_, i) => `@c${i}`).join(', ') +
+          ')) f JOIN entities e ON e.eid = f.fid'
+        : 'entities e';
+    const anyVisible = seesAll
+      ? '1'
+      : `EXISTS (SELECT 1 FROM statements v JOIN provenance vp ON vp.pid = v.pid WHERE v.eid = e.eid AND ${visibleSql('vp')})`;
+    insert = `INSERT INTO temp.nexus_search (eid, rank, schema)
+      SELECT e.eid, 0, e.schema FROM ${driver} WHERE ${anyVisible} AND ${conditions}`;
+  }
+
+  db.exec(
+    'CREATE TEMP TABLE IF NOT EXISTS nexus_search (eid INTEGER PRIMARY KEY, rank REAL NOT NULL, schema TEXT NOT NULL)',
+  );
+  const run = db.transaction((): SearchResults => {
+    db.prepare('DELETE FROM temp.nexus_search').run();
+    try {
+      if (!empty) db.prepare(insert).run(params);
+      const scope = seesAll ? undefined : restrictToVisible(env);
+      const total = count(db);
+      const facets = readFacets(env, scope, vis, total);
+      const marking = answerMarking(env, scope, total);
+      const page = db
+        .prepare(
+          'SELECT e.id AS id, m.rank AS rank FROM temp.nexus_search m JOIN entities e ON e.eid = m.eid ORDER BY m.rank, e.id LIMIT @limit OFFSET @offset',
+        )
+        .all({ limit, offset }) as { id: string; rank: number }[];
+      const loaded = env.load(page.map((r) => r.id));
+      const hits: FacetedHit[] = [];
+      const shown: Marking[] = [];
+      for (const row of page) {
+        const entity = loaded.get(row.id);
+        if (!entity) continue;
+        const hit = hitOf(entity, row.rank, tokens);
+        shown.push(parseMarking(hit.marking));
+        hits.push(hit);
+      }
+      return {
+        total,
+        hits,
+        facets,
+        marking: formatMarking(highestMarking([marking, ...shown])),
+      };
+    } finally {
+      db.prepare('DELETE FROM temp.nexus_search').run();
+    }
+  });
+  return run();
+}
+
+/** The highest marking among the statements of the matches (see EXACT_MARKING_MATCHES for large answers). */
+function answerMarking(env: SearchEnv, scope: Map<number, Scope> | undefined, total: number): Marking {
+  if (scope)
+    return highestMarking(
+      [...new Set([...scope.values()].flatMap((s) => [...s.markings]))].map(parseMarking),
+    );
+  if (total === 0) return DEFAULT_MARKING;
+  if (total > EXACT_MARKING_MATCHES) return highestPresent(env.db, env.params);
+  const texts = env.db
+    .prepare(
+      `SELECT DISTINCT sp.marking FROM temp.nexus_search m ${join(total)} statements s ON s.eid = m.eid
+       JOIN provenance sp ON sp.pid = s.pid`,
+    )
+    .pluck()
+    .all() as string[];
+  return highestMarking(texts.map(parseMarking));
+}
+
+/**
+ * For a reader who may not see everything: the schema, datasets and markings of each match from its visible
+ * statements only (the stored schema may have been refined by statements the reader cannot see), then the schema
+ * filter applied to that visible schema.
+ */
+function restrictToVisible(env: SearchEnv): Map<number, Scope> {
+  const { db } = env;
+  const scopes = new Map<number, Scope>();
+  const rows = db
+    .prepare(
+      `SELECT DISTINCT m.eid, sp.schema, sp.dataset, sp.marking, m.schema
+       FROM temp.nexus_search m ${join(count(db))} statements s ON s.eid = m.eid JOIN provenance sp ON sp.pid = s.pid
+       WHERE ${visibleSql('sp')}`,
+    )
+    .raw()
+    .iterate(env.params) as IterableIterator<[number, string, string, string, string]>;
+  for (const [eid, schemaName, dataset, marking, stored] of rows) {
+    let scope = scopes.get(eid);
+    if (!scope) {
+      scope = { datasets: new Set(), markings: new Set(), schema: undefined, stored };
+      scopes.set(eid, scope);
+    }
+    scope.datasets.add(dataset);
+    scope.markings.add(marking);
+    if (hasSchema(schemaName)) {
+      const next = getSchema(schemaName);
+      scope.schema = scope.schema ? (specificSchema(scope.schema, next) ?? scope.schema) : next;
+    }
+  }
+  const family = env.family ? new Set(env.family) : undefined;
+  const drop = db.prepare('DELETE FROM temp.nexus_search WHERE eid = ?');
+  const update = db.prepare('UPDATE temp.nexus_search SET schema = ? WHERE eid = ?');
+  for (const [eid, scope] of scopes) {
+    const name = scope.schema?.name ?? 'Thing';
+    if (family && !family.has(name)) {
+      drop.run(eid);
+      scopes.delete(eid);
+    } else if (name !== scope.stored) update.run(name, eid);
+  }
+  return scopes;
+}
+
+function readFacets(
+  env: SearchEnv,
+  scope: Map<number, Scope> | undefined,
+  vis: (alias: string) => string,
+  total: number,
+): SearchFacets {
+  const { db } = env;
+  const counted = (sql: string): FacetCount[] =>
+    db.prepare(sql).all({ ...env.params, size: FACET_SIZE }) as FacetCount[];
+  const byValue = (type: 'topic' | 'country') =>
+    counted(
+      `SELECT x.value AS value, count(DISTINCT x.eid) AS count
+       FROM temp.nexus_search m ${join(total)} statements x ON x.eid = m.eid
+       ${scope ? 'JOIN provenance xp ON xp.pid = x.pid' : ''}
+       WHERE x.prop_type = '${type}' AND ${scope ? vis('xp') : '1'}
+       GROUP BY x.value ORDER BY count DESC, value LIMIT @size`,
+    );
+  let datasets: FacetCount[];
+  if (scope) {
+    const counts = new Map<string, number>();
+    for (const s of scope.values()) for (const d of s.datasets) counts.set(d, (counts.get(d) ?? 0) + 1);
+    datasets = facet(counts);
+  } else {
+    datasets = counted(
+      `SELECT d.dataset AS value, count(*) AS count FROM temp.nexus_search m JOIN entity_datasets d ON d.eid = m.eid
+       GROUP BY d.dataset ORDER BY count DESC, value LIMIT @size`,
+    );
+  }
+  return {
+    schema: counted(
+      'SELECT schema AS value, count(*) AS count FROM temp.nexus_search GROUP BY schema ORDER BY count DESC, value LIMIT @size',
+    ),
+    topics: byValue('topic'),
+    countries: byValue('country'),
+    datasets,
+  };
+}
