@@ -1,0 +1,131 @@
+// The HTTP client of the UI: same-origin JSON calls with the session cookie, the CSRF header on writes, and one
+// error type. A 401 anywhere sends the reader back to the login page.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string,
+    readonly requestId?: string,
+  ) {
+    super(`${status}: ${detail}`);
+    this.name = 'ApiError';
+  }
+}
+
+const CSRF_COOKIE = 'nexus_csrf';
+const CSRF_HEADER = 'X-CSRF-Token';
+
+let onUnauthorised: (() => void) | undefined;
+
+/** Called on any 401 answer, except from the login call itself. */
+export function setUnauthorisedHandler(fn: () => void): void {
+  onUnauthorised = fn;
+}
+
+function cookie(name: string): string | undefined {
+  for (const part of document.cookie.split(';')) {
+    const [k, ...v] = part.trim().split('=');
+    if (k === name) return decodeURIComponent(v.join('='));
+  }
+  return undefined;
+}
+
+async function errorOf(res: Response): Promise<ApiError> {
+  const requestId = res.headers.get('x-request-id') ?? undefined;
+  let detail = res.statusText || 'request failed';
+  try {
+    const body = (await res.json()) as { detail?: unknown; error?: unknown; message?: unknown };
+    const text = body.detail ?? body.error ?? body.message;
+    if (typeof text === 'string') detail = text;
+  } catch {
+    // Not JSON (a proxy's page, say): keep the status text rather than show a body we cannot trust.
+    detail = res.statusText || `HTTP ${res.status}`;
+  }
+  return new ApiError(res.status, detail, requestId);
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+  /** Do not treat 401 as "logged out" (the login form reports it itself). */
+  quiet401?: boolean;
+}
+
+async function request(method: string, path: string, body?: unknown, opts: RequestOptions = {}) {
+  const headers: Record<string, string> = { Accept: 'application/json' };
+  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (method !== 'GET' && method !== 'HEAD') {
+    const token = cookie(CSRF_COOKIE);
+    if (token) headers[CSRF_HEADER] = token;
+  }
+  const res = await fetch(path, {
+    method,
+    headers,
+    body: body === undefined ? undefined : JSON.stringify(body),
+    credentials: 'same-origin',
+    cache: 'no-store',
+    signal: opts.signal,
+  });
+  if (res.status === 401 && !opts.quiet401) onUnauthorised?.();
+  if (!res.ok) throw await errorOf(res);
+  return res;
+}
+
+export async function getJson<T>(path: string, opts?: RequestOptions): Promise<T | null> {
+  const res = await request('GET', path, undefined, opts);
+  if (res.status === 204) return null;
+  return (await res.json()) as T;
+}
+
+/** GET that must answer with a body. */
+export async function get<T>(path: string, opts?: RequestOptions): Promise<T> {
+  const body = await getJson<T>(path, opts);
+  if (body === null) throw new ApiError(204, 'no content');
+  return body;
+}
+
+export async function post<T>(path: string, body: unknown, opts?: RequestOptions): Promise<T | null> {
+  const res = await request('POST', path, body, opts);
+  if (res.status === 204) return null;
+  const text = await res.text();
+  return text ? (JSON.parse(text) as T) : null;
+}
+
+/** GET of a file (GraphML export and the like) with its marking header. */
+export async function getText(
+  path: string,
+  opts?: RequestOptions,
+): Promise<{ text: string; marking?: string }> {
+  const res = await request('GET', path, undefined, opts);
+  return { text: await res.text(), marking: res.headers.get('x-nexus-marking') ?? undefined };
+}
+
+/** Builds `path?k=v&...`, leaving out empty values. */
+export function url(
+  path: string,
+  params: Record<string, string | number | undefined | null | string[]>,
+): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v === undefined || v === null || v === '') continue;
+    if (Array.isArray(v)) for (const item of v) q.append(k, item);
+    else q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `${path}?${s}` : path;
+}
+
+export function describeError(err: unknown): string {
+  if (err instanceof ApiError) {
+    const ref = err.requestId ? ` (request ${err.requestId})` : '';
+    if (err.status === 404) return `Not found, or not visible at your clearance${ref}.`;
+    if (err.status === 403) return `You are not allowed to do this${ref}.`;
+    if (err.status === 429)
+      return `The server is busy with your other requests; try again in a moment${ref}.`;
+    if (err.status >= 500)
+      return `The server failed (${err.status})${ref}. Try again, or report the request id.`;
+    return `${err.detail}${ref}`;
+  }
+  if (err instanceof DOMException && err.name === 'AbortError') return 'Cancelled.';
+  if (err instanceof TypeError) return 'The server cannot be reached.';
+  return err instanceof Error ? err.message : String(err);
+}
