@@ -5,8 +5,8 @@
 import { getSchema, hasSchema } from '../model/index.js';
 import settings from './data/edges.json' with { type: 'json' };
 import type { Graph } from './graph.js';
-import { MinHeap } from './heap.js';
 import { Budget, type LimitReached, type Limits } from './limits.js';
+import { MinHeap } from './paths-work.js';
 import type { Projection } from './project.js';
 import { findSeeds, type SeedReason, stateRule } from './seeds.js';
 
