@@ -10,7 +10,7 @@ const ALLOWED: Record<string, string[]> = {
   ingest: ['model', 'access', 'store'],
   resolve: ['model', 'access', 'store'],
   graph: ['model', 'access', 'store'],
-  serve: ['model', 'access', 'store', 'resolve', 'graph'],
+  serve: ['model', 'access', 'store', 'ingest', 'resolve', 'graph'],
   demo: ['model'],
   cli: ['model', 'access', 'store', 'ingest', 'resolve', 'graph', 'serve', 'demo'],
 };

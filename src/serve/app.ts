@@ -15,6 +15,7 @@ import { graphRoutes } from './graph-routes.js';
 import { parseMatchParams } from './match-params.js';
 import { openApiRoutes } from './openapi.js';
 import { defaultWebRoot, serveStatic } from './static.js';
+import { type UploadOptions, uploadRoutes } from './uploads.js';
 
 /** Enough for 100 queries with generous property lists; larger bodies are refused while being read. */
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
@@ -38,6 +39,11 @@ export interface AppDeps {
   graph?: GraphService;
   /** The built web UI served at `/` (default dist/web of this package); false serves none. */
   web?: string | false;
+  /**
+   * Ingest by upload (`POST /api/ingest`) and the job routes (`/api/jobs`): the upload folder, size and archive
+   * caps, the job registry (src/serve/uploads.ts). On by default; false registers none of these routes.
+   */
+  uploads?: UploadOptions | false;
 }
 
 /** What createApp takes: contextFor may be left out when `auth` is given. */
@@ -165,6 +171,20 @@ export function createApp(input: AppInput): Hono<AppEnv> {
 
   app.route('/graph', graphRoutes(deps.graph ?? new GraphService(deps.store), deps.contextFor));
   app.route('/api', apiRoutes(deps));
+  if (deps.uploads !== false)
+    app.route(
+      '/api',
+      uploadRoutes(
+        {
+          store: deps.store,
+          contextFor,
+          authenticated: authenticator?.authenticated.bind(authenticator),
+          clock,
+          log,
+        },
+        deps.uploads,
+      ),
+    );
   app.route('/', openApiRoutes());
   // Last, so that the API's own routes and its JSON 404s always win over files.
   if (deps.web !== false) app.use('*', serveStatic({ root: deps.web ?? defaultWebRoot() }));

@@ -96,6 +96,7 @@ const ERROR_TEXT: Record<number, string> = {
   405: 'Wrong method for this path; the `Allow` header names the right one.',
   409: 'The decision contradicts a standing one (e.g. a no-match between records of one merged entity).',
   413: 'The body is larger than allowed; counted while read, so chunked bodies are refused too.',
+  415: 'The upload is of a type no reader takes, or its content is not what its type or name says (`code` says which).',
   429: 'A processing cap was reached or the caller runs too many graph operations at once.',
   500: 'Anything unexpected: `{"status": 500, "detail": "internal error", "request_id": "..."}` and nothing more.',
   503: 'The store is unavailable or degraded.',
@@ -155,6 +156,9 @@ const schemas: Record<string, Json> = {
       status: { type: 'integer', description: 'The HTTP status again.' },
       detail: str('What was wrong, safe to show; never a stack trace, a path or a query.'),
       request_id: str('Present on 5xx answers: the server log holds the details under this id.'),
+      code: str(
+        'A typed code on refusals that have one (uploads and jobs: `UPLOAD_TOO_LARGE`, `ARCHIVE_BOMB`, ...).',
+      ),
     },
     ['status', 'detail'],
     { additionalProperties: false, example: { status: 404, detail: 'entity not found' } },
@@ -547,6 +551,91 @@ const schemas: Record<string, Json> = {
     ['username', 'password'],
     { additionalProperties: false },
   ),
+  ProgressEvent: obj(
+    {
+      type: { enum: ['start', 'progress', 'done'] },
+      dataset: str(),
+      records: { type: 'integer' },
+      entities: { type: 'integer' },
+      statements: { type: 'integer' },
+      rejected: { type: 'integer' },
+      bytes: { type: 'integer', description: 'Source bytes read so far.' },
+      totalBytes: { type: 'integer' },
+      elapsedMs: { type: 'integer' },
+      recordsPerSec: { type: 'integer' },
+      entitiesPerSec: { type: 'integer' },
+      statementsPerSec: { type: 'integer' },
+      etaSeconds: {
+        type: ['integer', 'null'],
+        description: 'Seconds left, from bytes read; null until known.',
+      },
+    },
+    undefined,
+    { description: 'One ingest progress event, as `nexus ingest --progress json` prints them.' },
+  ),
+  IngestSummary: obj({
+    dataset: str(),
+    format: str(),
+    accepted: { type: 'integer' },
+    rejected: { type: 'integer' },
+    duplicates: { type: 'integer' },
+    entities: { type: 'integer' },
+    statements: { type: 'integer' },
+    invalidValues: { type: 'integer' },
+    resumedFrom: { type: 'integer' },
+    elapsedMs: { type: 'integer' },
+  }),
+  Job: obj(
+    {
+      id: str(),
+      kind: { const: 'ingest' },
+      user: str(),
+      dataset: str(),
+      state: { enum: ['queued', 'running', 'done', 'failed', 'cancelled'] },
+      cancel_requested: { type: 'boolean' },
+      created_at: str(undefined, { format: 'date-time' }),
+      started_at: { type: ['string', 'null'], format: 'date-time' },
+      finished_at: { type: ['string', 'null'], format: 'date-time' },
+      params: obj({
+        file: str('The file name given, or `upload`.'),
+        bytes: { type: 'integer', description: 'Bytes uploaded.' },
+        type: {
+          enum: ['json', 'xml', 'text', 'zip', 'gzip'],
+          description: 'The content type found by sniffing.',
+        },
+        format: str('The reader used (`ftm`, `ofac`, `un`, `stix`, ...).'),
+        marking: ref('Marking'),
+        grading: { type: ['string', 'null'] },
+      }),
+      progress: { anyOf: [ref('ProgressEvent'), { type: 'null' }], type: ['object', 'null'] },
+      summary: { anyOf: [ref('IngestSummary'), { type: 'null' }], type: ['object', 'null'] },
+      rejects: arr(
+        obj(
+          {
+            file: str(),
+            line: { type: 'integer' },
+            record: str(),
+            field: str(),
+            code: str(),
+            reason: str(),
+          },
+          ['file', 'code', 'reason'],
+        ),
+        { maxItems: 100, description: 'The first rejected records or values; the summary counts all.' },
+      ),
+      error: {
+        type: ['object', 'null'],
+        properties: { code: str(), message: str() },
+        required: ['code', 'message'],
+        description:
+          'Why the job failed: `JOB_AUTHORITY_CHANGED`, `JOB_SESSION_ENDED` (R17), a reader code such as ' +
+          '`FORMAT_MISMATCH`, or `INTERNAL`.',
+      },
+    },
+    undefined,
+    { description: 'A background job of this server; only its owner sees it.' },
+  ),
+  Jobs: obj({ jobs: arr(ref('Job')) }),
   LoginResponse: obj({
     token: str('Send as `Authorization: Bearer <token>`; a `nexus_session` cookie is set as well.'),
     user: ref('User'),
@@ -566,6 +655,13 @@ const parameters: Record<string, Json> = {
   GraphDataset: listQuery('dataset', 'Only these datasets.'),
   TimeoutMs: query('timeout_ms', 'Give up after this long.', int(1, 60_000, { default: 30_000 })),
   MaxNodes: query('max_nodes', 'Cap on the nodes visited.', int(1, 5_000_000)),
+  JobId: {
+    name: 'id',
+    in: 'path',
+    required: true,
+    description: 'A job id, as `POST /api/ingest` answered it.',
+    schema: str(undefined, { maxLength: 64, pattern: '^[A-Za-z0-9-]{1,64}$' }),
+  },
   Direction: query('direction', 'Follow edges in their direction, against it, or both.', {
     enum: ['both', 'out', 'in'],
     default: 'both',
@@ -860,6 +956,114 @@ const paths: Record<string, Json> = {
       },
     },
   },
+  '/api/ingest': {
+    post: {
+      tags: ['entities'],
+      operationId: 'ingestUpload',
+      summary: 'Upload a file (the raw body) to ingest as a background job; answers the queued job.',
+      description:
+        'The body is the file itself: FtM JSON lines, STIX JSON, UN XML, OFAC or network CSV, a ZIP of them or ' +
+        'gzip. Limits are checked before anything is ingested: size while streaming (default 256 MB, chunked ' +
+        'bodies too), type by content, and for archives the entries (at most 1000, no `..`, absolute paths, ' +
+        'links or control characters), total size (1 GB) and compression ratio (100). Refusals carry a `code`.',
+      parameters: [
+        query(
+          'dataset',
+          'The dataset to load into.',
+          str(undefined, { pattern: '^[a-z0-9][a-z0-9_-]{0,63}$' }),
+          {
+            required: true,
+          },
+        ),
+        query('format', 'The reader; guessed from the content when absent.', {
+          enum: ['ftm', 'ofac', 'un', 'stix', 'adjacency', 'edgelist'],
+        }),
+        query(
+          'marking',
+          'Default marking of the statements; at most your clearance.',
+          str(undefined, {
+            default: 'OFFICIAL',
+          }),
+        ),
+        query('grading', 'Default 3x5x2 grading, e.g. `2BP`.', str()),
+        query('title', 'Dataset title for a new dataset.', str(undefined, { maxLength: 200 })),
+        query(
+          'filename',
+          'The file name: its extension must agree with the content.',
+          str(undefined, {
+            maxLength: 200,
+          }),
+        ),
+      ],
+      requestBody: {
+        required: true,
+        content: {
+          'application/octet-stream': { schema: str(undefined, { format: 'binary' }) },
+          'application/x-ndjson': { schema: str() },
+          'text/csv': { schema: str() },
+          'application/xml': { schema: str() },
+          'application/zip': { schema: str(undefined, { format: 'binary' }) },
+          'application/gzip': { schema: str(undefined, { format: 'binary' }) },
+        },
+      },
+      responses: {
+        '202': {
+          ...ok('Queued: follow it at `Location` (/api/jobs/{id}) or its events.', ref('Job')),
+          headers: { Location: { description: 'The job.', schema: str() } },
+        },
+        ...errors(400, 405, 413, 415, 429, 500, 503),
+      },
+    },
+  },
+  '/api/jobs': {
+    get: {
+      tags: ['system'],
+      operationId: 'jobs',
+      summary: "The caller's jobs in this server process, newest first.",
+      responses: { '200': ok('The jobs.', ref('Jobs')), ...errors(500) },
+    },
+  },
+  '/api/jobs/{id}': {
+    get: {
+      tags: ['system'],
+      operationId: 'job',
+      summary: 'One job: state, latest progress, summary, first rejects, error.',
+      parameters: [param('JobId')],
+      responses: { '200': ok('The job.', ref('Job')), ...errors(404, 500) },
+    },
+  },
+  '/api/jobs/{id}/events': {
+    get: {
+      tags: ['system'],
+      operationId: 'jobEvents',
+      summary: "The job's events as server-sent events: past ones replayed, then live ones, then the end.",
+      description:
+        'Each event is `id: N`, `event: progress|done|failed|cancelled` and one `data:` line of JSON: a ' +
+        'ProgressEvent for `progress`, the Job for the others, after which the stream closes. Comment lines ' +
+        '(`: heartbeat`) keep it open. `Last-Event-ID` (or `last_event_id`) replays only later events.',
+      parameters: [
+        param('JobId'),
+        { name: 'Last-Event-ID', in: 'header', description: 'Resume after this event id.', schema: str() },
+        query('last_event_id', 'As the `Last-Event-ID` header, for clients that cannot set it.', int(0, 1e9)),
+      ],
+      responses: {
+        '200': { description: 'An event stream.', content: { 'text/event-stream': { schema: str() } } },
+        ...errors(404, 429, 500),
+      },
+    },
+  },
+  '/api/jobs/{id}/cancel': {
+    post: {
+      tags: ['system'],
+      operationId: 'jobCancel',
+      summary: 'Stop the job: a queued one at once, a running one after its current batch.',
+      parameters: [param('JobId')],
+      responses: {
+        '202': ok('The job, with `cancel_requested`; finished jobs are left as they are.', ref('Job')),
+        ...errors(404, 405, 500),
+      },
+    },
+  },
   '/api/xref/judge': {
     post: {
       tags: ['review'],
@@ -912,9 +1116,12 @@ export function openApiDocument(): Json {
       license: { name: 'MIT', identifier: 'MIT' },
     },
     tags: [
-      { name: 'system', description: 'Health and this documentation.' },
+      { name: 'system', description: 'Health, background jobs and this documentation.' },
       { name: 'auth', description: 'Sessions: sign in for a bearer token or the `nexus_session` cookie.' },
-      { name: 'entities', description: 'Datasets, counts, search and entities with provenance.' },
+      {
+        name: 'entities',
+        description: 'Datasets, counts, search, entities with provenance, and ingest by upload.',
+      },
       { name: 'screening', description: 'Screening against the lists (yente-compatible).' },
       { name: 'review', description: 'The match-review queue and judgements.' },
       {

@@ -1,4 +1,5 @@
 // `nexus serve`: brings the match index up to date, then serves the HTTP API until SIGINT or SIGTERM.
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { localOperator } from '../../access/index.js';
 import { formatMarking, NexusError } from '../../model/index.js';
@@ -76,13 +77,16 @@ export async function serveCommand(args: string[], c: CommandEnv, hooks: ServeHo
     );
     const account = c.ctx;
     const log = (line: object) => c.io.stderr(`${formatLogLine(line)}\n`);
+    // Uploads wait beside the store until their job has read them (deleted when it ends).
+    const uploads = { dir: join(c.home, 'uploads') };
     const app = auth
-      ? createApp({ store, auth: { secureCookies: c.env.NEXUS_SECURE_COOKIES === '1' }, log })
+      ? createApp({ store, auth: { secureCookies: c.env.NEXUS_SECURE_COOKIES === '1' }, log, uploads })
       : createApp({
           store,
           // --no-auth: one named service account for every caller.
           contextFor: (_req, requestId) => Object.freeze({ ...account, requestId }),
           log,
+          uploads,
         });
     const handle = await serve(app, { host, port });
     if (auth) {
