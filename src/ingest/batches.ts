@@ -63,6 +63,9 @@ export async function* parseBatches(plan: BatchPlan, signal?: AbortSignal): Asyn
   for await (const item of source) {
     if (signal?.aborted) return;
     items++;
+    // Readers resolve from buffers without ever reaching the event loop; yield now and then so a server stays
+    // responsive while it parses on the main thread.
+    if ((items & 1023) === 0) await new Promise<void>((ok) => setImmediate(ok));
     if (items <= plan.skip) {
       if (item.kind === 'record') batch.skippedRecords++;
       continue;

@@ -193,6 +193,9 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
     progress.statements = summary.statements;
     progress.bytes = batch.bytes;
     progress.tick();
+    // Writes are synchronous: give the event loop a turn after each batch, so a server running this ingest as
+    // a job keeps answering (progress streams, cancel, other users) between batches.
+    await new Promise<void>((ok) => setImmediate(ok));
   }
   if (complete && !req.signal?.aborted) {
     // Marks the source finished, so the next run of the same source reports duplicates instead of resuming.

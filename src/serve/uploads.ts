@@ -54,7 +54,7 @@ export interface UploadOptions {
   maxUncompressedBytes?: number;
   /** Highest compression ratio of an entry, and of the whole archive, from 1 MB uncompressed; default 100. */
   maxRatio?: number;
-  /** Statements per committed batch (default the pipeline's, 50,000). */
+  /** Statements per committed batch (default 10,000: each is a synchronous write the server waits out). */
   batchSize?: number;
   /** The job registry, or options for the one made for this app. */
   jobs?: JobRegistry | JobRegistryOptions;
@@ -790,7 +790,8 @@ export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {})
       const known = (await deps.store.datasets(ctx)).find((d) => d.name === dataset);
       const dir = jobDir;
       const scrub = (text: string) => text.split(`${filesDir}${sep}`).join('').split(dir).join('upload');
-      const batchSize = options.batchSize;
+      // Smaller batches than the CLI's 50,000 statements: each is a synchronous write the server waits out.
+      const batchSize = options.batchSize ?? 10_000;
       const view = registry.create(reservation, {
         kind: 'ingest',
         user: ctx.user,
