@@ -1,8 +1,10 @@
 // The web UI in a real browser: Debian's Chromium driven by playwright-core against `nexus serve` (from dist/)
 // over the fictional demo. Logs in, searches, reads provenance, explores the graph, judges a suggestion with the
-// keyboard, checks the fictional banner and that nothing is loaded from another origin; screenshots each page.
+// keyboard, uploads a file and follows its job, sees a refused upload's code, checks the fictional banner and that
+// nothing is loaded from another origin; screenshots each page.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -43,6 +45,78 @@ function nexusCli(home: string, args: string[], input?: string): string {
   return run.stdout;
 }
 
+/** A few fictional FtM entities, one record of an unknown schema and one bad value (to fill the rejects table). */
+const UPLOAD_LINES = [
+  {
+    id: 'e2e-up-person-1',
+    schema: 'Person',
+    properties: {
+      name: ['Morwenna Tregaskis'],
+      birthDate: ['1981-04-02'],
+      nationality: ['gb'],
+      notes: ['FICTIONAL: written by the e2e test'],
+    },
+  },
+  {
+    id: 'e2e-up-company-1',
+    schema: 'Company',
+    properties: { name: ['Quillon Freight Forwarding Ltd'], jurisdiction: ['gb'], notes: ['FICTIONAL'] },
+  },
+  {
+    id: 'e2e-up-own-1',
+    schema: 'Ownership',
+    properties: { owner: ['e2e-up-person-1'], asset: ['e2e-up-company-1'], percentage: ['75'] },
+  },
+  { id: 'e2e-up-bad-1', schema: 'Spaceship', properties: { name: ['Not a schema'] } },
+  {
+    id: 'e2e-up-person-2',
+    schema: 'Person',
+    properties: { name: ['Tamsin Polglase'], birthDate: ['not a date'], notes: ['FICTIONAL'] },
+  },
+];
+
+const CRC_TABLE = Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
+
+function crc32(buf: Buffer): number {
+  let c = 0xffffffff;
+  for (const b of buf) c = (CRC_TABLE[(c ^ b) & 0xff] as number) ^ (c >>> 8);
+  return (c ^ 0xffffffff) >>> 0;
+}
+
+/** A real (stored, uncompressed) ZIP archive of one small CSV file. */
+function tinyZip(): Buffer {
+  const name = Buffer.from('people.csv');
+  const data = Buffer.from('name,country\nMorwenna Tregaskis,gb\n');
+  const crc = crc32(data);
+  const local = Buffer.alloc(30);
+  local.writeUInt32LE(0x04034b50, 0);
+  local.writeUInt16LE(20, 4);
+  local.writeUInt32LE(crc, 14);
+  local.writeUInt32LE(data.length, 18);
+  local.writeUInt32LE(data.length, 22);
+  local.writeUInt16LE(name.length, 26);
+  const central = Buffer.alloc(46);
+  central.writeUInt32LE(0x02014b50, 0);
+  central.writeUInt16LE(20, 4);
+  central.writeUInt16LE(20, 6);
+  central.writeUInt32LE(crc, 16);
+  central.writeUInt32LE(data.length, 20);
+  central.writeUInt32LE(data.length, 24);
+  central.writeUInt16LE(name.length, 28);
+  const centralAt = local.length + name.length + data.length;
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(1, 8);
+  end.writeUInt16LE(1, 10);
+  end.writeUInt32LE(central.length + name.length, 12);
+  end.writeUInt32LE(centralAt, 16);
+  return Buffer.concat([local, name, data, central, name, end]);
+}
+
 function listening(proc: ChildProcess, log: { text: string }): Promise<string> {
   return new Promise((resolve, reject) => {
     let out = '';
@@ -65,6 +139,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     let browser: Browser | undefined;
     let page: Page;
     let base = '';
+    let uploadFile = '';
     const serverLog = { text: '' };
     const foreign: string[] = [];
     const pageErrors: string[] = [];
@@ -75,6 +150,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
       buildWeb();
       mkdirSync(SHOTS, { recursive: true });
       const home = tempHome('nexus-e2e-');
+      uploadFile = join(mkdtempSync(join(tmpdir(), 'nexus-e2e-upload-')), 'e2e_upload.ftm.jsonl');
+      writeFileSync(uploadFile, `${UPLOAD_LINES.map((l) => JSON.stringify(l)).join('\n')}\n`);
       nexusCli(home, ['demo', '--no-real']);
       nexusCli(
         home,
@@ -251,6 +328,89 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.locator('.state-empty', { hasText: 'Nothing to review' }).waitFor();
       expect(await page.locator('[role="status"]').first().textContent()).toContain('Recorded: Match');
       await page.screenshot({ path: `${SHOTS}/review-done.png`, fullPage: true });
+    });
+
+    it('uploads an FtM file, follows its job to done and finds an uploaded entity through search', async () => {
+      await nav('Upload');
+      await page.locator('h1', { hasText: 'Upload' }).waitFor();
+      // The dataset name is checked as the server checks it, before anything is sent.
+      await page.locator('#upload-dataset').fill('Bad Name');
+      await page.locator('#upload-dataset').blur();
+      expect(await page.locator('#upload-dataset-error').textContent()).toContain('lower-case');
+      await page.locator('#upload-dataset').fill('');
+      await page.locator('#upload-file').setInputFiles(uploadFile);
+      // An empty dataset name is proposed from the file name.
+      expect(await page.locator('#upload-dataset').inputValue()).toBe('e2e_upload');
+      expect(await page.locator('.file-chosen').textContent()).toContain('e2e_upload.ftm.jsonl');
+      // SECRET with the SENSITIVE caveat: TOP SECRET is not offered.
+      expect(await page.locator('#upload-marking option').allTextContents()).toEqual([
+        'OFFICIAL',
+        'OFFICIAL-SENSITIVE',
+        'SECRET',
+      ]);
+      await page.selectOption('#upload-format', 'ftm');
+      await page.selectOption('#upload-marking', 'OFFICIAL-SENSITIVE');
+      await page.selectOption('#upload-grading-source', '2');
+      await page.selectOption('#upload-grading-assessment', 'B');
+      await page.selectOption('#upload-grading-handling', 'P');
+      expect(await page.locator('#upload-grading-note').textContent()).toContain('2BP');
+      await page.screenshot({ path: `${SHOTS}/upload.png`, fullPage: true });
+      await page.getByRole('button', { name: 'Upload and ingest' }).click();
+      await page.locator('h1', { hasText: 'Ingest job' }).waitFor();
+      expect(page.url()).toMatch(/#\/jobs\/[A-Za-z0-9-]+$/);
+      await page.locator('.job-head .job-state[data-state="done"]').waitFor({ timeout: 30_000 });
+      const summary = page.locator('.job-summary');
+      await summary.waitFor();
+      expect(await summary.textContent()).toContain('New entities');
+      expect(await page.locator('progress.job-progress').getAttribute('value')).toBe('100');
+      // The unknown schema and the bad date are listed with their codes.
+      const rejects = page.locator('table.rejects tbody tr');
+      expect(await rejects.count()).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('table.rejects').textContent()).toContain('birthDate');
+      expect(await page.locator('.job-params').textContent()).toContain('2BP');
+      expect(await page.locator('.marking-bar').textContent()).toBe('OFFICIAL-SENSITIVE');
+      expect(await page.locator('#job-cancel').isHidden()).toBe(true);
+      await page.screenshot({ path: `${SHOTS}/job.png`, fullPage: true });
+      // The summary leads to the dataset's entities in search.
+      await page.locator('a.dataset-link').click();
+      await page.locator('h1', { hasText: 'Search' }).waitFor();
+      expect(page.url()).toContain('dataset=e2e_upload');
+      await page.locator('li.hit[data-id="e2e-up-person-1"]').waitFor();
+      await page.getByRole('searchbox', { name: 'Search' }).fill('tregaskis');
+      await page.getByRole('searchbox', { name: 'Search' }).press('Enter');
+      const hit = page.locator('li.hit[data-id="e2e-up-person-1"]');
+      await hit.waitFor();
+      expect(await hit.locator('.marking-badge').textContent()).toBe('OFFICIAL-SENSITIVE');
+      expect(await hit.locator('.chips').textContent()).toContain('e2e_upload');
+    });
+
+    it('shows the typed code of a refused upload: a .csv name on ZIP bytes', async () => {
+      await nav('Upload');
+      await page
+        .locator('#upload-file')
+        .setInputFiles({ name: 'people.csv', mimeType: 'text/csv', buffer: tinyZip() });
+      await page.locator('#upload-dataset').fill('e2e_refused');
+      await page.getByRole('button', { name: 'Upload and ingest' }).click();
+      const refusal = page.locator('.upload-error');
+      await refusal.locator('.error-code').waitFor();
+      expect(await refusal.locator('.error-code').textContent()).toBe('UPLOAD_TYPE_MISMATCH');
+      expect(await refusal.textContent()).toMatch(/ZIP/);
+      expect(page.url()).toContain('#/upload');
+      await page.screenshot({ path: `${SHOTS}/upload-refused.png`, fullPage: true });
+    });
+
+    it('lists the finished job on the dashboard, linking to its view', async () => {
+      await nav('Dashboard');
+      const row = page.locator('.jobs-panel tr[data-job]').first();
+      await row.waitFor();
+      expect(await row.getAttribute('data-state')).toBe('done');
+      expect(await row.textContent()).toContain('e2e_upload');
+      expect(await page.locator('.jobs-panel tr[data-job]').count()).toBe(1);
+      expect(await page.locator('.note').textContent()).toMatch(
+        /cross-referencing, crypto tracing and report/i,
+      );
+      await row.getByRole('link').click();
+      await page.locator('.job-head .job-state[data-state="done"]').waitFor();
     });
 
     it('loaded nothing from another origin and broke no Content-Security-Policy rule', () => {

@@ -1,5 +1,6 @@
 // The web UI's DOM-free parts in Node (no browser needed): markings, reading API answers, the explorer's graph
-// model and its GraphML export, hash routes and the login redirect, each with hostile input.
+// model and its GraphML export, hash routes and the login redirect, the upload form's rules and job views, each
+// with hostile input.
 import { describe, expect, it } from 'vitest';
 import {
   communities,
@@ -13,10 +14,27 @@ import {
   toGraphML,
   xmlEscape,
 } from '../../web/src/graph/model.js';
+import {
+  allowedMarkings,
+  datasetProblem,
+  formatBytes,
+  formatDuration,
+  gradingOf,
+  ingestUrl,
+  percentDone,
+  suggestDataset,
+} from '../../web/src/jobs.js';
 import { highestMarking, markingClass, parseMarking } from '../../web/src/marking.js';
 import { href, parseHash } from '../../web/src/router.js';
 import type { ExpandAnswer, Hop } from '../../web/src/types.js';
-import { readEntity, readSearch, readSuggestion, splitExplanation } from '../../web/src/types.js';
+import {
+  readEntity,
+  readJob,
+  readJobs,
+  readSearch,
+  readSuggestion,
+  splitExplanation,
+} from '../../web/src/types.js';
 import { threatAreas } from '../../web/src/views/dashboard.js';
 import { safeNext } from '../../web/src/views/login.js';
 
@@ -243,5 +261,98 @@ describe('routes', () => {
       '#/login',
     ])
       expect(safeNext(bad), String(bad)).toBe('#/');
+  });
+});
+
+describe('uploads and jobs', () => {
+  it('checks dataset names as the server does and proposes one from the file name', () => {
+    expect(datasetProblem('kestrel_2')).toBeUndefined();
+    expect(datasetProblem('')).toMatch(/name/);
+    expect(datasetProblem('Kestrel')).toMatch(/lower-case/);
+    expect(datasetProblem('_x')).toMatch(/Start/);
+    expect(datasetProblem('a b')).toMatch(/only/);
+    expect(datasetProblem('a'.repeat(65))).toMatch(/64/);
+    expect(suggestDataset('Kestrel Case.ftm.jsonl')).toBe('kestrel_case');
+    expect(suggestDataset('sdn.csv.zip')).toBe('sdn');
+    expect(suggestDataset('Café-Ltd.json')).toBe('cafe-ltd');
+    expect(suggestDataset('../../etc/passwd')).toBe('etc_passwd');
+    expect(suggestDataset('.json')).toBe('');
+  });
+
+  it('offers markings up to the clearance and only with caveats the user holds', () => {
+    expect(allowedMarkings({ username: 'a', clearance: 'SECRET', caveats: ['SENSITIVE'] })).toEqual([
+      'OFFICIAL',
+      'OFFICIAL-SENSITIVE',
+      'SECRET',
+    ]);
+    expect(allowedMarkings({ username: 'a', clearance: 'SECRET', caveats: [] })).toEqual([
+      'OFFICIAL',
+      'SECRET',
+    ]);
+    expect(allowedMarkings({ username: 'a', clearance: 'OFFICIAL', caveats: [] })).toEqual(['OFFICIAL']);
+    expect(allowedMarkings({ username: 'a', clearance: 'TOP SECRET', caveats: ['SENSITIVE'] })).toHaveLength(
+      4,
+    );
+    // Without a known clearance (no authentication) the server decides; an unreadable one offers nothing.
+    expect(allowedMarkings({ username: 'service account' })).toHaveLength(4);
+    expect(allowedMarkings({ username: 'a', clearance: 'COSMIC PURPLE' })).toEqual([]);
+  });
+
+  it('takes all three parts of a grading or none, and builds the ingest address', () => {
+    expect(gradingOf('', '', '')).toEqual({});
+    expect(gradingOf('2', 'B', 'P')).toEqual({ code: '2BP' });
+    expect(gradingOf('2', '', 'P').problem).toMatch(/all three/);
+    expect(gradingOf('4', 'B', 'P').problem).toBeDefined();
+    expect(ingestUrl({ dataset: 'd', file: 'a&b=c.csv', format: '', marking: 'OFFICIAL-SENSITIVE' })).toBe(
+      '/api/ingest?dataset=d&filename=a%26b%3Dc.csv&marking=OFFICIAL-SENSITIVE',
+    );
+  });
+
+  it('reads job views, tolerating missing and hostile fields', () => {
+    const job = readJob({
+      id: 'j1',
+      kind: 'ingest',
+      user: 'u',
+      dataset: 'd',
+      state: 'running',
+      cancel_requested: true,
+      created_at: '2026-01-01T00:00:00Z',
+      started_at: null,
+      params: { file: 'f.jsonl', bytes: 100, type: 'json', format: 'ftm', marking: 'SECRET', grading: null },
+      progress: { records: 5, rejected: 1, bytes: 50, totalBytes: 100, etaSeconds: null, recordsPerSec: 9 },
+      summary: null,
+      rejects: [
+        { file: 'f.jsonl', line: 3, field: 'birthDate', code: 'VALUE_INVALID', reason: 'bad' },
+        'junk',
+      ],
+      error: null,
+    });
+    expect(job).toMatchObject({ id: 'j1', state: 'running', cancelRequested: true, startedAt: undefined });
+    expect(job?.params.grading).toBeUndefined();
+    expect(job?.rejects).toEqual([
+      { file: 'f.jsonl', line: 3, field: 'birthDate', code: 'VALUE_INVALID', reason: 'bad' },
+    ]);
+    expect(percentDone(job?.progress ?? null, 'running')).toBe(50);
+    expect(percentDone(null, 'done')).toBe(100);
+    expect(
+      percentDone(
+        { ...(job?.progress as NonNullable<typeof job>['progress'] & object), bytes: 0 },
+        'running',
+      ),
+    ).toBeUndefined();
+    // An unknown state never reads as still going; a job without an id is dropped.
+    expect(readJob({ id: 'x', state: 'exploded' })?.state).toBe('failed');
+    expect(readJobs({ jobs: [{ id: 'a' }, { state: 'done' }, null] }).map((j) => j.id)).toEqual(['a']);
+    expect(readJobs('nonsense')).toEqual([]);
+  });
+
+  it('writes sizes and durations for people', () => {
+    expect(formatBytes(680)).toBe('680 bytes');
+    expect(formatBytes(20_325_680)).toBe('19 MB');
+    expect(formatBytes(1536)).toBe('1.5 KB');
+    expect(formatBytes(undefined)).toBe('-');
+    expect(formatDuration(75)).toBe('1 min 15 s');
+    expect(formatDuration(3700)).toBe('1 h 2 min');
+    expect(formatDuration(null)).toBe('-');
   });
 });

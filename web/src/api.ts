@@ -6,6 +6,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly detail: string,
     readonly requestId?: string,
+    /** The typed refusal code some routes add (`UPLOAD_TOO_LARGE`, `ARCHIVE_BOMB`...). */
+    readonly code?: string,
   ) {
     super(`${status}: ${detail}`);
     this.name = 'ApiError';
@@ -33,15 +35,22 @@ function cookie(name: string): string | undefined {
 async function errorOf(res: Response): Promise<ApiError> {
   const requestId = res.headers.get('x-request-id') ?? undefined;
   let detail = res.statusText || 'request failed';
+  let code: string | undefined;
   try {
-    const body = (await res.json()) as { detail?: unknown; error?: unknown; message?: unknown };
+    const body = (await res.json()) as {
+      detail?: unknown;
+      error?: unknown;
+      message?: unknown;
+      code?: unknown;
+    };
     const text = body.detail ?? body.error ?? body.message;
     if (typeof text === 'string') detail = text;
+    if (typeof body.code === 'string' && /^[A-Z][A-Z0-9_]{0,63}$/.test(body.code)) code = body.code;
   } catch {
     // Not JSON (a proxy's page, say): keep the status text rather than show a body we cannot trust.
     detail = res.statusText || `HTTP ${res.status}`;
   }
-  return new ApiError(res.status, detail, requestId);
+  return new ApiError(res.status, detail, requestId, code);
 }
 
 export interface RequestOptions {
@@ -51,8 +60,24 @@ export interface RequestOptions {
 }
 
 async function request(method: string, path: string, body?: unknown, opts: RequestOptions = {}) {
+  return send(
+    method,
+    path,
+    body === undefined ? undefined : JSON.stringify(body),
+    body === undefined ? undefined : 'application/json',
+    opts,
+  );
+}
+
+async function send(
+  method: string,
+  path: string,
+  body: BodyInit | undefined,
+  contentType: string | undefined,
+  opts: RequestOptions,
+) {
   const headers: Record<string, string> = { Accept: 'application/json' };
-  if (body !== undefined) headers['Content-Type'] = 'application/json';
+  if (contentType !== undefined) headers['Content-Type'] = contentType;
   if (method !== 'GET' && method !== 'HEAD') {
     const token = cookie(CSRF_COOKIE);
     if (token) headers[CSRF_HEADER] = token;
@@ -60,7 +85,7 @@ async function request(method: string, path: string, body?: unknown, opts: Reque
   const res = await fetch(path, {
     method,
     headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
+    body,
     credentials: 'same-origin',
     cache: 'no-store',
     signal: opts.signal,
@@ -88,6 +113,15 @@ export async function post<T>(path: string, body: unknown, opts?: RequestOptions
   if (res.status === 204) return null;
   const text = await res.text();
   return text ? (JSON.parse(text) as T) : null;
+}
+
+/**
+ * POST of a file as the raw request body (no form encoding), with the CSRF header. The server judges the type by
+ * the bytes, so the body goes as application/octet-stream.
+ */
+export async function postFile<T>(path: string, file: Blob, opts?: RequestOptions): Promise<T> {
+  const res = await send('POST', path, file, 'application/octet-stream', opts ?? {});
+  return (await res.json()) as T;
 }
 
 /** GET of a file (GraphML export and the like) with its marking header. */
@@ -118,12 +152,12 @@ export function describeError(err: unknown): string {
   if (err instanceof ApiError) {
     const ref = err.requestId ? ` (request ${err.requestId})` : '';
     if (err.status === 404) return `Not found, or not visible at your clearance${ref}.`;
-    if (err.status === 403) return `You are not allowed to do this${ref}.`;
-    if (err.status === 429)
+    if (err.status === 403 && !err.code) return `You are not allowed to do this${ref}.`;
+    if (err.status === 429 && !err.code)
       return `The server is busy with your other requests; try again in a moment${ref}.`;
     if (err.status >= 500)
       return `The server failed (${err.status})${ref}. Try again, or report the request id.`;
-    return `${err.detail}${ref}`;
+    return `${err.code ? `${err.code}: ` : ''}${err.detail}${ref}`;
   }
   if (err instanceof DOMException && err.name === 'AbortError') return 'Cancelled.';
   if (err instanceof TypeError) return 'The server cannot be reached.';

@@ -7,9 +7,11 @@ import { currentUser, forget, isAuthless, loadUser, logout } from './session.js'
 import { empty, Frame, failure, loading, showMarking } from './ui.js';
 import { dashboardView } from './views/dashboard.js';
 import { entityView } from './views/entity.js';
+import { jobView } from './views/job.js';
 import { loginView } from './views/login.js';
 import { reviewView } from './views/review.js';
 import { searchView } from './views/search.js';
+import { uploadView } from './views/upload.js';
 import type { View } from './views/view.js';
 
 /** The graph explorer carries sigma and graphology; it loads the first time it is opened. */
@@ -29,6 +31,8 @@ const VIEWS: Record<string, { view: View; title: string; nav?: string }> = {
   entity: { view: entityView, title: 'Entity' },
   graph: { view: lazyGraph, title: 'Graph', nav: 'Graph' },
   review: { view: reviewView, title: 'Review', nav: 'Review queue' },
+  upload: { view: uploadView, title: 'Upload', nav: 'Upload' },
+  jobs: { view: jobView, title: 'Jobs' },
   login: { view: loginView, title: 'Log in' },
 };
 

@@ -58,6 +58,11 @@ export function visibleDatasets(): Promise<Dataset[]> {
   return datasets;
 }
 
+/** Forgets the dataset list, so the next call asks again (after an upload made or grew a dataset). */
+export function refreshDatasets(): void {
+  datasets = undefined;
+}
+
 /** The fictional datasets among `names`. */
 export async function fictionalAmong(names: Iterable<string>): Promise<string[]> {
   const fictional = new Set((await visibleDatasets()).filter((d) => d.fictional).map((d) => d.name));

@@ -511,3 +511,149 @@ export function readMatches(body: unknown): { results: MatchResult[]; marking?: 
   }));
   return { results, marking: str(b.marking) };
 }
+
+// ---- background jobs (POST /api/ingest, /api/jobs) --------------------------------------------------------------
+
+export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
+export const JOB_STATES: readonly JobState[] = ['queued', 'running', 'done', 'failed', 'cancelled'];
+
+/** One ingest progress event (src/ingest/progress.ts): counts so far, bytes read of the total, rates and ETA. */
+export interface JobProgress {
+  records: number;
+  entities: number;
+  statements: number;
+  rejected: number;
+  bytes: number;
+  totalBytes: number;
+  elapsedMs: number;
+  recordsPerSec: number;
+  /** Seconds left; null until there is enough to go on. */
+  etaSeconds: number | null;
+}
+
+export interface JobSummary {
+  format: string;
+  accepted: number;
+  rejected: number;
+  duplicates: number;
+  entities: number;
+  statements: number;
+  invalidValues: number;
+  resumedFrom: number;
+  elapsedMs: number;
+}
+
+export interface JobReject {
+  file: string;
+  line?: number;
+  record?: string;
+  field?: string;
+  code: string;
+  reason: string;
+}
+
+export interface Job {
+  id: string;
+  kind: string;
+  user: string;
+  dataset: string;
+  state: JobState;
+  cancelRequested: boolean;
+  createdAt?: string;
+  startedAt?: string;
+  finishedAt?: string;
+  params: {
+    file: string;
+    bytes?: number;
+    type?: string;
+    format?: string;
+    marking?: string;
+    grading?: string;
+  };
+  progress: JobProgress | null;
+  summary: JobSummary | null;
+  rejects: JobReject[];
+  error: { code: string; message: string } | null;
+}
+
+export function isFinished(state: JobState): boolean {
+  return state === 'done' || state === 'failed' || state === 'cancelled';
+}
+
+export function readProgress(body: unknown): JobProgress | null {
+  if (!isObj(body)) return null;
+  const eta = num(body.etaSeconds);
+  return {
+    records: num(body.records) ?? 0,
+    entities: num(body.entities) ?? 0,
+    statements: num(body.statements) ?? 0,
+    rejected: num(body.rejected) ?? 0,
+    bytes: num(body.bytes) ?? 0,
+    totalBytes: num(body.totalBytes) ?? 0,
+    elapsedMs: num(body.elapsedMs) ?? 0,
+    recordsPerSec: num(body.recordsPerSec) ?? 0,
+    etaSeconds: eta === undefined ? null : eta,
+  };
+}
+
+function readSummary(body: unknown): JobSummary | null {
+  if (!isObj(body)) return null;
+  return {
+    format: str(body.format) ?? '',
+    accepted: num(body.accepted) ?? 0,
+    rejected: num(body.rejected) ?? 0,
+    duplicates: num(body.duplicates) ?? 0,
+    entities: num(body.entities) ?? 0,
+    statements: num(body.statements) ?? 0,
+    invalidValues: num(body.invalidValues) ?? 0,
+    resumedFrom: num(body.resumedFrom) ?? 0,
+    elapsedMs: num(body.elapsedMs) ?? 0,
+  };
+}
+
+/** Reads one JobView; undefined when it has no id (nothing to link to). */
+export function readJob(body: unknown): Job | undefined {
+  if (!isObj(body)) return undefined;
+  const id = str(body.id);
+  if (!id) return undefined;
+  const state = str(body.state) as JobState | undefined;
+  const p = isObj(body.params) ? body.params : {};
+  const err = isObj(body.error) ? body.error : undefined;
+  return {
+    id,
+    kind: str(body.kind) ?? 'ingest',
+    user: str(body.user) ?? '',
+    dataset: str(body.dataset) ?? '',
+    // An unknown state is shown as failed rather than as something still going.
+    state: state && JOB_STATES.includes(state) ? state : 'failed',
+    cancelRequested: body.cancel_requested === true,
+    createdAt: str(body.created_at),
+    startedAt: str(body.started_at),
+    finishedAt: str(body.finished_at),
+    params: {
+      file: str(p.file) ?? 'upload',
+      bytes: num(p.bytes),
+      type: str(p.type),
+      format: str(p.format),
+      marking: str(p.marking),
+      grading: str(p.grading),
+    },
+    progress: readProgress(body.progress),
+    summary: readSummary(body.summary),
+    rejects: (Array.isArray(body.rejects) ? body.rejects : []).filter(isObj).map((r) => ({
+      file: str(r.file) ?? '',
+      line: num(r.line),
+      record: str(r.record),
+      field: str(r.field),
+      code: str(r.code) ?? '',
+      reason: str(r.reason) ?? '',
+    })),
+    error: err ? { code: str(err.code) ?? 'INTERNAL', message: str(err.message) ?? '' } : null,
+  };
+}
+
+/** GET /api/jobs: `{jobs: [...]}` (or a bare list). */
+export function readJobs(body: unknown): Job[] {
+  const list = Array.isArray(body) ? body : isObj(body) && Array.isArray(body.jobs) ? body.jobs : [];
+  return list.map(readJob).filter((j): j is Job => j !== undefined);
+}

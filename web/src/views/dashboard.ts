@@ -1,5 +1,5 @@
-// The dashboard: the datasets the reader may see (fictional ones badged), entity counts, and how many entities
-// each threat area touches, from the search facets on topics.
+// The dashboard: the reader's recent jobs, the datasets they may see (fictional ones badged), entity counts, and
+// how many entities each threat area touches, from the search facets on topics.
 import { get, url } from '../api.js';
 import areas from '../data/threat-areas.json';
 import { formatNumber, h, replace } from '../dom.js';
@@ -7,6 +7,7 @@ import { href } from '../router.js';
 import { visibleDatasets } from '../session.js';
 import { type Dataset, readSearch, type SearchAnswer } from '../types.js';
 import { empty, Frame, failure, loading, markingBadge } from '../ui.js';
+import { jobsPanel } from './job.js';
 import type { View } from './view.js';
 
 const topicLabels = areas.topics as Record<string, string>;
@@ -124,10 +125,17 @@ export const dashboardView: View = (ctx) => {
   replace(
     frame.body,
     h(
+      'div',
+      { class: 'section-head' },
+      h('h2', null, 'Your jobs'),
+      h('a', { href: '#/upload', class: 'btn btn-small' }, 'Upload a file'),
+    ),
+    jobsPanel(ctx, 8),
+    h(
       'p',
       { class: 'note', role: 'note' },
-      'Background jobs (ingest, cross-referencing, crypto tracing, reports) arrive later: for now data is loaded ',
-      'with the nexus command line, and this page shows what is in the store.',
+      'Ingest runs here as a background job (upload a file). Cross-referencing, crypto tracing and report jobs ',
+      'arrive later: for now they run with the nexus command line.',
     ),
     h('h2', null, 'Threat areas'),
     h(
@@ -160,6 +168,12 @@ export const dashboardView: View = (ctx) => {
         null,
         h('a', { href: '#/graph' }, 'Graph explorer'),
         ': links, paths and exposure to hostile states',
+      ),
+      h(
+        'li',
+        null,
+        h('a', { href: '#/upload' }, 'Upload'),
+        ': load a file into a dataset as a background job',
       ),
     ),
   );
