@@ -1,4 +1,5 @@
 // Runs the nexus CLI in-process with captured output, for command tests.
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -37,4 +38,22 @@ export async function nexusJson<T = unknown>(home: string, ...args: string[]): P
   const run = await nexus(home, ...args, '--json');
   if (run.code !== 0) throw new Error(`nexus ${args.join(' ')} exited ${run.code}: ${run.stderr}`);
   return JSON.parse(run.stdout) as T;
+}
+
+/** Resolves with the URL `nexus serve` prints once it listens; rejects if the process ends first. */
+export function listening(proc: ChildProcess, output: { stderr: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let stdout = '';
+    proc.stdout?.on('data', (chunk: Buffer) => {
+      stdout += chunk.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(stdout);
+      if (m?.[1]) resolve(m[1]);
+    });
+    proc.stderr?.on('data', (chunk: Buffer) => {
+      output.stderr += chunk.toString();
+    });
+    proc.once('exit', (code) =>
+      reject(new Error(`nexus serve exited ${code}: ${output.stderr.slice(-2000)}`)),
+    );
+  });
 }

@@ -2,7 +2,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { nexus, tempHome } from './helpers.js';
+import { listening, nexus, tempHome } from './helpers.js';
 
 const BIN = 'bin/nexus.js';
 const BUILT = existsSync('dist/cli/commands/serve.js');
@@ -13,22 +13,6 @@ afterEach(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   child = undefined;
 });
-
-/** Resolves with the URL the server prints once it listens; rejects if the process ends first. */
-function listening(proc: ChildProcess, output: { stderr: string }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    proc.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (m?.[1]) resolve(m[1]);
-    });
-    proc.stderr?.on('data', (chunk: Buffer) => {
-      output.stderr += chunk.toString();
-    });
-    proc.once('exit', (code) => reject(new Error(`nexus serve exited ${code}: ${output.stderr}`)));
-  });
-}
 
 describe.skipIf(!BUILT)('nexus serve (real socket; needs dist/, built by the global setup)', () => {
   it('indexes, listens on a free port, answers POST /match/default like yente, and stops on SIGTERM', async () => {

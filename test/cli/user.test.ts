@@ -8,7 +8,7 @@ import { hashToken, verifyPassword } from '../../src/access/passwords.js';
 import { userCommand } from '../../src/cli/commands/user.js';
 import type { CommandEnv } from '../../src/cli/io.js';
 import { SqliteStore } from '../../src/store/index.js';
-import { nexus, tempHome } from './helpers.js';
+import { listening, nexus, tempHome } from './helpers.js';
 
 const BIN = 'bin/nexus.js';
 const BUILT = existsSync('dist/cli/commands/user.js');
@@ -210,21 +210,6 @@ afterEach(() => {
   if (child && child.exitCode === null) child.kill('SIGKILL');
   child = undefined;
 });
-
-function listening(proc: ChildProcess, output: { stderr: string }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let stdout = '';
-    proc.stdout?.on('data', (chunk: Buffer) => {
-      stdout += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(stdout);
-      if (m?.[1]) resolve(m[1]);
-    });
-    proc.stderr?.on('data', (chunk: Buffer) => {
-      output.stderr += chunk.toString();
-    });
-    proc.once('exit', (code) => reject(new Error(`nexus serve exited ${code}: ${output.stderr}`)));
-  });
-}
 
 describe.skipIf(!BUILT)('nexus serve with authentication (real socket; needs dist/)', () => {
   it('is on by default: 401 without credentials, answers with a token or a login', async () => {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tempHome } from '../cli/helpers.js';
+import { listening, tempHome } from '../cli/helpers.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
@@ -117,21 +117,6 @@ function tinyZip(): Buffer {
   return Buffer.concat([local, name, data, central, name, end]);
 }
 
-function listening(proc: ChildProcess, log: { text: string }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    let out = '';
-    proc.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m?.[1]) resolve(m[1]);
-    });
-    proc.stderr?.on('data', (chunk: Buffer) => {
-      log.text += chunk.toString();
-    });
-    proc.once('exit', (code) => reject(new Error(`nexus serve exited ${code}: ${log.text.slice(-2000)}`)));
-  });
-}
-
 describe.skipIf(!HAVE_CHROMIUM)(
   `web UI in Chromium (skipped when ${CHROMIUM} is absent: apt-get install chromium)`,
   () => {
@@ -140,7 +125,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     let page: Page;
     let base = '';
     let uploadFile = '';
-    const serverLog = { text: '' };
+    const serverLog = { stderr: '' };
     const foreign: string[] = [];
     const pageErrors: string[] = [];
     const nav = (name: string) =>
