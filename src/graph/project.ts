@@ -50,7 +50,7 @@ export interface Projection {
 
 // Records about another entity repeat its identifiers (a sanction cites the listed firm's registration number):
 // they link to it by reference, never by a shared value.
-const RECORD_SCHEMATA = ['Sanction', 'Identification'];
+const RECORD_SCHEMATA = ['Sanction', 'Identification'].map((name) => getSchema(name));
 
 const WEIGHT = /\bweight\s*[=:]\s*(-?[0-9]+(?:\.[0-9]+)?)/i;
 const SHARED_TYPES = new Set(settings.sharedTypes);
@@ -150,7 +150,7 @@ export async function project(
       const node = b.node(canon(entity.id));
       seen.push(node);
       addInfo(nodes, node, entity);
-      const linksByValue = !RECORD_SCHEMATA.some((r) => schema.isA(getSchema(r)));
+      const linksByValue = !RECORD_SCHEMATA.some((r) => schema.isA(r));
       for (const [name, values] of props) {
         const prop = getProperty(schema, name);
         if (!prop) continue;
