@@ -1,5 +1,6 @@
 // The access context every read and write takes first: who is asking, with what clearance, and why.
 import { type Marking, NexusError, parseMarking } from '../model/index.js';
+import type { UserRole } from './users.js';
 
 export interface AccessContext {
   readonly user: string;
@@ -10,6 +11,8 @@ export interface AccessContext {
   /** Why the user is asking (DPA 2018 s.62 logs record it). */
   readonly purpose: string;
   readonly requestId: string | null;
+  /** The API user's role; absent for the local operator of an embedded store, whom roles do not bind. */
+  readonly role?: UserRole;
 }
 
 export interface AccessContextInput {
@@ -18,6 +21,7 @@ export interface AccessContextInput {
   caveats?: Iterable<string>;
   purpose: string;
   requestId?: string | null;
+  role?: UserRole;
 }
 
 export function makeContext(input: AccessContextInput): AccessContext {
@@ -36,6 +40,7 @@ export function makeContext(input: AccessContextInput): AccessContext {
     caveats,
     purpose: input.purpose,
     requestId: input.requestId ?? null,
+    ...(input.role ? { role: input.role } : {}),
   });
 }
 

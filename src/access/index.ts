@@ -6,3 +6,13 @@ export {
   localOperator,
   makeContext,
 } from './context.js';
+export {
+  currentPolicy,
+  loadPolicy,
+  PERMISSIONS,
+  type Permission,
+  type Policy,
+  parsePolicy,
+  roleAllows,
+} from './policy.js';
+export { isUserRole, USER_ROLES, type UserRole } from './users.js';

@@ -24,7 +24,13 @@ export type ErrorCode =
   | 'USAGE_INVALID'
   | 'ACCESS_CONTEXT_INVALID'
   | 'LIMIT_REACHED'
-  | 'JUDGEMENT_CONFLICT';
+  | 'JUDGEMENT_CONFLICT'
+  | 'POLICY_INVALID'
+  | 'FORBIDDEN'
+  | 'AUDIT_UNAVAILABLE'
+  | 'AUDIT_CHAIN_BROKEN'
+  | 'HANDLING_CONDITIONS_REQUIRED'
+  | 'EXPORT_CEILING_INVALID';
 
 export class NexusError extends Error {
   readonly code: ErrorCode;

@@ -17,10 +17,14 @@ export {
 export { describeGrading, parseGrading } from './grading.js';
 export { entityIdProblem, isValidEntityId, slugId, stableId } from './ids.js';
 export {
+  BUILTIN_MARKINGS,
+  configureMarkings,
   DEFAULT_MARKING,
   formatMarking,
   highestMarking,
   type Marking,
+  type MarkingTable,
+  markingCaveats,
   markingLevels,
   parseMarking,
 } from './marking.js';

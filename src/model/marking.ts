@@ -9,13 +9,36 @@ export interface Marking {
   readonly caveats: readonly string[];
 }
 
-const levels = new Map(table.levels.map((l) => [l.name, l.rank]));
-const caveats = new Set(table.caveats);
+/** Classification levels (rank 1 lowest), caveats and compartments a marking may carry, and the default marking. */
+export interface MarkingTable {
+  levels: readonly { name: string; rank: number }[];
+  /** Caveats and compartments alike: a statement carrying one is seen only by holders of it. */
+  caveats: readonly string[];
+  default: string;
+}
 
+let levels = new Map<string, number>();
+let caveats = new Set<string>();
 // Entity views parse the marking of every statement they hold; the distinct texts are few.
 const parsed = new Map<string, Marking>();
 
-export const DEFAULT_MARKING: Marking = parseMarking(table.default);
+export let DEFAULT_MARKING: Marking;
+
+/**
+ * Replaces the marking table (the access policy does this at start-up, src/access/policy.ts). Levels must have
+ * distinct names and ranks; the table in src/model/data/markings.json holds until then.
+ */
+export function configureMarkings(next: MarkingTable): void {
+  levels = new Map(next.levels.map((l) => [l.name.toUpperCase(), l.rank]));
+  caveats = new Set(next.caveats.map((c) => c.toUpperCase()));
+  parsed.clear();
+  DEFAULT_MARKING = parseMarking(next.default);
+}
+
+/** The built-in table: UK Government Security Classifications. */
+export const BUILTIN_MARKINGS: MarkingTable = table;
+
+configureMarkings(table);
 
 /**
  * Parses `OFFICIAL`, `OFFICIAL-SENSITIVE`, `SECRET UK EYES ONLY`, `TOP SECRET//UK EYES ONLY` and similar.
@@ -84,4 +107,9 @@ export function highestMarking(markings: Iterable<Marking>): Marking {
 
 export function markingLevels(): string[] {
   return [...levels.keys()];
+}
+
+/** Every caveat and compartment the table knows. */
+export function markingCaveats(): string[] {
+  return [...caveats];
 }

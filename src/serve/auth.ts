@@ -252,6 +252,7 @@ export class Authenticator {
       caveats: found.user.caveats,
       purpose: purposeOf(c.req.header(PURPOSE_HEADER)),
       requestId,
+      role: found.user.role,
     });
     return { ctx, user: found.user, via, tokenHash, expiresAt: found.session.expiresAt };
   }

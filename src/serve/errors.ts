@@ -38,6 +38,14 @@ const CODE_STATUS = new Map<ErrorCode, Mapping>([
   ['ENTITY_NOT_FOUND', { status: 404, expose: true }],
   // Heavy work refused because a cap was hit: the client may retry later or ask for less.
   ['LIMIT_REACHED', { status: 429, expose: true }],
+  // The caller's role does not allow the action (the policy's roles table); says which permission is missing.
+  ['FORBIDDEN', { status: 403, expose: true }],
+  ['HANDLING_CONDITIONS_REQUIRED', { status: 400, expose: true }],
+  ['EXPORT_CEILING_INVALID', { status: 400, expose: true }],
+  ['MARKING_INVALID', { status: 400, expose: true }],
+  ['GRADING_INVALID', { status: 400, expose: true }],
+  // The audit record of a read could not be written, so the read is refused (SECURITY.md R12).
+  ['AUDIT_UNAVAILABLE', { status: 503, expose: false, detail: 'audit log unavailable' }],
   ['STORE_DEGRADED', { status: 503, expose: false, detail: 'store degraded' }],
   ['STORE_UNAVAILABLE', { status: 503, expose: false, detail: 'store unavailable' }],
 ]);
