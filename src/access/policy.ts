@@ -84,8 +84,7 @@ export function parsePolicy(raw: unknown, source: string): Policy {
   const all = [...caveats, ...p.compartments];
   if (new Set(all).size !== all.length)
     fail(source, 'field compartments: a compartment repeats or shares a caveat name');
-  for (const c of all)
-    if (names.has(c)) fail(source, `field caveats: "${c}" is also a classification level`);
+  for (const c of all) if (names.has(c)) fail(source, `field caveats: "${c}" is also a classification level`);
   const fallback = p.default ?? (p.levels ? levels[0]?.name : BUILTIN_MARKINGS.default);
   if (fallback === undefined || !names.has(fallback.trim().toUpperCase()))
     fail(source, 'field default: must be one of the levels');
