@@ -172,4 +172,29 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX sessions_user ON sessions(user);
     `,
   },
+  {
+    version: 6,
+    name: 'audit log: hash-chained record of every collection, alteration, consultation, disclosure, combination, erasure',
+    sql: `
+      -- One row per audited action (src/audit). Rows are only ever appended: hash is the SHA-256 of the previous
+      -- row's hash and this row's fields (src/audit/chain.ts), so an edited, deleted or reordered row breaks the
+      -- chain at that row. objects and detail are JSON; neither ever holds an erased value.
+      CREATE TABLE audit_log (
+        seq INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        user TEXT NOT NULL,
+        action TEXT NOT NULL,
+        category TEXT NOT NULL,
+        objects TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        request_id TEXT,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      CREATE INDEX audit_log_user ON audit_log(user, seq);
+      CREATE INDEX audit_log_request ON audit_log(request_id) WHERE request_id IS NOT NULL;
+    `,
+  },
 ];
