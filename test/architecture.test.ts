@@ -6,13 +6,14 @@ import { describe, expect, it } from 'vitest';
 const ALLOWED: Record<string, string[]> = {
   model: [],
   access: ['model'],
-  store: ['model', 'access'],
-  ingest: ['model', 'access', 'store'],
-  resolve: ['model', 'access', 'store'],
-  graph: ['model', 'access', 'store'],
-  serve: ['model', 'access', 'store', 'ingest', 'resolve', 'graph'],
+  audit: ['model', 'access'],
+  store: ['model', 'access', 'audit'],
+  ingest: ['model', 'access', 'audit', 'store'],
+  resolve: ['model', 'access', 'audit', 'store'],
+  graph: ['model', 'access', 'audit', 'store'],
+  serve: ['model', 'access', 'audit', 'store', 'ingest', 'resolve', 'graph'],
   demo: ['model'],
-  cli: ['model', 'access', 'store', 'ingest', 'resolve', 'graph', 'serve', 'demo'],
+  cli: ['model', 'access', 'audit', 'store', 'ingest', 'resolve', 'graph', 'serve', 'demo'],
 };
 
 function files(dir: string): string[] {

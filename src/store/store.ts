@@ -1,6 +1,7 @@
 // The Store interface: small enough to implement twice (SQLite embedded, PostgreSQL for teams), one contract suite.
 import type { AccessContext } from '../access/index.js';
 import type { UserRole } from '../access/users.js';
+import type { AuditEventInput, AuditQuery, AuditRecord } from '../audit/index.js';
 import type { Entity, StatementGroup } from '../model/index.js';
 
 /** The statements of one source record, a group per entity; they commit together with the rest of their batch. */
@@ -14,6 +15,20 @@ export interface Checkpoint {
   /** Source items (records and rejects) fully handled, in reader order. */
   itemsDone: number;
   complete: boolean;
+}
+
+export interface ErasureRequest {
+  ids: readonly string[];
+  /** Why (a legal basis or request reference); recorded in the audit log. */
+  reason: string;
+}
+
+export interface ErasureResult {
+  /** Source record ids erased. */
+  records: string[];
+  statements: number;
+  /** Statements of other records that referred to an erased one. */
+  references: number;
 }
 
 export interface WriteBatch {
@@ -203,7 +218,9 @@ export interface UserRecord {
   /** Caveats held, upper-case and sorted. */
   caveats: string[];
   disabled: boolean;
-  /** Starts at 1 and moves whenever role, clearance, caveats, password or disabled change. */
+  /** The TOTP secret (base32, src/access/totp.ts) when a second factor is enrolled, else null. */
+  totpSecret: string | null;
+  /** Starts at 1 and moves whenever role, clearance, caveats, password, disabled or the TOTP secret change. */
   version: number;
   createdAt: string;
   updatedAt: string;
@@ -217,6 +234,13 @@ export interface UserInput {
   clearance?: string;
   caveats?: readonly string[];
   disabled?: boolean;
+  /** A new TOTP secret (upper-case base32, 10 to 64 bytes) enrols a second factor; null removes it. */
+  totpSecret?: string | null;
+  /**
+   * Records the time step of a TOTP code just accepted at login (moves no version). Refused with USAGE_INVALID
+   * unless the user has TOTP and the step is later than the last one recorded, so a code is never used twice.
+   */
+  totpStep?: number;
 }
 
 /** `session` from a login (expires), `token` an API token made from the CLI (expires only when told). */
@@ -308,14 +332,33 @@ export interface Store {
   scanEntities(ctx: AccessContext, options?: ScanOptions): AsyncIterable<Entity[]>;
   /** Every record in a cluster with its canonical id. */
   clusterMap(ctx: AccessContext): Promise<Map<string, string>>;
+  /**
+   * Appends audit records for actions that change nothing in the store (reads, exports, logins refused) and
+   * resolves once they are durable; AUDIT_UNAVAILABLE when they cannot be written, and the caller must then refuse
+   * the read (SECURITY.md R12). Every write method of the store records its own event inside its transaction, with
+   * the context's user, purpose and request id.
+   */
+  audit(ctx: AccessContext, events: readonly AuditEventInput[]): Promise<AuditRecord[]>;
+  /** Audit records, newest first, filtered. Callers check the auditor role; the read is itself audited by them. */
+  auditLog(ctx: AccessContext, query: AuditQuery): Promise<AuditRecord[]>;
+  /** Every audit record in seq order, a batch at a time: the walk `nexus audit verify` makes. */
+  scanAudit(ctx: AccessContext, options?: { batch?: number }): AsyncIterable<AuditRecord[]>;
+  /**
+   * Erases records for good (DPA 2018 erasure): every statement of each id (a canonical NX- id stands for its
+   * members, whose cluster is undone first), every statement elsewhere that refers to them, their names-index,
+   * match-key, suggestion and judgement rows. The erasure's audit record names the ids, counts and reason, never
+   * an erased value. Ids the context cannot see at all are ENTITY_NOT_FOUND, like missing ones.
+   */
+  erase(ctx: AccessContext, request: ErasureRequest): Promise<ErasureResult>;
   /** Changes whenever statements are written or clusters change, so derived products know they are stale. */
   version(ctx: AccessContext): Promise<string>;
   /** SHA-256 over every statement id in order: equal stores have equal digests. */
   digest(ctx: AccessContext): Promise<string>;
   /**
    * Creates the user when the name is new (passwordHash, role and clearance then required; version 1) or updates
-   * the fields given. A change of role, clearance, caveats, password hash or disabled moves `version`, which
-   * invalidates every session made before it; an update that changes nothing leaves the record as it was.
+   * the fields given. A change of role, clearance, caveats, password hash, disabled or TOTP secret moves
+   * `version`, which invalidates every session made before it; an update that changes nothing leaves the record as
+   * it was. `totpStep` records a used TOTP step atomically (see UserInput).
    * Names, roles, clearances and caveats are validated (USAGE_INVALID, MARKING_INVALID); a clearance or caveat the
    * context does not itself hold is refused with ACCESS_CONTEXT_INVALID (nobody grants more than they have).
    */

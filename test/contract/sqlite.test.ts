@@ -4,12 +4,19 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/index.js';
+import { runAuditContract } from './audit-contract.js';
 import { runStoreContract } from './store-contract.js';
 
 runStoreContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
 runStoreContract(
   'sqlite (file, WAL)',
   async () => new SqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'nexus-contract-')), 'store.db') }),
+);
+
+runAuditContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
+runAuditContract(
+  'sqlite (file, WAL)',
+  async () => new SqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'nexus-audit-')), 'store.db') }),
 );
 
 describe('SqliteStore marking cache', () => {

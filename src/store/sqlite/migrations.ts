@@ -195,6 +195,23 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX audit_log_user ON audit_log(user, seq);
       CREATE INDEX audit_log_request ON audit_log(request_id) WHERE request_id IS NOT NULL;
+      -- Erasures move Store.version, so caches built from erased data are rebuilt.
+      CREATE INDEX audit_log_erasure ON audit_log(seq) WHERE category = 'erasure';
+      -- Append-only from inside Nexus; someone with the file can drop these, which the hash chain then catches.
+      CREATE TRIGGER audit_log_no_update BEFORE UPDATE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+      CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log
+        BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END;
+    `,
+  },
+  {
+    version: 7,
+    name: 'TOTP second factor for users',
+    sql: `
+      -- The user's TOTP secret (RFC 6238, base32; NULL when no second factor is enrolled) and the last time step
+      -- whose code was accepted at login: a code is refused unless its step is later, so none can be replayed.
+      ALTER TABLE users ADD COLUMN totp_secret TEXT;
+      ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
     `,
   },
 ];

@@ -4,6 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AccessContext } from '../../access/index.js';
+import type { AuditEventInput, AuditQuery, AuditRecord } from '../../audit/index.js';
 import { Entity, getSchema, hasSchema, NexusError, type Statement } from '../../model/index.js';
 import { ftsQuery } from '../search-query.js';
 import type {
@@ -14,6 +15,8 @@ import type {
   Checkpoint,
   DatasetInfo,
   EntityFilter,
+  ErasureRequest,
+  ErasureResult,
   FacetedSearchQuery,
   Judgement,
   JudgementValue,
@@ -34,12 +37,20 @@ import type {
   UserRecord,
   WriteBatch,
 } from '../store.js';
+import { AuditTable } from './audit.js';
+import { eraseRecords } from './erasure.js';
 import { MatchIndex } from './match-index.js';
 import { migrate } from './migrator.js';
 import { Resolution } from './resolution.js';
 import { facetedSearch } from './search.js';
 import { Users } from './users.js';
-import { caveatsOk, type VisibilityParams, visibilityParams, visibleSql } from './visibility.js';
+import {
+  caveatsOk,
+  gradingFiltered,
+  type VisibilityParams,
+  visibilityParams,
+  visibleSql,
+} from './visibility.js';
 import { SqliteWriter } from './writer.js';
 
 export interface SqliteStoreOptions {
@@ -92,6 +103,7 @@ export class SqliteStore implements Store {
   private matchIndex: MatchIndex | undefined;
   private resolution: Resolution | undefined;
   private userTable: Users | undefined;
+  private auditTable: AuditTable | undefined;
   private degraded: Error | undefined;
   /** Prepared statements by SQL text: preparing costs more than running the small reads screening makes. */
   private readonly prepared = new Map<string, Database.Statement>();
@@ -139,8 +151,78 @@ export class SqliteStore implements Store {
       this.matchIndex = new MatchIndex(this.db);
       this.resolution = new Resolution(this.db);
       this.userTable = new Users(this.db);
+      this.auditTable = new AuditTable(this.db, this.clock);
     }
     return result;
+  }
+
+  private auditing(): AuditTable {
+    if (!this.auditTable) throw new NexusError('STORE_UNAVAILABLE', 'store.audit: migrate() has not run');
+    return this.auditTable;
+  }
+
+  /** Runs a change and appends its audit record in one IMMEDIATE transaction: both commit or neither does. */
+  private audited<T>(ctx: AccessContext, run: () => T, event: (result: T) => AuditEventInput): T {
+    const audit = this.auditing();
+    return this.db
+      .transaction(() => {
+        const result = run();
+        audit.appendTx(ctx, [event(result)]);
+        return result;
+      })
+      .immediate();
+  }
+
+  async audit(ctx: AccessContext, events: readonly AuditEventInput[]): Promise<AuditRecord[]> {
+    return this.auditing().append(ctx, events);
+  }
+
+  async auditLog(_ctx: AccessContext, query: AuditQuery): Promise<AuditRecord[]> {
+    return this.auditing().list(query);
+  }
+
+  async *scanAudit(_ctx: AccessContext, options: { batch?: number } = {}): AsyncIterable<AuditRecord[]> {
+    yield* this.auditing().scan(Math.max(1, options.batch ?? 5000));
+  }
+
+  async erase(ctx: AccessContext, request: ErasureRequest): Promise<ErasureResult> {
+    this.ready();
+    const reason = request.reason.trim();
+    if (reason === '') throw new NexusError('USAGE_INVALID', 'store.erase: a reason is required');
+    const records = new Set<string>();
+    for (const id of request.ids) {
+      // Hidden and missing alike: the caller learns nothing about records it cannot see (R9).
+      const entity = await this.getEntity(ctx, id);
+      if (!entity) throw new NexusError('ENTITY_NOT_FOUND', `store.erase: no entity "${id}"`);
+      for (const member of this.resolved().members(this.resolved().canonicalOf(id))) records.add(member);
+    }
+    // Nobody destroys intelligence they cannot see: a record with statements above the context is refused whole.
+    const total = this.sql(
+      'SELECT count(*) FROM statements s JOIN entities e ON e.eid = s.eid WHERE e.id = ?',
+    ).pluck();
+    for (const id of records) {
+      if (this.statementsOf(ctx, id).length !== Number(total.get(id)))
+        throw new NexusError(
+          'FORBIDDEN',
+          `store.erase: erasing "${[...request.ids].join(', ')}" needs a clearance that sees all of its records`,
+        );
+    }
+    const now = this.clock().toISOString();
+    this.markings = undefined;
+    try {
+      return this.audited(
+        ctx,
+        () => eraseRecords(this.db, this.resolved(), [...records].sort(), now),
+        (r) => ({
+          action: 'entity.erase',
+          category: 'erasure',
+          objects: r.records,
+          detail: { statements: r.statements, references: r.references, reason },
+        }),
+      );
+    } finally {
+      this.writer?.forget();
+    }
   }
 
   private ready(): SqliteWriter {
@@ -153,12 +235,27 @@ export class SqliteStore implements Store {
     return this.writer;
   }
 
-  async putStatements(_ctx: AccessContext, batch: WriteBatch): Promise<BatchResult> {
+  async putStatements(ctx: AccessContext, batch: WriteBatch): Promise<BatchResult> {
     const writer = this.ready();
     try {
       this.markings = undefined;
-      return writer.write(batch, this.clock().toISOString());
+      return this.audited(
+        ctx,
+        () => writer.write(batch, this.clock().toISOString()),
+        (r) => ({
+          action: 'ingest.batch',
+          category: 'collection',
+          objects: [batch.dataset],
+          detail: {
+            records: batch.records.length,
+            statements_written: r.statementsWritten,
+            entities_created: r.entitiesCreated,
+            source: batch.checkpoint?.sourceKey ?? null,
+          },
+        }),
+      );
     } catch (err) {
+      writer.forget();
       // SECURITY.md R5: after a failed write or sync, stop writing rather than retry blindly.
       const code = err instanceof Error && 'code' in err ? String(err.code) : '';
       if (IO_ERRORS.test(code)) {
@@ -177,17 +274,22 @@ export class SqliteStore implements Store {
   }
 
   async upsertDataset(
-    _ctx: AccessContext,
+    ctx: AccessContext,
     info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>,
   ): Promise<void> {
     this.ready();
     const now = this.clock().toISOString();
-    this.db
-      .prepare(
-        `INSERT INTO datasets (name, title, fictional, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-         ON CONFLICT(name) DO UPDATE SET title = excluded.title, fictional = excluded.fictional, updated_at = excluded.updated_at`,
-      )
-      .run(info.name, info.title, info.fictional ? 1 : 0, now, now);
+    this.audited(
+      ctx,
+      () =>
+        this.db
+          .prepare(
+            `INSERT INTO datasets (name, title, fictional, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT(name) DO UPDATE SET title = excluded.title, fictional = excluded.fictional, updated_at = excluded.updated_at`,
+          )
+          .run(info.name, info.title, info.fictional ? 1 : 0, now, now),
+      () => ({ action: 'dataset.put', category: 'collection', objects: [info.name] }),
+    );
   }
 
   async getCheckpoint(_ctx: AccessContext, sourceKey: string): Promise<Checkpoint | undefined> {
@@ -216,6 +318,8 @@ export class SqliteStore implements Store {
   }
 
   private seesAll(v: VisibilityParams): boolean {
+    // A grading filter selects statements whatever their marking: no query may skip the predicate then.
+    if (gradingFiltered(v)) return false;
     // The markings present change only when statements are written: by this connection (putStatements clears the
     // cache) or by another process, which moves PRAGMA data_version. A stale list here would skip the filter.
     const version = Number(this.sql('PRAGMA data_version').pluck().get());
@@ -322,16 +426,29 @@ export class SqliteStore implements Store {
       if (!(await this.getEntity(ctx, id)))
         throw new NexusError('ENTITY_NOT_FOUND', `store.judge: no entity "${id}"`);
     }
-    return this.resolved().judge(ctx.user, a, b, judgement, reason, this.clock().toISOString());
+    return this.audited(
+      ctx,
+      () => this.resolved().judge(ctx.user, a, b, judgement, reason, this.clock().toISOString()),
+      (r) => ({
+        action: 'xref.judge',
+        category: 'combination',
+        objects: [a, b],
+        detail: { judgement, canonical: r.canonical },
+      }),
+    );
   }
 
   async judgements(_ctx: AccessContext, id: string): Promise<Judgement[]> {
     return this.resolved().judgements(id);
   }
 
-  async putSuggestions(_ctx: AccessContext, suggestions: Suggestion[]): Promise<number> {
+  async putSuggestions(ctx: AccessContext, suggestions: Suggestion[]): Promise<number> {
     this.ready();
-    return this.resolved().putSuggestions(suggestions, this.clock().toISOString());
+    return this.audited(
+      ctx,
+      () => this.resolved().putSuggestions(suggestions, this.clock().toISOString()),
+      (n) => ({ action: 'xref.suggest', category: 'combination', detail: { suggestions: n } }),
+    );
   }
 
   async nextSuggestion(ctx: AccessContext, skip = 0): Promise<Suggestion | undefined> {
@@ -346,9 +463,13 @@ export class SqliteStore implements Store {
     }
   }
 
-  async unmerge(_ctx: AccessContext, canonical: string): Promise<string[]> {
+  async unmerge(ctx: AccessContext, canonical: string): Promise<string[]> {
     this.ready();
-    return this.resolved().unmerge(canonical, this.clock().toISOString());
+    return this.audited(
+      ctx,
+      () => this.resolved().unmerge(canonical, this.clock().toISOString()),
+      (members) => ({ action: 'xref.unmerge', category: 'alteration', objects: [canonical, ...members] }),
+    );
   }
 
   async canonicalOf(_ctx: AccessContext, id: string): Promise<string> {
@@ -609,7 +730,7 @@ export class SqliteStore implements Store {
     const decisions = this.sql('SELECT coalesce(max(jid), 0), count(retracted_at) FROM judgements')
       .raw()
       .get() as [number, number];
-    return `${statements}.${decisions[0]}.${decisions[1]}`;
+    return `${statements}.${decisions[0]}.${decisions[1]}.${this.auditing().lastErasure()}`;
   }
 
   private index(): MatchIndex {
@@ -626,9 +747,17 @@ export class SqliteStore implements Store {
     return this.index().changedSince(marker, limit);
   }
 
-  async putMatchKeys(_ctx: AccessContext, entries: MatchKeys[], marker: number): Promise<void> {
+  async putMatchKeys(ctx: AccessContext, entries: MatchKeys[], marker: number): Promise<void> {
     this.ready();
-    this.index().replace(entries, marker);
+    this.audited(
+      ctx,
+      () => this.index().replace(entries, marker),
+      () => ({
+        action: 'index.update',
+        category: 'combination',
+        detail: { entities: entries.length, marker },
+      }),
+    );
   }
 
   /** Candidates come from keys of every statement; callers score them on what the context may see. */
@@ -656,7 +785,25 @@ export class SqliteStore implements Store {
 
   async putUser(ctx: AccessContext, user: UserInput): Promise<UserRecord> {
     this.ready();
-    return this.users().put(ctx, user, this.clock().toISOString());
+    const users = this.users();
+    return this.audited(
+      ctx,
+      () => ({ before: users.get(user.name), after: users.put(ctx, user, this.clock().toISOString()) }),
+      ({ before, after }) => ({
+        action: before ? 'user.update' : 'user.create',
+        category: 'administration',
+        objects: [after.name],
+        // What changed, never the password hash.
+        detail: {
+          role: after.role,
+          clearance: after.clearance,
+          caveats: after.caveats.join(','),
+          disabled: after.disabled,
+          password_changed: before !== undefined && before.passwordHash !== after.passwordHash,
+          version: after.version,
+        },
+      }),
+    ).after;
   }
 
   async getUser(_ctx: AccessContext, name: string): Promise<UserRecord | undefined> {
@@ -667,9 +814,18 @@ export class SqliteStore implements Store {
     return this.users().list();
   }
 
-  async createSession(_ctx: AccessContext, session: SessionInput): Promise<SessionRecord> {
+  async createSession(ctx: AccessContext, session: SessionInput): Promise<SessionRecord> {
     this.ready();
-    return this.users().createSession(session, this.clock().toISOString());
+    return this.audited(
+      ctx,
+      () => this.users().createSession(session, this.clock().toISOString()),
+      (r) => ({
+        action: r.kind === 'token' ? 'token.create' : 'session.create',
+        category: 'authentication',
+        objects: [r.user],
+        detail: { expires_at: r.expiresAt },
+      }),
+    );
   }
 
   async sessionByTokenHash(
@@ -679,14 +835,27 @@ export class SqliteStore implements Store {
     return this.users().byTokenHash(tokenHash, this.clock().toISOString());
   }
 
-  async revokeSession(_ctx: AccessContext, tokenHash: string): Promise<boolean> {
+  async revokeSession(ctx: AccessContext, tokenHash: string): Promise<boolean> {
     this.ready();
-    return this.users().revoke(tokenHash, this.clock().toISOString());
+    return this.audited(
+      ctx,
+      () => this.users().revoke(tokenHash, this.clock().toISOString()),
+      (done) => ({ action: 'session.revoke', category: 'authentication', outcome: done ? 'ok' : 'none' }),
+    );
   }
 
-  async revokeSessions(_ctx: AccessContext, user: string): Promise<number> {
+  async revokeSessions(ctx: AccessContext, user: string): Promise<number> {
     this.ready();
-    return this.users().revokeAll(user, this.clock().toISOString());
+    return this.audited(
+      ctx,
+      () => this.users().revokeAll(user, this.clock().toISOString()),
+      (n) => ({
+        action: 'session.revoke_all',
+        category: 'administration',
+        objects: [user],
+        detail: { revoked: n },
+      }),
+    );
   }
 
   async close(): Promise<void> {

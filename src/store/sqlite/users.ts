@@ -1,6 +1,7 @@
 // Users and sessions in SQLite: who may sign in, with what clearance, and which tokens (by hash) stand for them.
 import type Database from 'better-sqlite3';
 import { type AccessContext, canSee } from '../../access/index.js';
+import { isTotpSecret } from '../../access/totp.js';
 import {
   checkRole,
   checkUserName,
@@ -21,6 +22,7 @@ interface UserRow {
   version: number;
   created_at: string;
   updated_at: string;
+  totp_secret: string | null;
 }
 
 interface SessionRow {
@@ -42,6 +44,7 @@ function toUser(r: UserRow): UserRecord {
     clearance: r.clearance,
     caveats: JSON.parse(r.caveats) as string[],
     disabled: r.disabled === 1,
+    totpSecret: r.totp_secret ?? null,
     version: r.version,
     createdAt: r.created_at,
     updatedAt: r.updated_at,
@@ -101,6 +104,13 @@ export class Users {
     const caveats = input.caveats === undefined ? undefined : normaliseCaveats(input.caveats);
     if (input.passwordHash !== undefined && input.passwordHash.trim() === '')
       throw new NexusError('USAGE_INVALID', 'store.putUser: the password hash is empty');
+    if (typeof input.totpSecret === 'string' && !isTotpSecret(input.totpSecret))
+      throw new NexusError(
+        'USAGE_INVALID',
+        'store.putUser: a TOTP secret is upper-case base32 of 10 to 64 bytes',
+      );
+    if (input.totpStep !== undefined && !(Number.isSafeInteger(input.totpStep) && input.totpStep >= 0))
+      throw new NexusError('USAGE_INVALID', 'store.putUser: a TOTP step is a whole number from 0');
     const old = this.get(name);
     if (!old) {
       if (input.passwordHash === undefined || role === undefined || clearance === undefined)
@@ -108,11 +118,14 @@ export class Users {
           'USAGE_INVALID',
           `store.putUser: a new user needs a password hash, a role and a clearance`,
         );
+      if (input.totpStep !== undefined)
+        throw new NexusError('USAGE_INVALID', 'store.putUser: a new user has no TOTP step to record');
       checkGrant(ctx, clearance, caveats ?? []);
       this.db
         .prepare(
-          `INSERT INTO users (name, password_hash, role, clearance, caveats, disabled, version, created_at, updated_at)
-           VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`,
+          `INSERT INTO users (name, password_hash, role, clearance, caveats, disabled, version, created_at, updated_at,
+             totp_secret)
+           VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
         )
         .run(
           name,
@@ -123,6 +136,7 @@ export class Users {
           input.disabled ? 1 : 0,
           now,
           now,
+          input.totpSecret ?? null,
         );
       return this.get(name) as UserRecord;
     }
@@ -132,31 +146,55 @@ export class Users {
       clearance: clearance ?? old.clearance,
       caveats: caveats ?? old.caveats,
       disabled: input.disabled ?? old.disabled,
+      totpSecret: input.totpSecret === undefined ? old.totpSecret : input.totpSecret,
     };
+    const totpChanged = next.totpSecret !== old.totpSecret;
     const changed =
       next.passwordHash !== old.passwordHash ||
       next.role !== old.role ||
       next.clearance !== old.clearance ||
       JSON.stringify(next.caveats) !== JSON.stringify(old.caveats) ||
-      next.disabled !== old.disabled;
-    if (!changed) return old;
-    if (next.clearance !== old.clearance || JSON.stringify(next.caveats) !== JSON.stringify(old.caveats))
-      checkGrant(ctx, next.clearance, next.caveats);
-    this.db
+      next.disabled !== old.disabled ||
+      totpChanged;
+    if (changed) {
+      if (next.clearance !== old.clearance || JSON.stringify(next.caveats) !== JSON.stringify(old.caveats))
+        checkGrant(ctx, next.clearance, next.caveats);
+      // A new or removed secret starts the record of used steps afresh.
+      this.db
+        .prepare(
+          `UPDATE users SET password_hash = ?, role = ?, clearance = ?, caveats = ?, disabled = ?, totp_secret = ?,
+             totp_last_step = CASE WHEN ? THEN NULL ELSE totp_last_step END,
+             version = version + 1, updated_at = ? WHERE name = ?`,
+        )
+        .run(
+          next.passwordHash,
+          next.role,
+          next.clearance,
+          JSON.stringify(next.caveats),
+          next.disabled ? 1 : 0,
+          next.totpSecret,
+          totpChanged ? 1 : 0,
+          now,
+          old.name,
+        );
+    }
+    if (input.totpStep !== undefined) this.useTotpStep(old.name, input.totpStep);
+    return changed ? (this.get(old.name) as UserRecord) : old;
+  }
+
+  /** Records a TOTP step as used, in the caller's transaction; only a step later than the last one is taken. */
+  private useTotpStep(name: string, step: number): void {
+    const r = this.db
       .prepare(
-        `UPDATE users SET password_hash = ?, role = ?, clearance = ?, caveats = ?, disabled = ?,
-           version = version + 1, updated_at = ? WHERE name = ?`,
+        `UPDATE users SET totp_last_step = ?
+         WHERE name = ? AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)`,
       )
-      .run(
-        next.passwordHash,
-        next.role,
-        next.clearance,
-        JSON.stringify(next.caveats),
-        next.disabled ? 1 : 0,
-        now,
-        old.name,
+      .run(step, name, step);
+    if (r.changes === 0)
+      throw new NexusError(
+        'USAGE_INVALID',
+        'store.putUser: no TOTP enrolled, or this TOTP step or a later one has been used already',
       );
-    return this.get(old.name) as UserRecord;
   }
 
   createSession(input: SessionInput, now: string): SessionRecord {
@@ -195,7 +233,7 @@ export class Users {
     const row = this.db
       .prepare(
         `SELECT s.user, s.kind, s.created_at, s.expires_at, s.revoked_at, s.user_version,
-           u.name, u.password_hash, u.role, u.clearance, u.caveats, u.disabled, u.version,
+           u.name, u.password_hash, u.role, u.clearance, u.caveats, u.disabled, u.version, u.totp_secret,
            u.created_at AS u_created_at, u.updated_at AS u_updated_at
          FROM sessions s JOIN users u ON u.name = s.user
          WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)

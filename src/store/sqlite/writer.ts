@@ -70,11 +70,16 @@ export class SqliteWriter {
         return tx(batch, now);
       } catch (err) {
         // Rows cached during the failed transaction were rolled back with it.
-        this.entityCache.clear();
-        this.markingCache.clear();
+        this.forget();
         throw err;
       }
     };
+  }
+
+  /** Drops cached rows: after a rollback of a transaction around write() (the audit record failed, say). */
+  forget(): void {
+    this.entityCache.clear();
+    this.markingCache.clear();
   }
 
   private marking(text: string): { rank: number; caveats: string } {

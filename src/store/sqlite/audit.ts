@@ -1,0 +1,231 @@
+// The audit log in SQLite: appends inside the caller's transaction (atomic with a change) or, for reads, in group
+// commits that resolve once durable; listing and an in-order scan for chain verification.
+import type Database from 'better-sqlite3';
+import type { AccessContext } from '../../access/index.js';
+import {
+  type AuditCategory,
+  type AuditEventInput,
+  type AuditQuery,
+  type AuditRecord,
+  GENESIS_HASH,
+  normaliseEvent,
+  recordHash,
+} from '../../audit/index.js';
+import { NexusError } from '../../model/index.js';
+
+interface Row {
+  seq: number;
+  at: string;
+  user: string;
+  action: string;
+  category: string;
+  objects: string;
+  purpose: string;
+  request_id: string | null;
+  outcome: string;
+  detail: string;
+  prev_hash: string;
+  hash: string;
+}
+
+interface Pending {
+  ctx: AccessContext;
+  events: Required<AuditEventInput>[];
+  resolve: (records: AuditRecord[]) => void;
+  reject: (err: Error) => void;
+}
+
+export class AuditTable {
+  private readonly head: Database.Statement;
+  private readonly insert: Database.Statement;
+  private pending: Pending[] = [];
+  private scheduled = false;
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly clock: () => Date,
+  ) {
+    this.head = db.prepare('SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1');
+    this.insert = db.prepare(
+      `INSERT INTO audit_log (seq, at, user, action, category, objects, purpose, request_id, outcome, detail, prev_hash, hash)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    );
+  }
+
+  /**
+   * Appends inside the transaction the caller holds (the change and its record commit or roll back together).
+   * AUDIT_UNAVAILABLE when the record cannot be written, which rolls the caller's change back.
+   */
+  appendTx(ctx: AccessContext, events: readonly AuditEventInput[]): AuditRecord[] {
+    return this.write(ctx, events.map(normaliseEvent));
+  }
+
+  private write(ctx: AccessContext, events: Required<AuditEventInput>[]): AuditRecord[] {
+    try {
+      const last = this.head.get() as { seq: number; hash: string } | undefined;
+      let seq = last?.seq ?? 0;
+      let prevHash = last?.hash ?? GENESIS_HASH;
+      const at = this.clock().toISOString();
+      const out: AuditRecord[] = [];
+      for (const e of events) {
+        seq++;
+        const base = {
+          seq,
+          at,
+          user: ctx.user,
+          action: e.action,
+          category: e.category,
+          objects: [...e.objects],
+          purpose: ctx.purpose,
+          requestId: ctx.requestId,
+          outcome: e.outcome,
+          detail: { ...e.detail },
+          prevHash,
+        };
+        const hash = recordHash(base);
+        this.insert.run(
+          seq,
+          at,
+          base.user,
+          base.action,
+          base.category,
+          JSON.stringify(base.objects),
+          base.purpose,
+          base.requestId,
+          base.outcome,
+          JSON.stringify(base.detail),
+          prevHash,
+          hash,
+        );
+        out.push({ ...base, hash });
+        prevHash = hash;
+      }
+      return out;
+    } catch (err) {
+      throw new NexusError(
+        'AUDIT_UNAVAILABLE',
+        `audit.append: the audit record could not be written (${code(err)})`,
+      );
+    }
+  }
+
+  /**
+   * Appends in its own transaction, shared with every other append made in the same turn of the event loop (one
+   * sync for many reads). Resolves once the records are durable; rejects with AUDIT_UNAVAILABLE otherwise.
+   */
+  append(ctx: AccessContext, events: readonly AuditEventInput[]): Promise<AuditRecord[]> {
+    const normal = events.map(normaliseEvent);
+    return new Promise((resolve, reject) => {
+      this.pending.push({ ctx, events: normal, resolve, reject });
+      if (!this.scheduled) {
+        this.scheduled = true;
+        setImmediate(() => this.flush());
+      }
+    });
+  }
+
+  private flush(): void {
+    const batch = this.pending;
+    this.pending = [];
+    this.scheduled = false;
+    let results: AuditRecord[][];
+    try {
+      results = this.db.transaction(() => batch.map((p) => this.write(p.ctx, p.events))).immediate();
+    } catch (err) {
+      const e =
+        err instanceof NexusError
+          ? err
+          : new NexusError(
+              'AUDIT_UNAVAILABLE',
+              `audit.append: the audit record could not be written (${code(err)})`,
+            );
+      for (const p of batch) p.reject(e);
+      return;
+    }
+    batch.forEach((p, i) => p.resolve(results[i] ?? []));
+  }
+
+  list(query: AuditQuery): AuditRecord[] {
+    const where: string[] = [];
+    const params: Record<string, unknown> = {};
+    if (query.user !== undefined) {
+      where.push('user = @user');
+      params.user = query.user;
+    }
+    if (query.action !== undefined) {
+      where.push('action = @action');
+      params.action = query.action;
+    }
+    if (query.category !== undefined) {
+      where.push('category = @category');
+      params.category = query.category;
+    }
+    if (query.requestId !== undefined) {
+      where.push('request_id = @rid');
+      params.rid = query.requestId;
+    }
+    if (query.before !== undefined) {
+      where.push('seq < @before');
+      params.before = query.before;
+    }
+    if (query.since !== undefined) {
+      where.push('at >= @since');
+      params.since = query.since;
+    }
+    params.limit = Math.min(Math.max(1, query.limit ?? 100), 1000);
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`,
+      )
+      .all(params) as Row[];
+    return rows.map(toRecord);
+  }
+
+  *scan(batch: number): Generator<AuditRecord[]> {
+    let after = 0;
+    const page = this.db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
+    for (;;) {
+      const rows = page.all(after, batch) as Row[];
+      if (rows.length === 0) return;
+      after = rows[rows.length - 1]?.seq ?? after;
+      yield rows.map(toRecord);
+    }
+  }
+
+  /** Highest seq of an erasure record (0 when none): part of Store.version. */
+  lastErasure(): number {
+    return Number(
+      this.db.prepare("SELECT coalesce(max(seq), 0) FROM audit_log WHERE category = 'erasure'").pluck().get(),
+    );
+  }
+}
+
+function code(err: unknown): string {
+  return err instanceof Error && 'code' in err ? String(err.code) : err instanceof Error ? err.name : 'error';
+}
+
+function parseJson<T>(text: string, fallback: T): T {
+  try {
+    return JSON.parse(text) as T;
+  } catch {
+    // A row edited into invalid JSON still reaches verify, whose hash check then fails at it.
+    return fallback;
+  }
+}
+
+function toRecord(r: Row): AuditRecord {
+  return {
+    seq: r.seq,
+    at: r.at,
+    user: r.user,
+    action: r.action,
+    category: r.category as AuditCategory,
+    objects: parseJson<string[]>(r.objects, []),
+    purpose: r.purpose,
+    requestId: r.request_id,
+    outcome: r.outcome,
+    detail: parseJson<Record<string, string | number | boolean | null>>(r.detail, {}),
+    prevHash: r.prev_hash,
+    hash: r.hash,
+  };
+}
