@@ -5,7 +5,17 @@ export {
   canSee,
   localOperator,
   makeContext,
+  withGrading,
 } from './context.js';
+export { type DisclosureTerms, disclosureTerms, withCeiling } from './disclosure.js';
+export {
+  formatGradingFilter,
+  type GradingFilter,
+  gradingFilterOption,
+  gradingPasses,
+  intersectGradingFilters,
+  parseGradingFilter,
+} from './grading-filter.js';
 export {
   currentPolicy,
   loadPolicy,

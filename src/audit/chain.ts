@@ -50,8 +50,13 @@ export async function verifyChain(batches: AsyncIterable<AuditRecord[]>): Promis
   for await (const batch of batches) {
     for (const r of batch) {
       let reason: string | undefined;
-      if (r.seq !== lastSeq + 1)
-        reason = r.seq > lastSeq + 1 ? `records ${lastSeq + 1}-${r.seq - 1} are missing` : 'seq out of order';
+      if (r.seq > lastSeq + 1) {
+        // A deleted record is reported where it was: the first missing seq.
+        const missing = r.seq === lastSeq + 2 ? 'is' : `to ${r.seq - 1} are`;
+        reason = `record ${lastSeq + 1} ${missing} missing (deleted); the next present is ${r.seq}`;
+        return { ok: false, records, head: prev, lastSeq, broken: { seq: lastSeq + 1, reason } };
+      }
+      if (r.seq !== lastSeq + 1) reason = 'seq out of order';
       else if (r.prevHash !== prev)
         reason = 'prev_hash does not match the previous record (deleted or reordered)';
       else if (recordHash(r) !== r.hash) reason = 'hash does not match the record (edited)';

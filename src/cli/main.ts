@@ -2,9 +2,18 @@
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type AccessContext, localOperator, makeContext } from '../access/index.js';
+import {
+  type AccessContext,
+  gradingFilterOption,
+  loadPolicy,
+  localOperator,
+  makeContext,
+  withGrading,
+} from '../access/index.js';
+import type { AuditCategory } from '../audit/index.js';
 import { isNexusError, NexusError } from '../model/index.js';
 import { SqliteStore, type Store } from '../store/index.js';
+import { auditCommand, auditHelp, eraseCommand, eraseHelp } from './commands/audit.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
 import {
   campaignsCommand,
@@ -50,7 +59,8 @@ import { type CommandEnv, type Io, processIo } from './io.js';
 
 type Command = (args: string[], c: CommandEnv) => Promise<number>;
 
-const commands = new Map<string, { run: Command; summary: string; help?: string }>([
+/** Every subcommand; exported so tests can require a case per command (test/security/need-to-know.test.ts). */
+export const commands = new Map<string, { run: Command; summary: string; help?: string }>([
   [
     'ingest',
     {
@@ -188,6 +198,15 @@ const commands = new Map<string, { run: Command; summary: string; help?: string 
     },
   ],
   [
+    'audit',
+    {
+      run: auditCommand,
+      summary: 'the audit log: verify (walk the hash chain) | list [--user U] [--action A] [--json]',
+      help: auditHelp,
+    },
+  ],
+  ['erase', { run: eraseCommand, summary: 'erase records for good: ID... --reason TEXT', help: eraseHelp }],
+  [
     'token',
     {
       run: tokenCommand,
@@ -196,6 +215,65 @@ const commands = new Map<string, { run: Command; summary: string; help?: string 
     },
   ],
 ]);
+
+/**
+ * What each command records in the audit log when it opens the store (SECURITY.md R11): the action is
+ * `cli.<command>`, with its DPA 2018 s.62 category; the store's own writes add their records beside it. A command
+ * that never opens a store says why it records nothing. A command missing here stops the CLI at start-up.
+ */
+export const COMMAND_AUDIT: Readonly<Record<string, AuditCategory | { none: string }>> = {
+  ingest: 'collection',
+  datasets: 'consultation',
+  stats: 'consultation',
+  search: 'consultation',
+  entity: 'consultation',
+  list: 'consultation',
+  export: 'disclosure',
+  digest: 'consultation',
+  match: 'consultation',
+  compare: { none: 'scores name pairs from a file; opens no store' },
+  index: 'combination',
+  xref: 'combination',
+  review: 'combination',
+  judge: 'combination',
+  unmerge: 'alteration',
+  paths: 'consultation',
+  expand: 'consultation',
+  exposure: 'combination',
+  centrality: 'combination',
+  communities: 'combination',
+  campaigns: 'combination',
+  demo: 'collection',
+  serve: 'administration',
+  user: 'administration',
+  audit: 'consultation',
+  erase: 'erasure',
+  token: 'authentication',
+};
+
+export const COMMAND_NAMES: readonly string[] = [...commands.keys()];
+
+for (const name of commands.keys())
+  if (!(name in COMMAND_AUDIT))
+    throw new Error(`src/cli/main.ts: command "${name}" declares no audit action`);
+
+/** Options whose values are secrets and never reach the audit log (none take one today; kept as the rule). */
+const SECRET_OPTIONS = /^--(password|token|secret)/;
+
+function auditArgs(args: readonly string[]): string {
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i] as string;
+    if (SECRET_OPTIONS.test(a)) {
+      out.push(a.includes('=') ? `${a.split('=')[0]}=***` : a);
+      if (!a.includes('=') && i + 1 < args.length && !(args[i + 1] as string).startsWith('-')) {
+        out.push('***');
+        i++;
+      }
+    } else out.push(a);
+  }
+  return out.join(' ');
+}
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -219,15 +297,20 @@ global options:
   --clearance LEVEL  act with this clearance, e.g. OFFICIAL (env NEXUS_CLEARANCE; default: local operator, all levels)
   --caveats LIST     comma-separated caveats held, e.g. "UK EYES ONLY"
   --purpose TEXT     why (recorded with access; env NEXUS_PURPOSE)
+  --grading EXPR     see only statements graded so (env NEXUS_GRADING): AB = assessment A or B, 1AB = source 1
+                     and A or B, AB+ungraded lets ungraded through too; see docs/grading.md. After \`ingest\`,
+                     --grading is the ingest's own 3x5x2 code
   --help, --version
 
 nexus COMMAND --help shows a command's options.
 `;
 }
 
-const GLOBAL_WITH_VALUE = new Set(['--home', '--user', '--clearance', '--caveats', '--purpose']);
+const GLOBAL_WITH_VALUE = new Set(['--home', '--user', '--clearance', '--caveats', '--purpose', '--grading']);
 /** Commands with a --clearance of their own (the clearance of the user being managed): after them it is theirs. */
 const OWN_CLEARANCE = new Set(['user']);
+/** Commands with a --grading of their own (the 3x5x2 code of what they load): after them it is theirs. */
+const OWN_GRADING = new Set(['ingest']);
 
 /** Splits global options (anywhere on the line) from the command and its own arguments. */
 function splitGlobals(argv: string[]): { globals: Map<string, string>; rest: string[] } {
@@ -238,7 +321,10 @@ function splitGlobals(argv: string[]): { globals: Map<string, string>; rest: str
     const arg = argv[i] as string;
     const eq = arg.indexOf('=');
     const name = eq > 0 ? arg.slice(0, eq) : arg;
-    const own = name === '--clearance' && command !== undefined && OWN_CLEARANCE.has(command);
+    const own =
+      command !== undefined &&
+      ((name === '--clearance' && OWN_CLEARANCE.has(command)) ||
+        (name === '--grading' && OWN_GRADING.has(command)));
     if (GLOBAL_WITH_VALUE.has(name) && !own) {
       const value = eq > 0 ? arg.slice(eq + 1) : argv[++i];
       if (value === undefined) throw new NexusError('USAGE_INVALID', `${name} needs a value`);
@@ -258,12 +344,14 @@ function contextFrom(
   const user = globals.get('user') ?? env.NEXUS_USER ?? safeUser();
   const purpose = globals.get('purpose') ?? env.NEXUS_PURPOSE ?? 'command-line use';
   const clearance = globals.get('clearance') ?? env.NEXUS_CLEARANCE;
-  if (clearance === undefined) return localOperator(user, purpose);
+  // Blank means no filter; anything else that is not a filter is GRADING_INVALID.
+  const grading = gradingFilterOption(globals.get('grading') ?? env.NEXUS_GRADING);
+  if (clearance === undefined) return withGrading(localOperator(user, purpose), grading);
   const caveats = (globals.get('caveats') ?? env.NEXUS_CAVEATS ?? '')
     .split(',')
     .map((c) => c.trim())
     .filter((c) => c !== '');
-  return makeContext({ user, clearance, caveats, purpose });
+  return makeContext({ user, clearance, caveats, purpose, ...(grading ? { grading } : {}) });
 }
 
 function safeUser(): string {
@@ -296,14 +384,30 @@ export async function main(
       io.stdout(`${command.help ?? `nexus ${name}: ${command.summary}`}\n`);
       return 0;
     }
+    // The need-to-know policy (levels, caveats, compartments, roles) is validated before anything else runs.
+    loadPolicy(env.NEXUS_POLICY);
     const home = resolve(globals.get('home') ?? env.NEXUS_HOME ?? 'nexus-data');
     const ctx = contextFrom(globals, env);
+    const declared = COMMAND_AUDIT[name];
+    let recorded = false;
     const openStore = async (): Promise<Store> => {
       const store = new SqliteStore({ path: join(home, 'nexus.db') });
       const m = await store.migrate();
       if (m.error) {
         await store.close();
         throw m.error;
+      }
+      // The command's record goes in before it reads anything; when it cannot be written, nothing is read (R12).
+      if (!recorded && typeof declared === 'string') {
+        try {
+          await store.audit(ctx, [
+            { action: `cli.${name}`, category: declared, detail: { args: auditArgs(args) } },
+          ]);
+        } catch (err) {
+          await store.close();
+          throw err;
+        }
+        recorded = true;
       }
       return store;
     };

@@ -15,6 +15,8 @@ export interface ExportOptions {
   title?: string;
   /** The highest classification in the exported data, e.g. 'OFFICIAL-SENSITIVE'. */
   marking?: string;
+  /** Disclosure terms when the data holds handling-code C intelligence: recipient and conditions, stated once. */
+  handling?: string;
 }
 
 /** Separator of list values (topics, countries) inside one attribute. */
@@ -123,6 +125,7 @@ function direction(g: Graph): 'directed' | 'undirected' | 'mixed' {
 function header(options: ExportOptions): string {
   let s = '<?xml version="1.0" encoding="UTF-8"?>\n';
   if (options.marking) s += `<!-- Classification: ${commentText(options.marking)} -->\n`;
+  if (options.handling) s += `<!-- Handling: ${commentText(options.handling)} -->\n`;
   return s;
 }
 
@@ -130,6 +133,7 @@ function describe(options: ExportOptions): string {
   const parts = ['Exported from Nexus'];
   if (options.title) parts.push(options.title);
   if (options.marking) parts.push(`Classification: ${options.marking}`);
+  if (options.handling) parts.push(`Handling: ${options.handling}`);
   return parts.join('. ');
 }
 

@@ -36,6 +36,8 @@ export interface Projection {
   sanctions: SanctionFact[];
   /** Highest marking of any statement inside: what anything derived from this graph must carry. */
   marking: string;
+  /** True when any statement inside has handling code C: exporting it needs conditions and a recipient. */
+  conditional: boolean;
   version: string;
   datasets: string[];
   stats: {
@@ -120,6 +122,7 @@ export async function project(
   const sanctions: SanctionFact[] = [];
   const markings = new Set<string>();
   const datasets = new Set<string>();
+  let conditional = false;
   let entities = 0;
   let relationships = 0;
 
@@ -127,6 +130,7 @@ export async function project(
     for (const entity of batch) {
       entities++;
       markings.add(entity.marking);
+      if (!conditional && entity.conditional) conditional = true;
       for (const d of entity.datasets) datasets.add(d);
       const schema = entity.schema;
       const props = entity.properties;
@@ -222,6 +226,7 @@ export async function project(
     nodes: table,
     sanctions: sanctions.map((s) => ({ ...s, node: renumber[s.node] as number })).filter((s) => s.node >= 0),
     marking: formatMarking(highestMarking([...markings].map(parseMarking))),
+    conditional,
     version,
     datasets: [...datasets].sort(),
     stats: { entities, relationships, danglingEdges: edgesBefore - graph.m, sharedValuesOverCap },

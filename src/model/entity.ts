@@ -123,6 +123,11 @@ export class Entity {
     return formatMarking(highestMarking(this.statements.map((s) => parseMarking(s.marking))));
   }
 
+  /** True when any statement is 3x5x2-graded with handling code C: disclosure needs its conditions and a recipient. */
+  get conditional(): boolean {
+    return this.statements.some((s) => s.grading !== null && s.grading.length === 3 && s.grading[2] === 'C');
+  }
+
   /** Ids of entities this one points at through entity-typed properties (edges, holders, owners...). */
   get references(): Map<string, string[]> {
     const refs = new Map<string, string[]>();

@@ -8,12 +8,14 @@ import { GraphService } from '../graph/index.js';
 import { NexusError } from '../model/index.js';
 import { screen } from '../resolve/index.js';
 import type { Store } from '../store/index.js';
+import { adminRoutes } from './admin-routes.js';
 import { apiRoutes } from './api-routes.js';
 import { Authenticator, type AuthOptions } from './auth.js';
 import { errorAnswer, HttpError } from './errors.js';
 import { graphRoutes } from './graph-routes.js';
 import { parseMatchParams } from './match-params.js';
 import { openApiRoutes } from './openapi.js';
+import { routePolicy } from './route-policy.js';
 import { defaultWebRoot, serveStatic } from './static.js';
 import { type UploadOptions, uploadRoutes } from './uploads.js';
 
@@ -118,6 +120,9 @@ export function createApp(input: AppInput): Hono<AppEnv> {
   });
 
   authenticator?.install(app);
+  // After authentication (it needs the signed-in user), before every route it guards.
+  app.use('*', routePolicy({ store: deps.store, contextFor }));
+  authenticator?.installRoutes(app);
 
   app.onError((err, c) => {
     const id = c.get('requestId') ?? 'none';
@@ -171,6 +176,7 @@ export function createApp(input: AppInput): Hono<AppEnv> {
 
   app.route('/graph', graphRoutes(deps.graph ?? new GraphService(deps.store), deps.contextFor));
   app.route('/api', apiRoutes(deps));
+  app.route('/api', adminRoutes(deps));
   if (deps.uploads !== false)
     app.route(
       '/api',

@@ -4,12 +4,15 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { type AccessContext, makeContext } from '../access/index.js';
+import { type AccessContext, makeContext, withGrading } from '../access/index.js';
 import { DUMMY_HASH, hashToken, looksLikeToken, newToken, verifyPassword } from '../access/passwords.js';
+import { DUMMY_TOTP_SECRET, verifyTotp } from '../access/totp.js';
 import { isValidUserName } from '../access/users.js';
+import { isNexusError } from '../model/index.js';
 import type { Store, UserRecord } from '../store/index.js';
 import type { AppEnv } from './app.js';
 import { HttpError } from './errors.js';
+import { requestGrading } from './grading-param.js';
 
 export const SESSION_COOKIE = 'nexus_session';
 /** Readable by the page's script, which sends it back as the X-CSRF-Token header on state-changing requests. */
@@ -254,7 +257,9 @@ export class Authenticator {
       requestId,
       role: found.user.role,
     });
-    return { ctx, user: found.user, via, tokenHash, expiresAt: found.session.expiresAt };
+    // The `grading` filter of a read (docs/grading.md) narrows what this request sees; a bad one is a 400.
+    const filtered = withGrading(ctx, requestGrading(c.req.raw));
+    return { ctx: filtered, user: found.user, via, tokenHash, expiresAt: found.session.expiresAt };
   }
 
   private secure(c: Context<AppEnv>): boolean {
@@ -283,7 +288,10 @@ export class Authenticator {
         this.current.delete(id);
       }
     });
+  }
 
+  /** The login, logout and me routes; after install() and any middleware that needs the signed-in user. */
+  installRoutes(app: Hono<AppEnv>): void {
     app.post(
       '/auth/login',
       bodyLimit({
@@ -312,8 +320,21 @@ export class Authenticator {
     });
   }
 
+  /** Records the TOTP step just accepted; false when it (or a later one) was used before: a replayed code. */
+  private async useStep(sys: AccessContext, user: UserRecord, step: number | undefined): Promise<boolean> {
+    if (!user.totpSecret || step === undefined) return true;
+    try {
+      await this.deps.store.putUser(sys, { name: user.name, totpStep: step });
+      return true;
+    } catch (err) {
+      if (isNexusError(err, 'USAGE_INVALID')) return false;
+      throw err;
+    }
+  }
+
   private async login(c: Context<AppEnv>): Promise<Response> {
-    const usage = 'login: send JSON {"username": "...", "password": "..."}';
+    const usage =
+      'login: send JSON {"username": "...", "password": "...", "otp": "123456" (when TOTP is on)}';
     if (!isJsonType(c.req.header('content-type'))) throw new HttpError(400, usage);
     let body: unknown;
     try {
@@ -321,8 +342,9 @@ export class Authenticator {
     } catch {
       throw new HttpError(400, usage);
     }
-    const { username, password } = (body ?? {}) as { username?: unknown; password?: unknown };
+    const { username, password, otp } = (body ?? {}) as Record<string, unknown>;
     if (typeof username !== 'string' || typeof password !== 'string') throw new HttpError(400, usage);
+    if (otp !== undefined && typeof otp !== 'string') throw new HttpError(400, usage);
 
     const now = this.clock();
     const ip = (this.options.clientIp ?? defaultClientIp)(c.req.raw, c.env) ?? 'unknown';
@@ -341,7 +363,11 @@ export class Authenticator {
     const user = isValidUserName(username) ? await this.deps.store.getUser(sys, username) : undefined;
     // Unknown names are checked against a dummy hash, so they take as long as a wrong password.
     const ok = await verifyPassword(password, user?.passwordHash ?? DUMMY_HASH);
-    if (!ok || !user || user.disabled) {
+    // Likewise every login checks a one-time code, against a dummy secret when the user has no TOTP (or does not
+    // exist); a missing or wrong code is the same failure as a wrong password.
+    const step = verifyTotp(user?.totpSecret ?? DUMMY_TOTP_SECRET, typeof otp === 'string' ? otp : '', now);
+    const secondOk = !user?.totpSecret || step !== undefined;
+    if (!ok || !user || user.disabled || !secondOk || !(await this.useStep(sys, user, step))) {
       this.event(c, 'failed');
       throw new HttpError(401, LOGIN_FAILED);
     }

@@ -2,7 +2,7 @@
 // answers what the caller's context may see, names its marking, and reports caps as `limit`; a caller running
 // too many graph operations at once gets 429.
 import { Hono } from 'hono';
-import type { AccessContext } from '../access/index.js';
+import { type AccessContext, disclosureTerms, withCeiling } from '../access/index.js';
 import {
   type GraphService,
   type Limits,
@@ -156,13 +156,20 @@ export function graphRoutes(
     const format = q.get('format') ?? 'graphml';
     if (format !== 'graphml' && format !== 'gexf')
       throw new NexusError('USAGE_INVALID', 'graph: export format is graphml or gexf');
-    const ctx = ctxOf(c);
+    // A ceiling narrows what is read at all; C-coded intelligence leaves only with a recipient and conditions (R10).
+    const ctx = withCeiling(ctxOf(c), q.get('ceiling') ?? undefined);
     const text = await service.run(ctx, async () => {
       const p = await service.projection(ctx, { datasets: list(q, 'dataset') });
+      const handling = disclosureTerms(
+        p.conditional,
+        { recipient: q.get('recipient') ?? undefined, conditions: q.get('conditions') ?? undefined },
+        'graph export',
+      );
       const chunks: string[] = [];
       const options = {
         nodeScores: { pagerank: pagerank(p.graph), community: louvain(p.graph).membership },
         marking: p.marking,
+        ...(handling ? { handling } : {}),
       };
       if (format === 'graphml') writeGraphML(p.graph, p.nodes, (s) => chunks.push(s), options);
       else writeGEXF(p.graph, p.nodes, (s) => chunks.push(s), options);

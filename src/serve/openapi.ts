@@ -292,6 +292,20 @@ const schemas: Record<string, Json> = {
       },
     ),
   }),
+  AuditRecord: obj({
+    seq: { type: 'integer' },
+    at: str('UTC time.', { format: 'date-time' }),
+    user: str(),
+    action: str('Dotted action, e.g. `entity.read`.'),
+    category: str('DPA 2018 s.62 category (or authentication, administration).'),
+    objects: stringList,
+    purpose: str(),
+    requestId: { type: ['string', 'null'] },
+    outcome: str('`ok`, or the refusal status.'),
+    detail: { type: 'object' },
+    prevHash: str(),
+    hash: str(),
+  }),
   Suggestion: obj({
     a: str('Record id: send it back as `a` to POST /api/xref/judge.'),
     b: str('Record id: send it back as `b`.'),
@@ -547,7 +561,15 @@ const schemas: Record<string, Json> = {
     { description: 'The signed-in user; never a password or its hash.' },
   ),
   LoginRequest: obj(
-    { username: str(undefined, { maxLength: 64 }), password: str(undefined, { maxLength: 1024 }) },
+    {
+      username: str(undefined, { maxLength: 64 }),
+      password: str(undefined, { maxLength: 1024 }),
+      otp: str(
+        'The current one-time code (TOTP, 6 digits) of a user with a second factor (`nexus user totp NAME`); ' +
+          'missing or wrong, the login fails as a wrong password does.',
+        { maxLength: 16 },
+      ),
+    },
     ['username', 'password'],
     { additionalProperties: false },
   ),
@@ -666,6 +688,15 @@ const parameters: Record<string, Json> = {
     enum: ['both', 'out', 'in'],
     default: 'both',
   }),
+  Grading: query(
+    'grading',
+    'Only statements whose 3x5x2 grading passes this filter (docs/grading.md): source evaluations 1-3 and/or ' +
+      'intelligence assessments A-E (`AB`: A or B; `1AB`: source 1 and A or B; `12`), with `+ungraded` to let ' +
+      'ungraded statements through too (`AB+ungraded`), or `ungraded` alone. Legacy 5x5x5 codes never pass. ' +
+      'Blank: no filter; anything else is a 400.',
+    // No example: the /docs page fills examples in, and a filter should be asked for, not sent by default.
+    str(undefined, { maxLength: 40 }),
+  ),
 };
 
 const responses: Record<string, Json> = Object.fromEntries(
@@ -728,7 +759,9 @@ const paths: Record<string, Json> = {
     post: {
       tags: ['auth'],
       operationId: 'login',
-      summary: 'Sign in with a user name and password; answers a bearer token and sets the session cookie.',
+      summary:
+        'Sign in with a user name, password and (when TOTP is on) one-time code; answers a bearer token and sets ' +
+        'the session cookie.',
       security: [],
       requestBody: {
         required: true,
@@ -862,6 +895,21 @@ const paths: Record<string, Json> = {
       summary: 'The visible graph as GraphML or GEXF, with PageRank and community on each node.',
       parameters: [
         query('format', 'File format.', { enum: ['graphml', 'gexf'], default: 'graphml' }),
+        query(
+          'ceiling',
+          'Export nothing marked above this (e.g. `OFFICIAL`); the file carries the highest marking inside.',
+          str(),
+        ),
+        query(
+          'recipient',
+          'Who receives the file: required when it holds handling-code C intelligence.',
+          str(),
+        ),
+        query(
+          'conditions',
+          'The conditions of disclosure: required with handling-code C intelligence.',
+          str(),
+        ),
         ...graphCommon,
       ],
       responses: {
@@ -926,6 +974,85 @@ const paths: Record<string, Json> = {
       summary: 'An entity with the provenance of every value, what references it and its sanctions.',
       parameters: [param('EntityId')],
       responses: { '200': ok('The entity.', ref('Entity')), ...errors(400, 404, 500, 503) },
+    },
+    delete: {
+      tags: ['entities'],
+      operationId: 'eraseEntity',
+      summary:
+        'Erase the records of an entity for good (the erase permission): its statements, references to it and ' +
+        'its index rows. Refused (403) when the caller cannot see all of them. The audit record names ids and ' +
+        'counts, never an erased value.',
+      parameters: [param('EntityId')],
+      requestBody: {
+        required: true,
+        content: jsonContent(obj({ reason: str('A legal basis or request reference, 1-500 characters.') }), {
+          reason: 'SAR-2026-114',
+        }),
+      },
+      responses: {
+        '200': ok(
+          'Erased.',
+          obj({ erased: stringList, statements: { type: 'integer' }, references: { type: 'integer' } }),
+        ),
+        ...errors(400, 404, 413, 500, 503),
+      },
+    },
+  },
+  '/api/audit': {
+    get: {
+      tags: ['audit'],
+      operationId: 'auditLog',
+      summary: 'Audit records, newest first (auditor role only; this read is itself recorded).',
+      parameters: [
+        query('user', 'Only this user.', str()),
+        query('action', 'Only this action, e.g. `entity.read`.', str()),
+        query('category', 'Only this DPA 2018 s.62 category.', {
+          enum: [
+            'collection',
+            'alteration',
+            'consultation',
+            'disclosure',
+            'combination',
+            'erasure',
+            'authentication',
+            'administration',
+          ],
+        }),
+        query('request_id', 'Only records of this request.', str()),
+        query('since', 'Only records at or after this UTC time.', str(undefined, { format: 'date-time' })),
+        query('before', 'Only records with a lower seq (the next page).', int(1, Number.MAX_SAFE_INTEGER)),
+        query('limit', 'At most this many.', int(1, 1000, { default: 100 })),
+      ],
+      responses: {
+        '200': ok(
+          'A page of records.',
+          obj({ records: arr(ref('AuditRecord')), next_before: { type: ['integer', 'null'] } }),
+        ),
+        ...errors(400, 500, 503),
+      },
+    },
+  },
+  '/api/audit/verify': {
+    get: {
+      tags: ['audit'],
+      operationId: 'auditVerify',
+      summary: 'Walk the audit hash chain; names the first record that does not fit (auditor role only).',
+      responses: {
+        '200': ok(
+          'The chain report.',
+          obj(
+            {
+              ok: { type: 'boolean' },
+              records: { type: 'integer' },
+              head: str('Hash of the last good record.'),
+              lastSeq: { type: 'integer' },
+              broken: obj({ seq: { type: 'integer' }, reason: str() }),
+            },
+            ['ok', 'records', 'head', 'lastSeq'],
+          ),
+        ),
+        ...errors(500, 503),
+      },
     },
   },
   '/api/entities/{id}/match': {
@@ -1087,13 +1214,36 @@ const paths: Record<string, Json> = {
 };
 
 /** Every operation that needs a session can also be refused for the lack of one (and of the CSRF header). */
+/** Every authenticated read, and screening, takes the `grading` filter (src/serve/grading-param.ts); bad ones are 400. */
+function withGradingFilter(all: Record<string, Json>): Record<string, Json> {
+  const out: Record<string, Json> = {};
+  for (const [path, item] of Object.entries(all)) {
+    const ops: Json = {};
+    for (const [method, op] of Object.entries(item) as [string, Json][]) {
+      const open = Array.isArray(op.security) && op.security.length === 0;
+      const reads = method === 'get' || (method === 'post' && path.startsWith('/match/'));
+      ops[method] =
+        open || !reads
+          ? op
+          : {
+              ...op,
+              parameters: [...((op.parameters as Json[] | undefined) ?? []), param('Grading')],
+              responses: { ...(op.responses as Json), ...errors(400) },
+            };
+    }
+    out[path] = ops;
+  }
+  return out;
+}
+
 function withAuthErrors(all: Record<string, Json>): Record<string, Json> {
   const out: Record<string, Json> = {};
   for (const [path, item] of Object.entries(all)) {
     const ops: Json = {};
     for (const [method, op] of Object.entries(item) as [string, Json][]) {
       const open = Array.isArray(op.security) && op.security.length === 0;
-      const extra = open ? {} : errors(...(method === 'get' ? [401] : [401, 403]));
+      // 403: the role lacks the permission (the policy's roles table), or a cookie request lacks its CSRF header.
+      const extra = open ? {} : errors(401, 403);
       ops[method] = { ...op, responses: { ...(op.responses as Json), ...extra } };
     }
     out[path] = ops;
@@ -1128,9 +1278,14 @@ export function openApiDocument(): Json {
         name: 'graph',
         description: 'Link analysis: paths, exposure, centrality, communities, campaigns, export.',
       },
+      {
+        name: 'audit',
+        description:
+          'The hash-chained audit log (DPA 2018 s.62): every route records its action, user, purpose and request id.',
+      },
     ],
     security: [{ bearerAuth: [] }, { cookieAuth: [] }],
-    paths: withAuthErrors(paths),
+    paths: withAuthErrors(withGradingFilter(paths)),
     components: {
       securitySchemes: {
         bearerAuth: { type: 'http', scheme: 'bearer', description: 'A token from POST /auth/login.' },

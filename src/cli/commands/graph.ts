@@ -1,6 +1,7 @@
 // Link-analysis commands: paths, ego networks, state exposure, centrality, communities, campaigns, graph export.
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { type DisclosureTerms, disclosureTerms, withCeiling } from '../../access/index.js';
 import {
   GraphService,
   type HopView,
@@ -316,9 +317,13 @@ export async function exportGraph(
   format: 'graphml' | 'gexf',
   datasets: string[] | undefined,
   output: string | undefined,
+  terms: DisclosureTerms & { ceiling?: string | undefined } = {},
 ): Promise<number> {
+  const ctx = withCeiling(c.ctx, terms.ceiling);
   return withStore(c, async (store) => {
-    const p = await new GraphService(store).projection(c.ctx, { datasets });
+    const p = await new GraphService(store).projection(ctx, { datasets });
+    // Refused before a byte is written when C-coded intelligence would leave without its terms (R10).
+    const handling = disclosureTerms(p.conditional, terms, 'export');
     const file = output ? createWriteStream(output) : undefined;
     const write = (chunk: string) => (file ? file.write(chunk) : c.io.stdout(chunk));
     const nodeScores = { pagerank: pagerank(p.graph), community: louvain(p.graph).membership };
@@ -326,11 +331,14 @@ export async function exportGraph(
       nodeScores,
       marking: p.marking,
       title: `Nexus graph${datasets ? ` (${datasets.join(', ')})` : ''}`,
+      ...(handling ? { handling } : {}),
     };
     if (format === 'graphml') writeGraphML(p.graph, p.nodes, write, options);
     else writeGEXF(p.graph, p.nodes, write, options);
     if (file) await new Promise<void>((ok) => file.end(ok));
-    c.io.stderr(`marking: ${p.marking}; ${p.graph.n} nodes, ${p.graph.m} edges\n`);
+    c.io.stderr(
+      `marking: ${p.marking}; ${p.graph.n} nodes, ${p.graph.m} edges${handling ? `\nhandling: ${handling}` : ''}\n`,
+    );
     return 0;
   });
 }

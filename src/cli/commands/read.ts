@@ -1,7 +1,16 @@
 // Read-only commands: datasets, stats, search, entity, list, export, digest.
 import { createWriteStream } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { describeGrading, type Entity, NexusError } from '../../model/index.js';
+import { disclosureTerms, withCeiling } from '../../access/index.js';
+import {
+  describeGrading,
+  type Entity,
+  formatMarking,
+  highestMarking,
+  type Marking,
+  NexusError,
+  parseMarking,
+} from '../../model/index.js';
 import { type CommandEnv, json, withStore } from '../io.js';
 import { exportGraph } from './graph.js';
 
@@ -166,10 +175,14 @@ export async function exportCommand(args: string[], c: CommandEnv): Promise<numb
       dataset: { type: 'string' },
       format: { type: 'string', default: 'ftm' },
       output: { type: 'string' },
+      ceiling: { type: 'string' },
+      recipient: { type: 'string' },
+      conditions: { type: 'string' },
     },
   });
+  const terms = { ceiling: values.ceiling, recipient: values.recipient, conditions: values.conditions };
   if (values.format === 'graphml' || values.format === 'gexf')
-    return exportGraph(c, values.format, values.dataset ? [values.dataset] : undefined, values.output);
+    return exportGraph(c, values.format, values.dataset ? [values.dataset] : undefined, values.output, terms);
   if (values.format !== 'ftm')
     throw new NexusError(
       'USAGE_INVALID',
@@ -177,12 +190,24 @@ export async function exportCommand(args: string[], c: CommandEnv): Promise<numb
     );
   if (!values.dataset) throw new NexusError('USAGE_INVALID', 'export: --dataset is required for ftm');
   const dataset = values.dataset;
+  const ctx = withCeiling(c.ctx, values.ceiling);
   return withStore(c, async (store) => {
+    // A first pass finds the highest marking and any C-coded intelligence, so a refusal comes before any output.
+    const markings: Marking[] = [];
+    let conditional = false;
+    for await (const entity of store.exportDataset(ctx, dataset)) {
+      markings.push(parseMarking(entity.marking));
+      if (entity.conditional) conditional = true;
+    }
+    const handling = disclosureTerms(conditional, terms, 'export');
     const file = values.output ? createWriteStream(values.output) : undefined;
     const write = (line: string) => (file ? file.write(line) : c.io.stdout(line));
-    for await (const entity of store.exportDataset(c.ctx, dataset))
+    for await (const entity of store.exportDataset(ctx, dataset))
       write(`${JSON.stringify(entity.toFtM())}\n`);
     if (file) await new Promise<void>((ok) => file.end(ok));
+    c.io.stderr(
+      `marking: ${formatMarking(highestMarking(markings))}${handling ? `\nhandling: ${handling}` : ''}\n`,
+    );
     return 0;
   });
 }
