@@ -306,7 +306,7 @@ export class Authenticator {
     app.post('/auth/logout', async (c) => {
       const found = this.current.get(c.get('requestId'));
       if (!found) this.refuse();
-      await this.deps.store.revokeSession(this.system(c.get('requestId')), found.tokenHash);
+      await this.deps.store.revokeSession(found.ctx, found.tokenHash);
       const secure = this.secure(c);
       deleteCookie(c, SESSION_COOKIE, { path: '/', secure, httpOnly: true, sameSite: 'Strict' });
       deleteCookie(c, CSRF_COOKIE, { path: '/', secure, sameSite: 'Strict' });
@@ -375,7 +375,14 @@ export class Authenticator {
     this.limiter.forget(userKey);
     const token = newToken();
     const expiresAt = new Date(now.getTime() + this.ttlMs).toISOString();
-    await this.deps.store.createSession(sys, {
+    // Recorded in the audit log as the user who signed in, not as the authenticator.
+    const signedIn = makeContext({
+      user: user.name,
+      clearance: 'OFFICIAL',
+      purpose: 'sign-in',
+      requestId: c.get('requestId'),
+    });
+    await this.deps.store.createSession(signedIn, {
       user: user.name,
       tokenHash: hashToken(token),
       kind: 'session',
