@@ -123,7 +123,7 @@ function matchBody(name: string) {
   return JSON.stringify({ queries: { q1: { schema: 'Person', properties: { name: [name] } } } });
 }
 
-describe('POST /auth/login', () => {
+describe('R16 POST /auth/login: strong hashes, no user enumeration, rate limit', () => {
   it('gives a token, the user, the expiry and HttpOnly SameSite=Strict cookies', async () => {
     const { app } = setup();
     const res = await login(app, 'alice', PASSWORDS.alice);
@@ -221,7 +221,7 @@ describe('POST /auth/login', () => {
   });
 });
 
-describe('the authentication middleware', () => {
+describe('R16 the authentication middleware: sessions end when role or clearance changes', () => {
   it('needs a valid bearer token or session cookie everywhere but the public paths', async () => {
     const { app } = setup();
     const token = await tokenFor(app, 'alice');

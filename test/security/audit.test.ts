@@ -325,6 +325,28 @@ describe('R12 audit is atomic with the change and fails closed for reads', () =>
       isNexusError(e, 'AUDIT_UNAVAILABLE'),
     );
     await failing.close();
+    // The CLI writes its record before it reads: with the log refusing records, it prints nothing.
+    const copy = mkdtempSync(join(tmpdir(), 'nexus-down-'));
+    await store.db.backup(join(copy, 'nexus.db'));
+    const down = new Database(join(copy, 'nexus.db'));
+    down.exec(
+      "CREATE TRIGGER audit_down BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'disk gone'); END;",
+    );
+    down.close();
+    const out: string[] = [];
+    const err: string[] = [];
+    const code = await main(
+      ['--home', copy, 'entity', 'p1'],
+      {},
+      {
+        stdout: (t) => out.push(t),
+        stderr: (t) => err.push(t),
+        stderrIsTty: false,
+      },
+    );
+    expect(code).toBe(1);
+    expect(out.join('')).toBe('');
+    expect(err.join('')).toContain('AUDIT_UNAVAILABLE');
     // The healthy app on the other connection still answers.
     expect((await a.request('/api/entities/p1', as('ana'))).status).toBe(200);
   });
