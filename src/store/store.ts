@@ -17,6 +17,68 @@ export interface Checkpoint {
   complete: boolean;
 }
 
+/** One leg of value moving on a chain: 0 a transfer (from -> to), 1 a UTXO input (from), 2 a UTXO output (to). */
+export interface TransferLeg {
+  leg: 0 | 1 | 2;
+  /** Position among the transaction's inputs or outputs (0 for transfers). */
+  n: number;
+  from: string | null;
+  to: string | null;
+  /** Exact integer in the asset's base units (satoshi, wei), as decimal text. */
+  amount: string;
+}
+
+/** A transaction's legs for one asset: one transfer (account model), or all inputs and outputs (UTXO). */
+export interface CryptoTx {
+  chain: string;
+  asset: string;
+  tx: string;
+  /** Unix time in milliseconds. */
+  time: number;
+  legs: TransferLeg[];
+  /** Where the source said it (file and line); not stored per transaction. */
+  origin?: string;
+}
+
+export interface StoredCryptoTx extends CryptoTx {
+  dataset: string;
+  marking: string;
+  grading: string | null;
+}
+
+export interface TransferBatch {
+  dataset: string;
+  /** Source name kept as the provenance origin of the batch. */
+  origin: string;
+  marking: string;
+  grading: string | null;
+  txs: CryptoTx[];
+  checkpoint?: Checkpoint;
+}
+
+export interface TransferBatchResult {
+  /** Legs newly written per transaction, in batch order (0: all already there). */
+  newPerTx: number[];
+  legsWritten: number;
+  addressesCreated: number;
+  /** Transactions whose legs are already stored with another amount or time: kept as they were, reported. */
+  conflicts: { tx: string; reason: string }[];
+}
+
+export interface AddressLabel {
+  chain: string;
+  address: string;
+  /** What the address is: `Binance hot wallet`, `Lazarus Group`, `Tornado Cash`. */
+  label: string;
+  /** exchange, mixer, bridge, gambling, sanctioned, ransomware, darknet, scam, user, ... */
+  category: string;
+}
+
+export interface StoredAddressLabel extends AddressLabel {
+  dataset: string;
+  marking: string;
+}
+
 export interface ErasureRequest {
   ids: readonly string[];
   /** Why (a legal basis or request reference); recorded in the audit log. */
@@ -350,6 +412,33 @@ export interface Store {
    * an erased value. Ids the context cannot see at all are ENTITY_NOT_FOUND, like missing ones.
    */
   erase(ctx: AccessContext, request: ErasureRequest): Promise<ErasureResult>;
+  /**
+   * Stores transactions' legs with the batch's provenance (dataset, marking, grading) and checkpoint in one
+   * transaction, with its audit record. Legs already stored are skipped; one stored with another amount or time
+   * is kept as it was and reported in `conflicts`.
+   */
+  putTransfers(ctx: AccessContext, batch: TransferBatch): Promise<TransferBatchResult>;
+  /** Visible transactions (legs of the context's markings only), grouped per transaction, in store order. */
+  scanTransfers(
+    ctx: AccessContext,
+    options?: { datasets?: readonly string[]; chain?: string; asset?: string; batch?: number },
+  ): AsyncIterable<StoredCryptoTx[]>;
+  /** Stores address labels with their provenance; returns how many were new. */
+  putAddressLabels(
+    ctx: AccessContext,
+    batch: {
+      dataset: string;
+      origin: string;
+      marking: string;
+      grading: string | null;
+      labels: AddressLabel[];
+    },
+  ): Promise<number>;
+  /** Visible labels, optionally of one chain or some addresses. */
+  addressLabels(
+    ctx: AccessContext,
+    options?: { chain?: string; addresses?: readonly string[] },
+  ): Promise<StoredAddressLabel[]>;
   /** Changes whenever statements are written or clusters change, so derived products know they are stale. */
   version(ctx: AccessContext): Promise<string>;
   /** SHA-256 over every statement id in order: equal stores have equal digests. */

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/index.js';
 import { runAuditContract } from './audit-contract.js';
+import { runCryptoContract } from './crypto-contract.js';
 import { runStoreContract } from './store-contract.js';
 
 runStoreContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
@@ -18,6 +19,8 @@ runAuditContract(
   'sqlite (file, WAL)',
   async () => new SqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'nexus-audit-')), 'store.db') }),
 );
+
+runCryptoContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
 
 describe('SqliteStore marking cache', () => {
   it('sees markings another connection writes (no stale shortcut past the filter)', async () => {

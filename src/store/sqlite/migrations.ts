@@ -214,4 +214,42 @@ export const migrations: readonly Migration[] = [
       ALTER TABLE users ADD COLUMN totp_last_step INTEGER;
     `,
   },
+  {
+    version: 8,
+    name: 'crypto addresses and transfers for tracing',
+    sql: `
+      -- Addresses get an integer id per chain on first sight; labels (exchange, mixer, sanctioned, ...) come with
+      -- their source and the dataset that asserted them, so a label is visible only where its provenance is.
+      CREATE TABLE crypto_addresses (
+        aid INTEGER PRIMARY KEY,
+        chain TEXT NOT NULL,
+        address TEXT NOT NULL,
+        UNIQUE (chain, address)
+      );
+      -- Value moving on a chain, one row per leg: leg 0 a transfer from -> to (account model); leg 1 an input of a
+      -- UTXO transaction (from, its position n) and leg 2 an output (to, position n). Amounts are exact integers in
+      -- the asset's base units, as text; 0 stands for "no address" on UTXO legs. Markings and datasets live on the
+      -- provenance row (pid), as for statements, so the same access rule applies.
+      CREATE TABLE crypto_transfers (
+        pid INTEGER NOT NULL,
+        chain TEXT NOT NULL,
+        asset TEXT NOT NULL,
+        tx TEXT NOT NULL,
+        time INTEGER NOT NULL,
+        leg INTEGER NOT NULL CHECK (leg IN (0, 1, 2)),
+        n INTEGER NOT NULL,
+        from_aid INTEGER NOT NULL,
+        to_aid INTEGER NOT NULL,
+        amount TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX crypto_transfers_key ON crypto_transfers(tx, chain, asset, leg, n, from_aid, to_aid);
+      CREATE TABLE crypto_labels (
+        aid INTEGER NOT NULL,
+        pid INTEGER NOT NULL,
+        label TEXT NOT NULL,
+        category TEXT NOT NULL,
+        PRIMARY KEY (aid, pid, label)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

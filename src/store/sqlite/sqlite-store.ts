@@ -5,9 +5,18 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AccessContext } from '../../access/index.js';
 import type { AuditEventInput, AuditQuery, AuditRecord } from '../../audit/index.js';
-import { Entity, getSchema, hasSchema, NexusError, type Statement } from '../../model/index.js';
+import {
+  Entity,
+  getSchema,
+  hasSchema,
+  NexusError,
+  type Schema,
+  type Statement,
+  specificSchema,
+} from '../../model/index.js';
 import { ftsQuery } from '../search-query.js';
 import type {
+  AddressLabel,
   BatchResult,
   Candidate,
   CandidateOptions,
@@ -31,13 +40,18 @@ import type {
   SessionInput,
   SessionRecord,
   Store,
+  StoredAddressLabel,
+  StoredCryptoTx,
   StoreStats,
   Suggestion,
+  TransferBatch,
+  TransferBatchResult,
   UserInput,
   UserRecord,
   WriteBatch,
 } from '../store.js';
 import { AuditTable } from './audit.js';
+import { CryptoTables } from './crypto.js';
 import { eraseRecords } from './erasure.js';
 import { MatchIndex } from './match-index.js';
 import { migrate } from './migrator.js';
@@ -45,6 +59,7 @@ import { Resolution } from './resolution.js';
 import { facetedSearch } from './search.js';
 import { Users } from './users.js';
 import {
+  ANY_GRADING,
   caveatsOk,
   gradingFiltered,
   type VisibilityParams,
@@ -104,6 +119,7 @@ export class SqliteStore implements Store {
   private resolution: Resolution | undefined;
   private userTable: Users | undefined;
   private auditTable: AuditTable | undefined;
+  private cryptoTables: CryptoTables | undefined;
   private degraded: Error | undefined;
   /** Prepared statements by SQL text: preparing costs more than running the small reads screening makes. */
   private readonly prepared = new Map<string, Database.Statement>();
@@ -152,6 +168,7 @@ export class SqliteStore implements Store {
       this.resolution = new Resolution(this.db);
       this.userTable = new Users(this.db);
       this.auditTable = new AuditTable(this.db, this.clock);
+      this.cryptoTables = new CryptoTables(this.db);
     }
     return result;
   }
@@ -171,6 +188,94 @@ export class SqliteStore implements Store {
         return result;
       })
       .immediate();
+  }
+
+  private crypto(): CryptoTables {
+    if (!this.cryptoTables) throw new NexusError('STORE_UNAVAILABLE', 'store.crypto: migrate() has not run');
+    return this.cryptoTables;
+  }
+
+  async putTransfers(ctx: AccessContext, batch: TransferBatch): Promise<TransferBatchResult> {
+    this.ready();
+    const crypto = this.crypto();
+    const now = this.clock().toISOString();
+    this.markings = undefined;
+    try {
+      return this.audited(
+        ctx,
+        () => {
+          const result = crypto.write(batch, now);
+          const c = batch.checkpoint;
+          if (c)
+            this.sql(
+              `INSERT INTO ingest_checkpoints (source_key, dataset, items_done, complete, updated_at) VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT(source_key) DO UPDATE SET items_done = excluded.items_done, complete = excluded.complete,
+               updated_at = excluded.updated_at`,
+            ).run(c.sourceKey, c.dataset, c.itemsDone, c.complete ? 1 : 0, now);
+          return result;
+        },
+        (r) => ({
+          action: 'ingest.transfers',
+          category: 'collection',
+          objects: [batch.dataset],
+          detail: {
+            transactions: batch.txs.length,
+            legs_written: r.legsWritten,
+            addresses_created: r.addressesCreated,
+            conflicts: r.conflicts.length,
+            source: batch.checkpoint?.sourceKey ?? null,
+          },
+        }),
+      );
+    } catch (err) {
+      crypto.forget();
+      throw err;
+    }
+  }
+
+  async *scanTransfers(
+    ctx: AccessContext,
+    options: { datasets?: readonly string[]; chain?: string; asset?: string; batch?: number } = {},
+  ): AsyncIterable<StoredCryptoTx[]> {
+    yield* this.crypto().scan(ctx, options);
+  }
+
+  async putAddressLabels(
+    ctx: AccessContext,
+    batch: {
+      dataset: string;
+      origin: string;
+      marking: string;
+      grading: string | null;
+      labels: AddressLabel[];
+    },
+  ): Promise<number> {
+    this.ready();
+    const crypto = this.crypto();
+    const now = this.clock().toISOString();
+    this.markings = undefined;
+    try {
+      return this.audited(
+        ctx,
+        () => crypto.putLabels(batch, now),
+        (n) => ({
+          action: 'ingest.labels',
+          category: 'collection',
+          objects: [batch.dataset],
+          detail: { labels: batch.labels.length, new: n },
+        }),
+      );
+    } catch (err) {
+      crypto.forget();
+      throw err;
+    }
+  }
+
+  async addressLabels(
+    ctx: AccessContext,
+    options: { chain?: string; addresses?: readonly string[] } = {},
+  ): Promise<StoredAddressLabel[]> {
+    return this.crypto().labels(ctx, options);
   }
 
   async audit(ctx: AccessContext, events: readonly AuditEventInput[]): Promise<AuditRecord[]> {
@@ -458,13 +563,35 @@ export class SqliteStore implements Store {
     for (let n = 0; ; n++) {
       const s = this.resolved().nextSuggestion(n);
       if (!s) return undefined;
-      if ((await this.getEntity(ctx, s.a)) && (await this.getEntity(ctx, s.b)) && visible++ === skip)
-        return s;
+      if (this.seesWhole(ctx, s.a) && this.seesWhole(ctx, s.b) && visible++ === skip) return s;
     }
+  }
+
+  /**
+   * True when the context sees every statement of the record (of each member, for a resolved id). A suggestion's
+   * score and explanation were made from whole records, so they can quote values the context may not see (R8).
+   */
+  private seesWhole(ctx: AccessContext, id: string): boolean {
+    const canonical = this.resolution?.canonicalOf(id) ?? id;
+    const members = canonical === id && !id.startsWith('NX-') ? [id] : this.resolved().members(canonical);
+    // Markings only: a grading filter narrows a view, it does not bar the reader from the values.
+    const params = { ...visibilityParams(ctx), grades: ANY_GRADING, ungraded: 1 };
+    const count = this.sql(
+      `SELECT count(*) AS total, coalesce(sum(${visibleSql('sp')}), 0) AS shown FROM entities e
+       JOIN statements s ON s.eid = e.eid JOIN provenance sp ON sp.pid = s.pid WHERE e.id = @id`,
+    );
+    return members.every((m) => {
+      const row = count.get({ ...params, id: m }) as { total: number; shown: number };
+      return row.total > 0 && row.shown === row.total;
+    });
   }
 
   async unmerge(ctx: AccessContext, canonical: string): Promise<string[]> {
     this.ready();
+    // A cluster holding anything the context may not see is not its to undo, and it answers as a missing one: the
+    // answer would list the hidden members (R8, R9).
+    if (!this.seesWhole(ctx, canonical))
+      throw new NexusError('ENTITY_NOT_FOUND', `resolve.unmerge: no cluster "${canonical}"`);
     return this.audited(
       ctx,
       () => this.resolved().unmerge(canonical, this.clock().toISOString()),
@@ -504,7 +631,10 @@ export class SqliteStore implements Store {
       }
     }
     if (filter.dataset !== undefined) {
-      where.push('EXISTS (SELECT 1 FROM entity_datasets d WHERE d.dataset = @dataset AND d.eid = e.eid)');
+      // Through visible statements: membership known only from a hidden statement selects nothing (R8).
+      where.push(
+        `EXISTS (SELECT 1 FROM statements d JOIN provenance dp ON dp.pid = d.pid WHERE d.eid = e.eid AND dp.dataset = @dataset AND ${vis.sql.replaceAll('vp.', 'dp.')})`,
+      );
       params.dataset = filter.dataset;
     }
     if (filter.schema !== undefined) {
@@ -519,7 +649,12 @@ export class SqliteStore implements Store {
       ctx,
       pageRows.map((r) => r.id),
     );
-    const items = pageRows.flatMap((r) => loaded.get(r.id) ?? []);
+    const family = filter.schema === undefined ? undefined : new Set(schemaFamily(filter.schema));
+    // The stored schema may have been refined by statements the context cannot see: filter on the visible one too.
+    const items = pageRows.flatMap((r) => {
+      const e = loaded.get(r.id);
+      return e && (!family || family.has(e.schema.name)) ? [e] : [];
+    });
     const last = pageRows[pageRows.length - 1];
     return { items, next: more && last ? String(last.eid) : null };
   }
@@ -550,10 +685,12 @@ export class SqliteStore implements Store {
       ctx,
       rows.map((r) => r.id),
     );
+    const family = options.schema === undefined ? undefined : new Set(schemaFamily(options.schema));
     const hits: SearchHit[] = [];
     for (const row of rows) {
       const entity = loaded.get(row.id);
-      if (!entity) continue;
+      // The schema filter holds for the schema the context sees, not one refined by hidden statements (R8).
+      if (!entity || (family && !family.has(entity.schema.name))) continue;
       hits.push({
         id: row.id,
         schema: entity.schema.name,
@@ -585,7 +722,10 @@ export class SqliteStore implements Store {
          WHERE s.prop_type = 'entity' AND s.value = @id AND ${vis.sql} ORDER BY e.id, s.prop`,
       )
       .all({ ...vis.params, id }) as Reference[];
-    return rows;
+    if (vis.sql === '1') return rows;
+    // The schema of each referencing entity as the context sees it, not as hidden statements refined it (R8).
+    const loaded = this.sourceEntities(ctx, [...new Set(rows.map((r) => r.entityId))]);
+    return rows.map((r) => ({ ...r, schema: loaded.get(r.entityId)?.schema.name ?? r.schema }));
   }
 
   /** Datasets in which the context can see at least one statement; the others do not exist for it (R9). */
@@ -618,13 +758,12 @@ export class SqliteStore implements Store {
 
   async stats(ctx: AccessContext): Promise<StoreStats> {
     const vis = this.visible(ctx, 's');
-    const schemaRows = this.db
-      .prepare(
-        vis.sql === '1'
-          ? 'SELECT schema, count(*) AS n FROM entities GROUP BY schema ORDER BY schema'
-          : `SELECT e.schema AS schema, count(*) AS n FROM entities e WHERE EXISTS (SELECT 1 FROM statements s JOIN provenance sp ON sp.pid = s.pid WHERE s.eid = e.eid AND ${vis.sql}) GROUP BY e.schema ORDER BY e.schema`,
-      )
-      .all(vis.params) as { schema: string; n: number }[];
+    const schemaRows =
+      vis.sql === '1'
+        ? (this.db
+            .prepare('SELECT schema, count(*) AS n FROM entities GROUP BY schema ORDER BY schema')
+            .all() as { schema: string; n: number }[])
+        : this.visibleSchemaCounts(vis.sql, vis.params);
     const dsRows = this.db
       .prepare(
         `SELECT sp.dataset AS dataset, count(*) AS statements, count(DISTINCT s.eid) AS entities FROM statements s JOIN provenance sp ON sp.pid = s.pid WHERE ${vis.sql} GROUP BY sp.dataset ORDER BY sp.dataset`,
@@ -639,6 +778,40 @@ export class SqliteStore implements Store {
       statements += r.statements;
     }
     return { entities, statements, datasets };
+  }
+
+  /**
+   * Entities per schema as a context that may not see everything sees them: each entity's schema folded from its
+   * visible statements (as Entity.fromStatements does), since the stored one may be refined by hidden ones (R8).
+   */
+  private visibleSchemaCounts(vis: string, params: VisibilityParams): { schema: string; n: number }[] {
+    const rows = this.db
+      .prepare(
+        `SELECT s.eid, sp.schema FROM statements s JOIN provenance sp ON sp.pid = s.pid WHERE ${vis}
+         GROUP BY s.eid, sp.schema ORDER BY s.eid, min(s.rowid)`,
+      )
+      .raw()
+      .iterate(params) as IterableIterator<[number, string]>;
+    const counts = new Map<string, number>();
+    let eid: number | undefined;
+    let schema: Schema | undefined;
+    const flush = () => {
+      if (eid === undefined) return;
+      const name = schema?.name ?? 'Thing';
+      counts.set(name, (counts.get(name) ?? 0) + 1);
+    };
+    for (const [id, name] of rows) {
+      if (id !== eid) {
+        flush();
+        eid = id;
+        schema = undefined;
+      }
+      if (!hasSchema(name)) continue;
+      const next = getSchema(name);
+      schema = schema ? (specificSchema(schema, next) ?? schema) : next;
+    }
+    flush();
+    return [...counts].map(([schema, n]) => ({ schema, n })).sort((a, b) => (a.schema < b.schema ? -1 : 1));
   }
 
   async *exportDataset(ctx: AccessContext, dataset: string): AsyncIterable<Entity> {
@@ -730,7 +903,12 @@ export class SqliteStore implements Store {
     const decisions = this.sql('SELECT coalesce(max(jid), 0), count(retracted_at) FROM judgements')
       .raw()
       .get() as [number, number];
-    return `${statements}.${decisions[0]}.${decisions[1]}.${this.auditing().lastErasure()}`;
+    const transfers = Number(
+      this.sql("SELECT coalesce(max(rowid), 0) + (SELECT count(*) FROM crypto_labels) FROM crypto_transfers")
+        .pluck()
+        .get(),
+    );
+    return `${statements}.${decisions[0]}.${decisions[1]}.${this.auditing().lastErasure()}.${transfers}`;
   }
 
   private index(): MatchIndex {
