@@ -1,5 +1,6 @@
 // The access context every read and write takes first: who is asking, with what clearance, and why.
 import { type Marking, NexusError, parseMarking } from '../model/index.js';
+import { type GradingFilter, intersectGradingFilters } from './grading-filter.js';
 import type { UserRole } from './users.js';
 
 export interface AccessContext {
@@ -13,6 +14,11 @@ export interface AccessContext {
   readonly requestId: string | null;
   /** The API user's role; absent for the local operator of an embedded store, whom roles do not bind. */
   readonly role?: UserRole;
+  /**
+   * Only statements whose 3x5x2 grading passes this filter are seen (`--grading AB`, `?grading=AB`); absent, grading
+   * does not matter. A view the reader chose, applied on top of the marking rule, never instead of it.
+   */
+  readonly grading?: GradingFilter;
 }
 
 export interface AccessContextInput {
@@ -22,6 +28,7 @@ export interface AccessContextInput {
   purpose: string;
   requestId?: string | null;
   role?: UserRole;
+  grading?: GradingFilter;
 }
 
 export function makeContext(input: AccessContextInput): AccessContext {
@@ -41,6 +48,23 @@ export function makeContext(input: AccessContextInput): AccessContext {
     purpose: input.purpose,
     requestId: input.requestId ?? null,
     ...(input.role ? { role: input.role } : {}),
+    ...(input.grading ? { grading: input.grading } : {}),
+  });
+}
+
+/** The context without its grading filter, for work that must read whole records (the match index). */
+export function withoutGrading(ctx: AccessContext): AccessContext {
+  if (ctx.grading === undefined) return ctx;
+  const { grading: _filter, ...rest } = ctx;
+  return Object.freeze(rest);
+}
+
+/** The context with a grading filter on top of any it has (the two combined only narrow); unchanged without one. */
+export function withGrading(ctx: AccessContext, grading: GradingFilter | undefined): AccessContext {
+  if (grading === undefined) return ctx;
+  return Object.freeze({
+    ...ctx,
+    grading: ctx.grading ? intersectGradingFilters(ctx.grading, grading) : grading,
   });
 }
 

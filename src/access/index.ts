@@ -6,6 +6,7 @@ export {
   localOperator,
   makeContext,
   withGrading,
+  withoutGrading,
 } from './context.js';
 export { type DisclosureTerms, disclosureTerms, withCeiling } from './disclosure.js';
 export {

@@ -1,5 +1,6 @@
 // Output streams and options shared by CLI commands, injectable so tests run commands in-process.
-import type { AccessContext } from '../access/index.js';
+import { type AccessContext, localOperator } from '../access/index.js';
+import { NexusError } from '../model/index.js';
 import type { Store } from '../store/index.js';
 
 export interface Io {
@@ -35,4 +36,17 @@ export async function withStore<T>(c: CommandEnv, fn: (store: Store) => Promise<
   } finally {
     await store.close();
   }
+}
+
+/**
+ * Some commands are for whoever runs the store, who sees everything anyway: managing users, reading the audit log.
+ * With a lower --clearance they would show what that clearance must not see, so they refuse.
+ */
+export function requireOperator(ctx: AccessContext, what: string): void {
+  const operator = localOperator(ctx.user, ctx.purpose);
+  if (ctx.clearance.rank < operator.clearance.rank || [...operator.caveats].some((c) => !ctx.caveats.has(c)))
+    throw new NexusError(
+      'ACCESS_CONTEXT_INVALID',
+      `${what} needs the local operator; run without --clearance / NEXUS_CLEARANCE`,
+    );
 }

@@ -1,7 +1,8 @@
 // The link-analysis operations as the CLI and the API offer them: each takes the caller's context, works on the
 // projection that context may see, and answers in plain JSON-ready objects that name their marking and any cap
-// reached. Projections are cached per (visibility, datasets) and rebuilt when the store's version moves.
-import type { AccessContext } from '../access/index.js';
+// reached. Projections are cached per (visibility, grading filter, datasets) and rebuilt when the store's version
+// moves.
+import { type AccessContext, formatGradingFilter } from '../access/index.js';
 import { NexusError } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { type Campaign, campaigns } from './campaigns.js';
@@ -116,6 +117,8 @@ export class GraphService {
       ctx.clearance.rank,
       [...ctx.caveats].sort(),
       [...(scope.datasets ?? [])].sort(),
+      // A grading filter changes which statements, so which nodes and edges, the projection holds.
+      ctx.grading ? formatGradingFilter(ctx.grading) : null,
     ]);
     const version = await this.store.version(ctx);
     const hit = this.cache.get(key);

@@ -9,6 +9,11 @@ export interface EntityRecord {
   /** Source dates, when the source states them (ISO); otherwise the run's clock is used. */
   firstSeen?: string;
   lastSeen?: string;
+  /**
+   * The 3x5x2 grading the source itself gives this record (e.g. mapped from an Admiralty code, src/ingest/admiralty.ts);
+   * used when the ingest sets none.
+   */
+  grading?: string;
 }
 
 /** Where a record came from: the file and the 1-based line (or record number where lines mean nothing). */

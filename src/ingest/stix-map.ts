@@ -2,6 +2,7 @@
 import { countryCode } from '../model/countries.js';
 import { cleanIsoDate } from '../model/dates.js';
 import { entityIdProblem, stableId } from '../model/ids.js';
+import { isAdmiraltyLabel } from './admiralty.js';
 import { addValue, type EntityRecord, newEntity } from './reader.js';
 import { statedAttributions } from './stix-attribution.js';
 
@@ -34,6 +35,11 @@ function strings(o: StixObject, key: string): string[] {
   if (typeof v === 'string') return v.trim() === '' ? [] : [v];
   if (!Array.isArray(v)) return [];
   return v.filter((x): x is string => typeof x === 'string' && x.trim() !== '');
+}
+
+/** Labels other than Admiralty machine tags, which become the grading and its note (src/ingest/admiralty.ts). */
+function plainLabels(o: StixObject): string[] {
+  return strings(o, 'labels').filter((l) => !isAdmiraltyLabel(l));
 }
 
 /** The FtM id of a STIX object: readable (`stix-intrusion-set--<uuid>`) and the same in 2.0 and 2.1 files. */
@@ -190,7 +196,7 @@ function mapGroup(entity: EntityRecord, o: StixObject, ctx: MapContext): void {
   const refs = references(o);
   const catalogue = refs.ids.find((r) => r.source === 'mitre-attack') ?? refs.ids[0];
   addValue(entity, 'idNumber', catalogue?.id);
-  for (const kind of [...strings(o, 'threat_actor_types'), ...strings(o, 'labels')])
+  for (const kind of [...strings(o, 'threat_actor_types'), ...plainLabels(o)])
     addValue(entity, 'keywords', kind);
   const motivation = str(o, 'primary_motivation');
   if (motivation !== undefined) addValue(entity, 'notes', `primary motivation: ${motivation}`);
@@ -255,9 +261,8 @@ export function mapObject(
       break;
     case 'malware':
     case 'tool':
-      for (const key of ['malware_types', 'tool_types', 'labels']) {
-        for (const kind of strings(o, key)) addValue(entity, 'keywords', kind);
-      }
+      for (const kind of [...strings(o, 'malware_types'), ...strings(o, 'tool_types'), ...plainLabels(o)])
+        addValue(entity, 'keywords', kind);
       break;
     case 'identity':
       for (const sector of strings(o, 'sectors')) addValue(entity, 'sector', sector);

@@ -2,6 +2,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { countryCode } from '../model/countries.js';
 import { NexusError } from '../model/errors.js';
+import { applyStixAdmiralty } from './admiralty.js';
 import { type EntityRecord, type Reader, type ReaderOptions, type ReadItem, reject } from './reader.js';
 import {
   addAttributedCountry,
@@ -222,7 +223,13 @@ async function* readBundle(file: string, opts: ReaderOptions): AsyncGenerator<Re
       continue;
     }
     kept.set(c.id, entity);
-    items.push({ kind: 'record', origin: { file, ...where }, entities: [entity] });
+    const problems = applyStixAdmiralty(entity, c.o, file, where);
+    items.push({
+      kind: 'record',
+      origin: { file, ...where },
+      entities: [entity],
+      ...(problems.length ? { problems } : {}),
+    });
   }
 
   // Countries stated by relationship go onto the group before it is yielded, so it commits in one batch.
@@ -259,7 +266,13 @@ async function* readBundle(file: string, opts: ReaderOptions): AsyncGenerator<Re
     const object = kept.get(ends.target_ref ?? '');
     if (subject === undefined || object === undefined) continue;
     const link = mapRelationship(c.o, c.id, subject.id, object.id, ctx);
-    yield { kind: 'record', origin: { file, ...where }, entities: [link] };
+    const problems = applyStixAdmiralty(link, c.o, file, where);
+    yield {
+      kind: 'record',
+      origin: { file, ...where },
+      entities: [link],
+      ...(problems.length ? { problems } : {}),
+    };
   }
 }
 

@@ -8,6 +8,7 @@ import {
   hasSchema,
   ID_PROP,
   newGroup,
+  parseGrading,
   type StatementGroup,
 } from '../model/index.js';
 import type { EntityRecord, Origin, Reject, SourceRecord } from './reader.js';
@@ -58,6 +59,18 @@ export function validateRecord(record: SourceRecord, defaults: StatementDefaults
   return { groups, statements, rejects, entities };
 }
 
+function recordGrading(entity: EntityRecord, where: Origin, rejects: Reject[]): string | null {
+  if (entity.grading === undefined) return null;
+  try {
+    return parseGrading(entity.grading);
+  } catch (err) {
+    rejects.push(
+      problem(where, 'GRADING_INVALID', `entity ${entity.id}: ${(err as Error).message}`, 'grading'),
+    );
+    return null;
+  }
+}
+
 function entityStatements(
   entity: EntityRecord,
   where: Origin,
@@ -98,7 +111,8 @@ function entityStatements(
     firstSeen,
     lastSeen,
     marking: d.marking,
-    grading: d.grading,
+    // The ingest's grading wins; otherwise the one the source gives the record (checked like any grading).
+    grading: d.grading ?? recordGrading(entity, where, rejects),
   });
   addToGroup(group, ID_PROP, 'id', entity.id, null);
   for (const [name, values] of entity.properties) {

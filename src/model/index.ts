@@ -1,4 +1,6 @@
 // The Nexus data model: FtM schemata, statements, entities, values, markings and grading.
+
+export { assetDecimals, formatAmount, knownAssets, parseAmount } from './amounts.js';
 export { countryCode, countryLabel } from './countries.js';
 export { cleanIsoDate, parseDates } from './dates.js';
 export { Entity, type FtmEntity } from './entity.js';

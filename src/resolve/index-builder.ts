@@ -1,5 +1,5 @@
 // Brings the store's match-key index up to date with every statement written since it was last built.
-import type { AccessContext } from '../access/index.js';
+import { type AccessContext, withoutGrading } from '../access/index.js';
 import type { MatchKeys, Store } from '../store/index.js';
 import { matchKeysFor } from './keys.js';
 
@@ -26,11 +26,13 @@ const PAGE = 2000;
  * context): keys built from a partial view would hide entities from readers who may see the rest.
  */
 export async function updateMatchIndex(
-  ctx: AccessContext,
+  caller: AccessContext,
   store: Store,
   onProgress?: (p: IndexProgress) => void,
   now: () => number = Date.now,
 ): Promise<IndexSummary> {
+  // A grading filter is a view: the keys (kept for every reader) come from whole records whatever the caller reads.
+  const ctx = withoutGrading(caller);
   const started = now();
   let marker = await store.matchIndexMarker(ctx);
   let entities = 0;

@@ -39,3 +39,12 @@ export function matchKeysFor(entity: Entity | Subject, config: ScoringConfig = D
   }
   return [...keys];
 }
+
+/**
+ * True when the entity, as the reader sees it, files under one of the keys. Candidates come from an index of every
+ * statement (a hidden alias included), so one found only through values the reader may not see is no candidate for
+ * that reader: keeping it would show that something hidden matched (SECURITY.md R8).
+ */
+export function sharesKey(entity: Entity, keys: ReadonlySet<string>): boolean {
+  return matchKeysFor(entity).some((k) => keys.has(k));
+}

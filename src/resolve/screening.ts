@@ -4,7 +4,7 @@ import type { AccessContext } from '../access/index.js';
 import { cleanIsoDate, type Entity, getProperty, getSchema, hasSchema, NexusError } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import { namesOf, type Subject } from './features.js';
-import { matchKeysFor } from './keys.js';
+import { matchKeysFor, sharesKey } from './keys.js';
 import {
   compatibleSchemata,
   DEFAULT_SCORING,
@@ -169,26 +169,33 @@ async function runQuery(
 ): Promise<MatchQueryResponse> {
   const config = withThreshold(r.threshold);
   const schemata = compatibleSchemata(subject.schema).filter((s) => !r.excludeSchema.has(s));
-  const found =
+  const keys = matchKeysFor(subject);
+  const indexed =
     schemata.length === 0
       ? []
-      : await store.candidates(ctx, matchKeysFor(subject), {
+      : await store.candidates(ctx, keys, {
           limit: CANDIDATES,
           schemata,
           datasets: r.datasets,
           excludeDatasets: r.excludeDatasets,
         });
   const scored: { entity: Entity; props: Map<string, string[]>; score: MatchScore; target: boolean }[] = [];
+  // Candidates come from an index of every statement; only what this reader may see is scored or shown, and only
+  // candidates that share a key with the query through what the reader sees (R8).
+  const loaded = await store.getEntities(
+    ctx,
+    indexed.map((c) => c.id),
+  );
+  const wanted = new Set(keys);
+  const found = indexed.filter((c) => {
+    const entity = loaded.get(c.id);
+    return entity !== undefined && sharesKey(entity, wanted);
+  });
   const best = found[0]?.weight ?? 0;
   // Members of one resolved cluster come back as the same canonical entity: score and show it once.
   const shown = new Set<string>();
   // Candidates far below the best share only common tokens; scoring them costs time and never changes the top.
   const kept = found.filter((c) => c.weight >= best * MIN_RELATIVE_WEIGHT);
-  // Candidates come from an index of every statement; only what this reader may see is scored or shown.
-  const loaded = await store.getEntities(
-    ctx,
-    kept.map((c) => c.id),
-  );
   for (const c of kept) {
     const entity = loaded.get(c.id);
     if (!entity || shown.has(entity.id) || r.excludeSchema.has(entity.schema.name)) continue;

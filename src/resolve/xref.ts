@@ -3,7 +3,7 @@ import type { AccessContext } from '../access/index.js';
 import { getSchema, hasSchema } from '../model/index.js';
 import type { Store, Suggestion } from '../store/index.js';
 import { updateMatchIndex } from './index-builder.js';
-import { matchKeysFor, subjectOf } from './keys.js';
+import { matchKeysFor, sharesKey, subjectOf } from './keys.js';
 import { compatibleSchemata, DEFAULT_SCORING, type ScoringConfig, scoreMatch } from './scorer.js';
 
 export interface XrefOptions {
@@ -63,10 +63,12 @@ export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions):
       });
       const query = subjectOf(entity);
       const seen = new Set<string>([entity.id]);
+      const wanted = new Set(keys);
       for (const c of candidates) {
         const other = await store.getEntity(ctx, c.id);
-        // Members of one cluster resolve to the same canonical entity: score it once.
-        if (!other || seen.has(other.id)) continue;
+        // Members of one cluster resolve to the same canonical entity: score it once. A candidate found only through
+        // values the context may not see is none (R8).
+        if (!other || seen.has(other.id) || !sharesKey(other, wanted)) continue;
         seen.add(other.id);
         compared++;
         const result = scoreMatch(query, subjectOf(other), opts.config ?? DEFAULT_SCORING);

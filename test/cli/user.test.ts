@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { localOperator } from '../../src/access/index.js';
 import { hashToken, verifyPassword } from '../../src/access/passwords.js';
+import { totpCode } from '../../src/access/totp.js';
 import { userCommand } from '../../src/cli/commands/user.js';
 import type { CommandEnv } from '../../src/cli/io.js';
 import { SqliteStore } from '../../src/store/index.js';
@@ -180,6 +181,64 @@ describe('nexus user', () => {
     expect(listed[0]?.version).toBe(4); // one step per change: clearance+caveat, disable, enable+no-caveats
   });
 
+  it('enrols TOTP (URI and secret printed once), lists it, and removes it with --off; each ends the sessions', async () => {
+    const home = tempHome('nexus-user-');
+    expect(
+      (await nexus(home, 'user', 'add', 'fay', '--role', 'analyst', '--clearance', 'OFFICIAL')).code,
+    ).toBe(0);
+    const token = (await nexus(home, 'token', 'create', 'fay')).stdout.trim();
+    const valid = (t: string) => withStore(home, (s) => s.sessionByTokenHash(op, hashToken(t)));
+    expect(await valid(token)).toBeDefined();
+    expect((await nexus(home, 'user', 'list')).stdout).toMatch(/^fay\s.*totp-off v1$/m);
+
+    const on = await nexus(home, 'user', 'totp', 'fay');
+    expect(on.code).toBe(0);
+    expect(on.stdout).toContain('user fay: TOTP on (version 1 -> 2)');
+    const secret = /secret \(shown once, store it now\): ([A-Z2-7]{32})$/m.exec(on.stdout)?.[1] as string;
+    expect(secret).toBeDefined();
+    const uri = /otpauth:\/\/totp\/\S+/.exec(on.stdout)?.[0] as string;
+    expect(uri.startsWith('otpauth://totp/Nexus:fay?')).toBe(true);
+    expect(new URL(uri).searchParams.get('secret')).toBe(secret);
+    expect(new URL(uri).searchParams.get('issuer')).toBe('Nexus');
+    expect(on.stderr).not.toContain(secret);
+    expect(await valid(token)).toBeUndefined();
+    await withStore(home, async (s) => {
+      const user = await s.getUser(op, 'fay');
+      expect(user?.totpSecret).toBe(secret);
+      // The secret is the one an authenticator computes codes from.
+      expect(totpCode(secret, new Date(0))).toMatch(/^\d{6}$/);
+    });
+    expect((await nexus(home, 'user', 'list')).stdout).toMatch(/^fay\s.*totp-on {2}v2$/m);
+    const listed = await nexus(home, 'user', 'list', '--json');
+    expect(JSON.parse(listed.stdout)).toEqual([
+      expect.objectContaining({ name: 'fay', totp: true, version: 2 }),
+    ]);
+    expect(listed.stdout).not.toContain(secret);
+
+    // Enrolling again replaces the secret; --json gives both forms.
+    const again = JSON.parse((await nexus(home, 'user', 'totp', 'fay', '--json')).stdout) as {
+      secret: string;
+      otpauth_uri: string;
+      changed: boolean;
+      user: { version: number; totp: boolean };
+    };
+    expect(again.secret).toMatch(/^[A-Z2-7]{32}$/);
+    expect(again.secret).not.toBe(secret);
+    expect(again.otpauth_uri).toContain(`secret=${again.secret}`);
+    expect(again).toMatchObject({ changed: true, user: { version: 3, totp: true } });
+
+    const second = (await nexus(home, 'token', 'create', 'fay')).stdout.trim();
+    expect(await valid(second)).toBeDefined();
+    const off = await nexus(home, 'user', 'totp', 'fay', '--off');
+    expect(off.code).toBe(0);
+    expect(off.stdout).toContain('user fay: TOTP off (version 3 -> 4)');
+    expect(off.stdout).not.toMatch(/secret|otpauth/);
+    expect(await valid(second)).toBeUndefined();
+    expect((await withStore(home, (s) => s.getUser(op, 'fay')))?.totpSecret).toBeNull();
+    expect((await nexus(home, 'user', 'totp', 'fay', '--off')).stdout).toContain('nothing changed');
+    expect((await nexus(home, 'user', 'list')).stdout).toMatch(/^fay\s.*totp-off v4$/m);
+  });
+
   it('refuses bad input and anyone but the local operator', async () => {
     const home = tempHome('nexus-user-');
     const cases: [string[], number, RegExp][] = [
@@ -189,7 +248,10 @@ describe('nexus user', () => {
       [['user', 'add', 'eve', '--role', 'analyst', '--clearance', 'ULTRA'], 1, /MARKING_INVALID/],
       [['user', 'set', 'nobody', '--role', 'analyst'], 2, /no user/],
       [['user', 'set', 'eve'], 2, /nothing to change/],
-      [['user', 'frobnicate'], 2, /add, set, list or revoke/],
+      [['user', 'frobnicate'], 2, /add, set, list, revoke or totp/],
+      [['user', 'totp', 'nobody'], 2, /no user/],
+      [['user', 'totp'], 2, /user totp: NAME/],
+      [['--clearance', 'SECRET', 'user', 'totp', 'eve'], 1, /local operator/],
       [['token', 'create', 'nobody'], 2, /no user/],
       [['token', 'create', 'eve', '--expires-days', '0'], 2, /1 to 3650/],
       [['--clearance', 'OFFICIAL', 'user', 'list'], 1, /local operator/],

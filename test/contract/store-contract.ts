@@ -1,6 +1,13 @@
 // The Store contract: every implementation (SQLite now, PostgreSQL later) must pass this same suite.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type AccessContext, localOperator, makeContext } from '../../src/access/index.js';
+import {
+  type AccessContext,
+  gradingPasses,
+  localOperator,
+  makeContext,
+  parseGradingFilter,
+  withGrading,
+} from '../../src/access/index.js';
 import { newEntity, type SourceRecord } from '../../src/ingest/reader.js';
 import { validateRecord } from '../../src/ingest/validate.js';
 import type { RecordStatements, Store } from '../../src/store/index.js';
@@ -243,6 +250,141 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       await store.upsertDataset(admin, { name: 'secretds', title: 'CANARYSECRETDATASET', fictional: false });
       expect((await store.datasets(admin)).map((d) => d.name)).toEqual(['case', 'secretds']);
       expect((await store.datasets(official)).map((d) => d.name)).toEqual(['case']);
+    });
+
+    it('shows a reader with a grading filter exactly the statements whose grading passes, everywhere', async () => {
+      const { createHash } = await import('node:crypto');
+      await put([
+        statementsOf(
+          record('g-a', 'Person', { name: ['Alpha Graded'], nationality: ['ru'] }),
+          'case',
+          'OFFICIAL',
+          '1AP',
+        ),
+        statementsOf(record('g-a', 'Person', { alias: ['Alpha Bravo'] }, 2), 'case', 'OFFICIAL', '2CP'),
+        statementsOf(
+          record('g-b', 'Person', { name: ['Bravo Graded'], topics: ['sanction'] }, 3),
+          'case',
+          'OFFICIAL',
+          '2BC',
+        ),
+        statementsOf(record('g-b', 'Person', { country: ['ir'] }, 4)),
+        statementsOf(
+          record('g-c', 'Person', { name: ['Charlie Graded'], nationality: ['kp'] }, 5),
+          'case',
+          'OFFICIAL',
+          '3CP',
+        ),
+        statementsOf(record('g-u', 'Person', { name: ['Ungraded Person'] }, 6)),
+        statementsOf(
+          record('g-l', 'Person', { name: ['Legacy Graded'] }, 7),
+          'case',
+          'OFFICIAL',
+          '5x5x5:A11',
+        ),
+        statementsOf(record('g-s', 'Person', { name: ['Secret Graded'] }, 8), 'case', 'SECRET', '1AP'),
+        statementsOf(
+          record('g-link', 'UnknownLink', { subject: ['g-a'], object: ['g-b'] }, 9),
+          'case',
+          'OFFICIAL',
+          '1AP',
+        ),
+      ]);
+      await put(
+        [statementsOf(record('g-x', 'Person', { name: ['Xray Graded'] }), 'other', 'OFFICIAL', '2DP')],
+        'other',
+      );
+      await store.upsertDataset(admin, { name: 'case', title: 'Case', fictional: false });
+      await store.upsertDataset(admin, { name: 'other', title: 'Other', fictional: false });
+      const filtered = (base: AccessContext, text: string) => withGrading(base, parseGradingFilter(text));
+      const everything = async (ctx: AccessContext) => {
+        const out: { id: string; grading: string | null; marking: string }[] = [];
+        for await (const batch of store.scanEntities(ctx)) for (const e of batch) out.push(...e.statements);
+        return out;
+      };
+      const all = await everything(admin);
+      const ids = (list: { id: string }[]) => list.map((s) => s.id).sort();
+
+      // Exactly the matching statements, for a reader who sees every marking and for one who does not.
+      for (const [name, base] of [
+        ['admin', admin],
+        ['official', official],
+      ] as const) {
+        for (const text of ['AB', '1', 'AB+ungraded', 'ungraded', '2CD', '3E', 'D']) {
+          const ctx = filtered(base, text);
+          const f = parseGradingFilter(text);
+          const visible = name === 'admin' ? all : all.filter((s) => s.marking === 'OFFICIAL');
+          const expected = ids(visible.filter((s) => gradingPasses(f, s.grading)));
+          expect(ids(await everything(ctx)), `${name} ${text}`).toEqual(expected);
+          const digest = createHash('sha256');
+          for (const id of expected) digest.update(`${id}\n`);
+          expect(await store.digest(ctx), `${name} ${text}`).toBe(digest.digest('hex'));
+          expect((await store.stats(ctx)).statements, `${name} ${text}`).toBe(expected.length);
+        }
+      }
+
+      const ab = filtered(admin, 'AB');
+      const abOfficial = filtered(official, 'AB');
+      // An entity page holds only the matching values; an entity with none does not exist for the reader.
+      expect((await store.getEntity(ab, 'g-a'))?.toFtM().properties).toEqual({
+        name: ['Alpha Graded'],
+        nationality: ['ru'],
+      });
+      expect((await store.getEntity(admin, 'g-a'))?.properties.get('alias')).toEqual(['Alpha Bravo']);
+      expect((await store.getEntity(ab, 'g-b'))?.properties.get('country')).toBeUndefined();
+      expect(
+        (await store.getEntity(filtered(admin, 'AB+ungraded'), 'g-b'))?.properties.get('country'),
+      ).toEqual(['ir']);
+      for (const id of ['g-c', 'g-u', 'g-l', 'g-x'])
+        expect(await store.getEntity(ab, id), id).toBeUndefined();
+      expect(await store.getEntity(filtered(admin, 'AB+ungraded'), 'g-u')).toBeDefined();
+      expect(await store.getEntity(filtered(admin, 'AB+ungraded'), 'g-l')).toBeUndefined();
+      expect(await store.getEntity(ab, 'g-s')).toBeDefined();
+      expect(await store.getEntity(abOfficial, 'g-s')).toBeUndefined();
+      expect([...(await store.getEntities(ab, ['g-a', 'g-c', 'g-u'])).keys()]).toEqual(['g-a']);
+
+      // Names, lists, references and datasets.
+      expect((await store.searchNames(admin, 'bravo')).map((h) => h.id).sort()).toEqual(['g-a', 'g-b']);
+      expect((await store.searchNames(ab, 'bravo')).map((h) => h.id)).toEqual(['g-b']);
+      expect((await store.searchNames(abOfficial, 'graded')).map((h) => h.id).sort()).toEqual(['g-a', 'g-b']);
+      expect((await store.listEntities(abOfficial, {}, { limit: 100 })).items.map((e) => e.id)).toEqual([
+        'g-a',
+        'g-b',
+        'g-link',
+      ]);
+      expect((await store.listEntities(ab, { country: 'kp' }, { limit: 100 })).items).toEqual([]);
+      expect(
+        (await store.listEntities(ab, { topic: 'sanction' }, { limit: 100 })).items.map((e) => e.id),
+      ).toEqual(['g-b']);
+      expect((await store.referencing(ab, 'g-b')).map((r) => r.entityId)).toEqual(['g-link']);
+      expect(await store.referencing(filtered(admin, '2'), 'g-b')).toEqual([]);
+      expect((await store.datasets(admin)).map((d) => d.name)).toEqual(['case', 'other']);
+      expect((await store.datasets(ab)).map((d) => d.name)).toEqual(['case']);
+      expect((await store.datasets(filtered(official, 'D'))).map((d) => d.name)).toEqual(['other']);
+      const exported: Record<string, unknown>[] = [];
+      for await (const e of store.exportDataset(ab, 'case')) exported.push(e.toFtM().properties);
+      expect(JSON.stringify(exported)).not.toMatch(/Alpha Bravo|Charlie|Ungraded|Legacy|"ir"/);
+
+      // Faceted search: the total and every facet count only what passes.
+      for (const base of [admin, official]) {
+        const q = { q: 'graded', limit: 20 };
+        const wide = await store.search(base, q);
+        const narrow = await store.search(filtered(base, 'AB'), q);
+        expect(wide.total).toBeGreaterThan(narrow.total);
+        const shown = base === admin ? ['g-a', 'g-b', 'g-s'] : ['g-a', 'g-b'];
+        expect(narrow.hits.map((h) => h.id).sort()).toEqual(shown);
+        expect(narrow.total).toBe(shown.length);
+        expect(narrow.facets.countries).toEqual([{ value: 'ru', count: 1 }]);
+        expect(narrow.facets.datasets).toEqual([{ value: 'case', count: shown.length }]);
+        expect(narrow.facets.topics).toEqual([{ value: 'sanction', count: 1 }]);
+        expect(wide.facets.countries.map((c) => c.value).sort()).toEqual(['ir', 'kp', 'ru']);
+        expect(wide.facets.datasets.map((d) => d.value).sort()).toEqual(['case', 'other']);
+        const browse = await store.search(filtered(base, '1'), { limit: 20 });
+        expect(browse.hits.map((h) => h.id).sort()).toEqual(
+          base === admin ? ['g-a', 'g-link', 'g-s'] : ['g-a', 'g-link'],
+        );
+        expect((await store.search(filtered(base, 'AB'), { limit: 20, countries: ['kp'] })).total).toBe(0);
+      }
     });
 
     it('keeps hostile values as data', async () => {
@@ -657,6 +799,45 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         store.putUser(official, { name: 'carol', passwordHash: 'h', role: 'analyst', clearance: 'SECRET' }),
       ).rejects.toMatchObject({ code: 'ACCESS_CONTEXT_INVALID' });
       expect(await store.getUser(admin, 'carol')).toBeUndefined();
+    });
+
+    it('enrols and removes a TOTP secret (moving the version) and takes each TOTP step only once', async () => {
+      const SECRET_A = 'JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP';
+      const SECRET_B = 'GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ';
+      const erin = await store.putUser(admin, {
+        name: 'erin',
+        passwordHash: 'h',
+        role: 'analyst',
+        clearance: 'OFFICIAL',
+      });
+      expect(erin).toMatchObject({ totpSecret: null, version: 1 });
+      // No second factor, no step to record.
+      await expect(store.putUser(admin, { name: 'erin', totpStep: 5 })).rejects.toMatchObject({
+        code: 'USAGE_INVALID',
+      });
+      await expect(store.putUser(admin, { name: 'erin', totpSecret: 'not base32!' })).rejects.toMatchObject({
+        code: 'USAGE_INVALID',
+      });
+      const on = await store.putUser(admin, { name: 'erin', totpSecret: SECRET_A });
+      expect(on).toMatchObject({ totpSecret: SECRET_A, version: 2 });
+      expect(await store.putUser(admin, { name: 'erin', totpSecret: SECRET_A })).toEqual(on);
+      // A used step moves no version; it and every earlier step are refused afterwards.
+      expect(await store.putUser(admin, { name: 'erin', totpStep: 100 })).toEqual(on);
+      for (const step of [100, 99, 0])
+        await expect(store.putUser(admin, { name: 'erin', totpStep: step })).rejects.toMatchObject({
+          code: 'USAGE_INVALID',
+        });
+      for (const bad of [-1, 1.5, Number.NaN])
+        await expect(store.putUser(admin, { name: 'erin', totpStep: bad })).rejects.toMatchObject({
+          code: 'USAGE_INVALID',
+        });
+      expect((await store.putUser(admin, { name: 'erin', totpStep: 101 })).version).toBe(2);
+      // A new secret starts afresh; removing it moves the version too.
+      expect((await store.putUser(admin, { name: 'erin', totpSecret: SECRET_B })).version).toBe(3);
+      expect((await store.putUser(admin, { name: 'erin', totpStep: 50 })).version).toBe(3);
+      const off = await store.putUser(admin, { name: 'erin', totpSecret: null });
+      expect(off).toMatchObject({ totpSecret: null, version: 4 });
+      expect(await store.getUser(admin, 'erin')).toEqual(off);
     });
 
     it('accepts a session only while unrevoked, unexpired, its user enabled and unchanged since', async () => {

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { AUDIT_CATEGORIES, type AuditCategory, type AuditQuery, verifyChain } from '../../audit/index.js';
 import { NexusError } from '../../model/index.js';
-import { type CommandEnv, json, withStore } from '../io.js';
+import { type CommandEnv, json, requireOperator, withStore } from '../io.js';
 
 export const auditHelp = `nexus audit verify [--json]
 nexus audit list [--user U] [--action A] [--category C] [--request-id R] [--since TIME] [--limit N] [--json]
@@ -17,6 +17,8 @@ list shows records newest first. Categories: ${AUDIT_CATEGORIES.join(', ')}.`;
 
 export async function auditCommand(args: string[], c: CommandEnv): Promise<number> {
   const [sub, ...rest] = args;
+  // The log names ids and searches of every clearance: it is for the store's operator (the API: auditors).
+  requireOperator(c.ctx, 'audit');
   if (sub === 'verify') return verify(rest, c);
   if (sub === 'list') return list(rest, c);
   throw new NexusError('USAGE_INVALID', 'audit: use "nexus audit verify" or "nexus audit list"');

@@ -101,8 +101,10 @@ export async function demoCommand(args: string[], c: CommandEnv): Promise<number
     const links = await linkAnalysis(c, new GraphService(store));
     const stats = await store.stats(c.ctx);
     if (values.json) {
+      // The index summary without its marker: a statement row number, it counts hidden statements too (R8).
+      const { marker: _marker, ...indexed } = index;
       c.io.stdout(
-        `${JSON.stringify({ dataDir, results, missing: missing.map((m) => m.dataset), index, xref: suggested, links, stats }, null, 2)}\n`,
+        `${JSON.stringify({ dataDir, results, missing: missing.map((m) => m.dataset), index: indexed, xref: suggested, links, stats }, null, 2)}\n`,
       );
       return 0;
     }

@@ -4,7 +4,7 @@ import { parseArgs } from 'node:util';
 import { localOperator } from '../../access/index.js';
 import { formatMarking, NexusError } from '../../model/index.js';
 import { updateMatchIndex } from '../../resolve/index.js';
-import { createApp, formatLogLine, type ServerHandle, serve } from '../../serve/index.js';
+import { createApp, formatLogLine, type ServerHandle, serve, serviceAccount } from '../../serve/index.js';
 import type { CommandEnv } from '../io.js';
 
 export const serveHelp = `nexus serve [--host H] [--port P] [--no-auth]
@@ -17,8 +17,11 @@ bearer token from \`nexus token create\`, and acts with that user's clearance an
 \`nexus user add\`. NEXUS_SECURE_COOKIES=1 marks cookies Secure when TLS ends at a proxy in front.
 
 --no-auth, for local use only: every request acts as one service account, the global --user, --clearance and
---caveats (with no --clearance, the local operator, who sees every level). Request logs go to stderr as JSON
-lines; see docs/api.md.`;
+--caveats (with no --clearance, the local operator, who sees every level) and --grading. Request logs go to
+stderr as JSON lines; see docs/api.md.
+
+Every authenticated read takes a \`grading\` query parameter (e.g. ?grading=AB) that narrows the answer to
+statements so graded; see docs/grading.md.`;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -83,8 +86,8 @@ export async function serveCommand(args: string[], c: CommandEnv, hooks: ServeHo
       ? createApp({ store, auth: { secureCookies: c.env.NEXUS_SECURE_COOKIES === '1' }, log, uploads })
       : createApp({
           store,
-          // --no-auth: one named service account for every caller.
-          contextFor: (_req, requestId) => Object.freeze({ ...account, requestId }),
+          // --no-auth: one named service account for every caller (with the request's `grading` filter on top).
+          contextFor: serviceAccount(account),
           log,
           uploads,
         });

@@ -9,16 +9,18 @@ import {
   hashToken,
   newToken,
 } from '../../access/passwords.js';
+import { generateTotpSecret, totpUri } from '../../access/totp.js';
 import { checkRole, checkUserName, USER_ROLES } from '../../access/users.js';
 import { NexusError } from '../../model/index.js';
 import type { Store, UserInput, UserRecord } from '../../store/index.js';
-import { type CommandEnv, json, withStore } from '../io.js';
+import { type CommandEnv, json, requireOperator as requireLocalOperator, withStore } from '../io.js';
 
 export const userHelp = `nexus user add NAME --role ROLE --clearance LEVEL [--caveat C]... [--password-stdin] [--json]
 nexus user set NAME [--role R] [--clearance L] [--caveat C]... [--no-caveats] [--disable|--enable]
                     [--password-stdin] [--json]
 nexus user list [--json]
 nexus user revoke NAME          # end every session and token of the user now
+nexus user totp NAME [--off] [--json]   # enrol a TOTP second factor (or remove it with --off)
 
 Users of the HTTP API (nexus serve). ROLE is one of ${USER_ROLES.join(', ')}; LEVEL a marking level such as
 OFFICIAL, OFFICIAL-SENSITIVE, SECRET; --caveat (repeatable) a handling caveat such as "UK EYES ONLY". A user sees
@@ -27,8 +29,15 @@ exactly what that clearance and those caveats allow.
 add: with --password-stdin the password is read from stdin (12 to 1024 characters; one trailing newline is
 dropped); without it a strong random password is generated and printed once. set: --caveat replaces the list,
 --no-caveats empties it. Any change of role, clearance, caveats, password or state ends the user's existing
-sessions and tokens at once. Only the local operator (no global --clearance) manages users; after the word
-\`user\`, --clearance is the managed user's.`;
+sessions and tokens at once.
+
+totp: makes a new TOTP secret (RFC 6238: SHA-1, 6 digits, 30 s) and prints it once, with its otpauth:// URI for
+an authenticator app (as a QR code, e.g. qrencode -t ANSI URI); from then on POST /auth/login needs the current
+code as "otp". Enrolling again replaces the secret; --off removes it. Either ends the user's sessions and tokens
+like a password change; API tokens made afterwards with nexus token create need no code.
+
+Only the local operator (no global --clearance) manages users; after the word \`user\`, --clearance is the
+managed user's.`;
 
 export const tokenHelp = `nexus token create NAME [--expires-days N] [--json]
 
@@ -73,14 +82,8 @@ async function passwordFromStdin(hooks: UserHooks): Promise<string> {
   return password;
 }
 
-/** Managing users is for whoever runs the store, who sees everything anyway: the local operator. */
 function requireOperator(ctx: AccessContext): void {
-  const operator = localOperator(ctx.user, ctx.purpose);
-  if (ctx.clearance.rank < operator.clearance.rank || [...operator.caveats].some((c) => !ctx.caveats.has(c)))
-    throw new NexusError(
-      'ACCESS_CONTEXT_INVALID',
-      'user: managing users needs the local operator; run without --clearance / NEXUS_CLEARANCE',
-    );
+  requireLocalOperator(ctx, 'user: managing users');
 }
 
 function shown(user: UserRecord) {
@@ -90,6 +93,7 @@ function shown(user: UserRecord) {
     clearance: user.clearance,
     caveats: user.caveats,
     disabled: user.disabled,
+    totp: user.totpSecret !== null,
     version: user.version,
     created_at: user.createdAt,
     updated_at: user.updatedAt,
@@ -99,7 +103,7 @@ function shown(user: UserRecord) {
 function describe(user: UserRecord): string {
   return `role ${user.role}, clearance ${user.clearance}, caveats ${user.caveats.join(', ') || 'none'}, ${
     user.disabled ? 'disabled' : 'enabled'
-  }`;
+  }, TOTP ${user.totpSecret === null ? 'off' : 'on'}`;
 }
 
 function oneName(positionals: string[], usage: string): string {
@@ -215,7 +219,7 @@ async function list(args: string[], c: CommandEnv): Promise<number> {
       c.io.stdout(
         `${u.name.padEnd(20)} ${u.role.padEnd(9)} ${u.clearance.padEnd(20)} ${(u.caveats.join(',') || '-').padEnd(16)} ${
           u.disabled ? 'disabled' : 'enabled '
-        } v${u.version}\n`,
+        } ${u.totpSecret === null ? 'totp-off' : 'totp-on '} v${u.version}\n`,
       );
     return 0;
   });
@@ -233,6 +237,43 @@ async function revoke(args: string[], c: CommandEnv): Promise<number> {
   });
 }
 
+async function totp(args: string[], c: CommandEnv): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { off: { type: 'boolean', default: false }, json: { type: 'boolean', default: false } },
+  });
+  const name = oneName(positionals, 'user totp: NAME [--off]');
+  requireOperator(c.ctx);
+  return withStore(c, async (store) => {
+    const before = await existing(store, c.ctx, name);
+    const secret = values.off ? null : generateTotpSecret();
+    const after = await store.putUser(c.ctx, { name: before.name, totpSecret: secret });
+    const moved = after.version !== before.version;
+    const uri = secret === null ? undefined : totpUri(secret, after.name);
+    if (values.json) {
+      c.io.stdout(
+        json({ user: shown(after), changed: moved, ...(secret ? { secret, otpauth_uri: uri } : {}) }),
+      );
+      return 0;
+    }
+    if (!moved) c.io.stdout(`user ${after.name}: TOTP was not on; nothing changed\n`);
+    else {
+      c.io.stdout(
+        `user ${after.name}: TOTP ${secret ? (before.totpSecret ? 'replaced' : 'on') : 'off'} (version ${
+          before.version
+        } -> ${after.version}); sessions and tokens made before no longer work\n`,
+      );
+      if (secret)
+        c.io.stdout(
+          `otpauth URI (shown once; add it to an authenticator app, e.g. as a QR code): ${uri}\n` +
+            `secret (shown once, store it now): ${secret}\n`,
+        );
+    }
+    return 0;
+  });
+}
+
 export async function userCommand(args: string[], c: CommandEnv, hooks: UserHooks = {}): Promise<number> {
   const [sub, ...rest] = args;
   switch (sub) {
@@ -244,8 +285,10 @@ export async function userCommand(args: string[], c: CommandEnv, hooks: UserHook
       return list(rest, c);
     case 'revoke':
       return revoke(rest, c);
+    case 'totp':
+      return totp(rest, c);
     default:
-      throw new NexusError('USAGE_INVALID', 'user: add, set, list or revoke; see nexus user --help');
+      throw new NexusError('USAGE_INVALID', 'user: add, set, list, revoke or totp; see nexus user --help');
   }
 }
 
