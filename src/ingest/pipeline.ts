@@ -9,6 +9,7 @@ import type { BatchPlan } from './batches.js';
 import { getReader, guessFormat } from './formats.js';
 import { type ProgressEvent, ProgressTracker } from './progress.js';
 import type { Reject } from './reader.js';
+import { CHAIN_FORMATS, ingestChain } from './transfers.js';
 import { batchesFor } from './worker-batches.js';
 
 export interface IngestRequest {
@@ -56,16 +57,16 @@ export interface IngestSummary {
   elapsedMs: number;
 }
 
-const DATASET_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
+export const DATASET_NAME = /^[a-z0-9][a-z0-9_-]{0,63}$/;
 
-interface SourceFile {
+export interface SourceFile {
   path: string;
   size: number;
   mtimeMs: number;
 }
 
 /** Every file the paths name (a folder gives its files), stat'ed once for the key and the byte total. */
-function sourceFiles(paths: readonly string[]): SourceFile[] {
+export function sourceFiles(paths: readonly string[]): SourceFile[] {
   const files: SourceFile[] = [];
   const add = (path: string, shown: string): Stats => {
     try {
@@ -90,7 +91,7 @@ function sourceFiles(paths: readonly string[]): SourceFile[] {
  * Identifies one source as read by one configuration: a changed file, mapping file or option starts afresh, so a
  * resume never skips records that a different configuration committed.
  */
-function sourceKey(
+export function sourceKey(
   req: IngestRequest,
   format: string,
   files: SourceFile[],
@@ -121,6 +122,7 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
     );
   }
   const format = req.format ?? guessFormat(req.paths, req.options?.has('mapping') ?? false);
+  if (CHAIN_FORMATS.has(format)) return ingestChain(ctx, store, { ...req, format });
   getReader(format);
   const marking = formatMarking(req.marking ? parseMarking(req.marking) : DEFAULT_MARKING);
   const grading = req.grading ? parseGrading(req.grading) : null;

@@ -2,7 +2,7 @@
 // UTXO transactions (JSON lines with inputs and outputs) and address labels (CSV `chain,address,label,category`).
 // Amounts become exact integers in base units; every bad row is a reject naming file, line and field.
 import { basename } from 'node:path';
-import { parseAmount } from '../model/index.js';
+import { assetDecimals, knownAssets, parseAmount } from '../model/index.js';
 import type { AddressLabel, CryptoTx, TransferLeg } from '../store/index.js';
 import { readLines } from './lines.js';
 import { type Reject, reject } from './reader.js';
@@ -88,7 +88,8 @@ export function parseTime(text: string): number | undefined {
   const t = text.trim();
   if (/^\d{1,11}$/.test(t)) return Number(t) * 1000;
   if (/^\d{12,13}$/.test(t)) return Number(t);
-  if (!/^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?)?$/.test(t)) return undefined;
+  if (!/^\d{4}-\d\d-\d\d(?:[T ]\d\d:\d\d(?::\d\d(?:\.\d{1,9})?)?(?:Z|[+-]\d\d:?\d\d)?)?$/.test(t))
+    return undefined;
   const ms = Date.parse(t.length === 10 ? `${t}T00:00:00Z` : /Z|[+-]\d\d:?\d\d$/.test(t) ? t : `${t}Z`);
   return Number.isFinite(ms) ? ms : undefined;
 }
@@ -105,13 +106,15 @@ class RowError extends Error {
 
 function chainOf(text: string | undefined): string {
   const chain = (text ?? '').trim().toLowerCase();
-  if (!CHAIN.test(chain)) throw new RowError('chain', 'VALUE_INVALID', 'chain is 1-32 letters, digits or "-"');
+  if (!CHAIN.test(chain))
+    throw new RowError('chain', 'VALUE_INVALID', 'chain is 1-32 letters, digits or "-"');
   return chain;
 }
 
 function token(text: string | undefined, field: string): string {
   const v = (text ?? '').trim();
-  if (!TOKEN.test(v)) throw new RowError(field, 'VALUE_INVALID', `${field} is 1-128 printable characters, no spaces`);
+  if (!TOKEN.test(v))
+    throw new RowError(field, 'VALUE_INVALID', `${field} is 1-128 printable characters, no spaces`);
   return v;
 }
 
@@ -126,13 +129,24 @@ function amountOf(text: string | undefined, asset: string, field: string): strin
 function timeOf(text: string | undefined): number {
   const t = parseTime(text ?? '');
   if (t === undefined)
-    throw new RowError('time', 'VALUE_INVALID', 'time is Unix seconds or milliseconds, or an ISO 8601 date-time');
+    throw new RowError(
+      'time',
+      'VALUE_INVALID',
+      'time is Unix seconds or milliseconds, or an ISO 8601 date-time',
+    );
   return t;
 }
 
 function assetOf(text: string | undefined): string {
   const asset = (text ?? '').trim().toUpperCase();
-  if (!/^[A-Z0-9]{1,12}$/.test(asset)) throw new RowError('asset', 'VALUE_INVALID', 'asset is a ticker such as BTC');
+  if (!/^[A-Z0-9]{1,12}$/.test(asset))
+    throw new RowError('asset', 'VALUE_INVALID', 'asset is a ticker such as BTC');
+  if (assetDecimals(asset) === undefined)
+    throw new RowError(
+      'asset',
+      'VALUE_INVALID',
+      `unknown asset "${asset}"; known: ${knownAssets().join(', ')}`,
+    );
   return asset;
 }
 
@@ -221,7 +235,8 @@ export async function* readUtxo(file: string, opts: ReadOptions): AsyncGenerator
     let o: Record<string, unknown>;
     try {
       const parsed = JSON.parse(l.text) as unknown;
-      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+        throw new Error('not an object');
       o = parsed as Record<string, unknown>;
     } catch {
       yield reject(name, 'RECORD_INVALID', 'the line is not a JSON object', { line: l.line });
@@ -231,7 +246,11 @@ export async function* readUtxo(file: string, opts: ReadOptions): AsyncGenerator
       const asset = assetOf(String(o.asset ?? ''));
       const legsOf = (list: unknown, side: 'inputs' | 'outputs'): TransferLeg[] => {
         if (!Array.isArray(list) || list.length > MAX_LEGS)
-          throw new RowError(side, 'VALUE_INVALID', `${side} is a list of at most ${MAX_LEGS} {address, amount}`);
+          throw new RowError(
+            side,
+            'VALUE_INVALID',
+            `${side} is a list of at most ${MAX_LEGS} {address, amount}`,
+          );
         return list.map((raw: UtxoLeg, n) => {
           if (typeof raw !== 'object' || raw === null)
             throw new RowError(`${side}.${n}`, 'VALUE_INVALID', 'each leg is {address, amount}');

@@ -62,7 +62,7 @@ export interface TransferBatchResult {
   legsWritten: number;
   addressesCreated: number;
   /** Transactions whose legs are already stored with another amount or time: kept as they were, reported. */
-  conflicts: { tx: string; reason: string }[];
+  conflicts: { tx: string; index: number; reason: string }[];
 }
 
 export interface AddressLabel {

@@ -85,7 +85,9 @@ export function runCryptoContract(name: string, makeStore: () => Promise<Store>)
       const again = await store.putTransfers(op, batch);
       expect(again).toMatchObject({ newPerTx: [0], legsWritten: 0, conflicts: [] });
       const changed = await store.putTransfers(op, { ...batch, txs: [transfer('t1', '0xa', '0xb', '11')] });
-      expect(changed.conflicts).toEqual([{ tx: 't1', reason: expect.stringContaining('amount 10') }]);
+      expect(changed.conflicts).toEqual([
+        { tx: 't1', index: 0, reason: expect.stringContaining('amount 10') },
+      ]);
       expect((await scan(store))[0]?.legs[0]?.amount).toBe('10');
     });
 

@@ -94,10 +94,11 @@ export class CryptoTables {
     const pid = this.provenance('CryptoTransfer', batch, now);
     const created = { n: 0 };
     const newPerTx: number[] = [];
-    const conflicts: { tx: string; reason: string }[] = [];
+    const conflicts: { tx: string; index: number; reason: string }[] = [];
     let written = 0;
-    for (const t of batch.txs) {
+    for (const [index, t] of batch.txs.entries()) {
       let fresh = 0;
+      let conflict = false;
       for (const l of t.legs) {
         const from = this.aid(t.chain, l.from, created);
         const to = this.aid(t.chain, l.to, created);
@@ -107,11 +108,14 @@ export class CryptoTables {
           const old = this.existingLeg.get(t.tx, t.chain, t.asset, l.leg, l.n, from, to) as
             | { time: number; amount: string }
             | undefined;
-          if (old && (old.amount !== l.amount || old.time !== t.time))
+          if (!conflict && old && (old.amount !== l.amount || old.time !== t.time)) {
+            conflict = true;
             conflicts.push({
               tx: t.tx,
+              index,
               reason: `already stored with amount ${old.amount} at ${new Date(old.time).toISOString()}`,
             });
+          }
         }
       }
       written += fresh;

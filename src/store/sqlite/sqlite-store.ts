@@ -904,7 +904,7 @@ export class SqliteStore implements Store {
       .raw()
       .get() as [number, number];
     const transfers = Number(
-      this.sql("SELECT coalesce(max(rowid), 0) + (SELECT count(*) FROM crypto_labels) FROM crypto_transfers")
+      this.sql('SELECT coalesce(max(rowid), 0) + (SELECT count(*) FROM crypto_labels) FROM crypto_transfers')
         .pluck()
         .get(),
     );
