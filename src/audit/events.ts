@@ -61,14 +61,13 @@ export interface AuditQuery {
 
 export const MAX_AUDIT_OBJECTS = 1000;
 const MAX_TEXT = 500;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is escaped
+const CONTROL = /[\u0000-\u001f\u007f]/g;
 const ACTION = /^[a-z][a-z0-9_-]*(?:\.[a-z0-9_-]+)*$/;
 
 function clip(text: string): string {
   // Control characters would make the log hard to read safely; they are kept visible as escapes.
-  const clean = text.replace(
-    /[\u0000-\u001f\u007f]/g,
-    (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`,
-  );
+  const clean = text.replace(CONTROL, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
   return clean.length > MAX_TEXT ? `${clean.slice(0, MAX_TEXT)}...` : clean;
 }
 

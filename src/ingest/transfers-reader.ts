@@ -24,6 +24,8 @@ export const LABEL_CATEGORIES = [
 ] as const;
 
 const CHAIN = /^[a-z0-9][a-z0-9-]{0,31}$/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+const CONTROL = /[\u0000-\u001f\u007f]/;
 const TOKEN = /^[\x21-\x7e]{1,128}$/;
 const MAX_LINE_BYTES = 1024 * 1024;
 const MAX_LEGS = 10_000;
@@ -317,7 +319,7 @@ export async function* readLabels(file: string, opts: ReadOptions): AsyncGenerat
       if (!(LABEL_CATEGORIES as readonly string[]).includes(category))
         throw new RowError('category', 'VALUE_INVALID', `category is one of ${LABEL_CATEGORIES.join(', ')}`);
       const label = (cell('label') ?? '').trim();
-      if (label === '' || label.length > 200 || /[\u0000-\u001f]/.test(label))
+      if (label === '' || label.length > 200 || CONTROL.test(label))
         throw new RowError('label', 'VALUE_INVALID', 'label is 1-200 characters without control characters');
       yield {
         kind: 'label',

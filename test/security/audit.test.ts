@@ -10,7 +10,7 @@ import { main } from '../../src/cli/main.js';
 import { ingest } from '../../src/ingest/index.js';
 import { isNexusError } from '../../src/model/index.js';
 import { createApp } from '../../src/serve/app.js';
-import { ROUTE_RULES, ruleFor } from '../../src/serve/route-policy.js';
+import { ROUTE_RULES } from '../../src/serve/route-policy.js';
 import { SqliteStore } from '../../src/store/index.js';
 
 const op = localOperator('tester', 'test setup');

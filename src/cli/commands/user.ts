@@ -1,7 +1,7 @@
 // `nexus user` and `nexus token`: the API's users (role, clearance, caveats, password) and their bearer tokens.
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
-import { type AccessContext, localOperator } from '../../access/index.js';
+import type { AccessContext } from '../../access/index.js';
 import {
   checkPasswordPolicy,
   generatePassword,

@@ -142,7 +142,7 @@ export class AuditTable {
       for (const p of batch) p.reject(e);
       return;
     }
-    batch.forEach((p, i) => p.resolve(results[i] ?? []));
+    for (const [i, p] of batch.entries()) p.resolve(results[i] ?? []);
   }
 
   list(query: AuditQuery): AuditRecord[] {
