@@ -120,6 +120,15 @@ function token(text: string | undefined, field: string): string {
   return v;
 }
 
+/** EVM addresses (0x and 40 hex digits) are case-insensitive: lower case, so every source meets every other. */
+export function normaliseAddress(address: string): string {
+  return /^0x[0-9a-fA-F]{40}$/.test(address) ? address.toLowerCase() : address;
+}
+
+function addressOf(text: string | undefined, field: string): string {
+  return normaliseAddress(token(text, field));
+}
+
 function amountOf(text: string | undefined, asset: string, field: string): string {
   try {
     return parseAmount(text ?? '', asset).toString();
@@ -201,8 +210,8 @@ export async function* readTransfers(file: string, opts: ReadOptions): AsyncGene
     const cell = (c: string) => cells[at?.get(c) ?? -1];
     try {
       const asset = assetOf(cell('asset'));
-      const from = token(cell('from'), 'from');
-      const to = token(cell('to'), 'to');
+      const from = addressOf(cell('from'), 'from');
+      const to = addressOf(cell('to'), 'to');
       const tx: CryptoTx = {
         chain: chainOf(cell('chain')),
         asset,
@@ -256,7 +265,7 @@ export async function* readUtxo(file: string, opts: ReadOptions): AsyncGenerator
         return list.map((raw: UtxoLeg, n) => {
           if (typeof raw !== 'object' || raw === null)
             throw new RowError(`${side}.${n}`, 'VALUE_INVALID', 'each leg is {address, amount}');
-          const address = token(String(raw.address ?? ''), `${side}.${n}.address`);
+          const address = addressOf(String(raw.address ?? ''), `${side}.${n}.address`);
           const amount = amountOf(String(raw.amount ?? ''), asset, `${side}.${n}.amount`);
           return side === 'inputs'
             ? { leg: 1, n, from: address, to: null, amount }
@@ -323,12 +332,77 @@ export async function* readLabels(file: string, opts: ReadOptions): AsyncGenerat
         throw new RowError('label', 'VALUE_INVALID', 'label is 1-200 characters without control characters');
       yield {
         kind: 'label',
-        label: { chain: chainOf(cell('chain')), address: token(cell('address'), 'address'), label, category },
+        label: {
+          chain: chainOf(cell('chain')),
+          address: addressOf(cell('address'), 'address'),
+          label,
+          category,
+        },
         line: l.line,
       };
     } catch (err) {
       if (!(err instanceof RowError)) throw err;
       yield reject(name, err.code, err.message, { line: l.line, field: err.field });
     }
+  }
+}
+
+/** Chains of the assets OFAC lists addresses for (file names `sanctioned_addresses_<ASSET>.txt`). */
+const ASSET_CHAINS: Readonly<Record<string, string>> = {
+  XBT: 'bitcoin',
+  BTC: 'bitcoin',
+  ETH: 'ethereum',
+  USDC: 'ethereum',
+  LTC: 'litecoin',
+  BCH: 'bitcoin-cash',
+  BSV: 'bitcoin-sv',
+  BTG: 'bitcoin-gold',
+  TRX: 'tron',
+  DASH: 'dash',
+  XMR: 'monero',
+  ZEC: 'zcash',
+  ARB: 'arbitrum',
+  BSC: 'bsc',
+  ETC: 'ethereum-classic',
+  XRP: 'ripple',
+  XVG: 'verge',
+};
+
+/** The chain of a listed address: USDT lives on Ethereum (0x...) and Tron (T...). */
+export function chainOfListed(asset: string, address: string): string | undefined {
+  if (asset === 'USDT')
+    return address.startsWith('0x') ? 'ethereum' : address.startsWith('T') ? 'tron' : undefined;
+  return ASSET_CHAINS[asset];
+}
+
+/**
+ * OFAC's sanctioned address lists as published per asset (`sanctioned_addresses_XBT.txt`: one address per line):
+ * each address becomes a `sanctioned` label.
+ */
+export async function* readAddressList(file: string, opts: ReadOptions): AsyncGenerator<TransferItem> {
+  const name = basename(file);
+  const asset = /sanctioned_addresses_([A-Z0-9]+)\.txt$/i.exec(name)?.[1]?.toUpperCase() ?? '';
+  for await (const l of readLines(file, { ...opts, maxLineBytes: MAX_LINE_BYTES })) {
+    opts.signal?.throwIfAborted();
+    const address = l.text.trim();
+    if (address === '') continue;
+    const chain = chainOfListed(asset, address);
+    if (!chain || !TOKEN.test(address)) {
+      yield reject(name, 'VALUE_INVALID', `no chain known for asset "${asset}" or not an address`, {
+        line: l.line,
+        field: 'address',
+      });
+      continue;
+    }
+    yield {
+      kind: 'label',
+      label: {
+        chain,
+        address: normaliseAddress(address),
+        label: `OFAC SDN list (${asset})`,
+        category: 'sanctioned',
+      },
+      line: l.line,
+    };
   }
 }

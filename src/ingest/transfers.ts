@@ -8,7 +8,13 @@ import type { AddressLabel, CryptoTx, Store } from '../store/index.js';
 import { type IngestRequest, type IngestSummary, sourceFiles, sourceKey } from './pipeline.js';
 import { ProgressTracker } from './progress.js';
 import { reject } from './reader.js';
-import { readLabels, readTransfers, readUtxo, type TransferItem } from './transfers-reader.js';
+import {
+  readAddressList,
+  readLabels,
+  readTransfers,
+  readUtxo,
+  type TransferItem,
+} from './transfers-reader.js';
 
 export const CHAIN_FORMATS = new Set(['transfers', 'utxo', 'labels']);
 

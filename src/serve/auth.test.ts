@@ -131,7 +131,13 @@ describe('R16 POST /auth/login: strong hashes, no user enumeration, rate limit',
     const body = (await res.json()) as Record<string, unknown>;
     expect(Object.keys(body).sort()).toEqual(['expires_at', 'token', 'user']);
     expect(body.token).toMatch(/^nx_[A-Za-z0-9_-]{43}$/);
-    expect(body.user).toEqual({ name: 'alice', role: 'analyst', clearance: 'OFFICIAL', caveats: [] });
+    expect(body.user).toEqual({
+      name: 'alice',
+      role: 'analyst',
+      permissions: ['export', 'graph', 'ingest', 'jobs', 'match', 'read', 'search', 'xref.read'],
+      clearance: 'OFFICIAL',
+      caveats: [],
+    });
     expect(body.expires_at).toBe('2026-01-01T08:00:00.000Z');
     const set = res.headers.getSetCookie();
     const session = set.find((l) => l.startsWith('nexus_session='));
@@ -228,7 +234,13 @@ describe('R16 the authentication middleware: sessions end when role or clearance
     const me = await app.request('/auth/me', { headers: bearer(token) });
     expect(me.status).toBe(200);
     expect(await me.json()).toEqual({
-      user: { name: 'alice', role: 'analyst', clearance: 'OFFICIAL', caveats: [] },
+      user: {
+        name: 'alice',
+        role: 'analyst',
+        permissions: ['export', 'graph', 'ingest', 'jobs', 'match', 'read', 'search', 'xref.read'],
+        clearance: 'OFFICIAL',
+        caveats: [],
+      },
       expires_at: '2026-01-01T08:00:00.000Z',
     });
     for (const headers of [{}, bearer(newToken()), bearer('nx_short'), { authorization: `Basic ${token}` }]) {

@@ -4,7 +4,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Context, Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { deleteCookie, getCookie, setCookie } from 'hono/cookie';
-import { type AccessContext, makeContext, withGrading } from '../access/index.js';
+import { type AccessContext, currentPolicy, makeContext, withGrading } from '../access/index.js';
 import { DUMMY_HASH, hashToken, looksLikeToken, newToken, verifyPassword } from '../access/passwords.js';
 import { DUMMY_TOTP_SECRET, verifyTotp } from '../access/totp.js';
 import { isValidUserName } from '../access/users.js';
@@ -146,7 +146,9 @@ export class LoginRateLimiter {
 }
 
 function publicUser(user: UserRecord) {
-  return { name: user.name, role: user.role, clearance: user.clearance, caveats: user.caveats };
+  // The role's permissions under the policy in force, so a client offers only what the server will allow.
+  const permissions = [...currentPolicy().roles[user.role]].sort();
+  return { name: user.name, role: user.role, permissions, clearance: user.clearance, caveats: user.caveats };
 }
 
 /** The CSRF value belongs to one session: derived from its token, so it cannot be planted or guessed. */

@@ -554,6 +554,9 @@ const schemas: Record<string, Json> = {
     {
       name: str(),
       role: str(),
+      permissions: arr(str(), {
+        description: "What the role may do under the server's policy (docs/access.md), e.g. `xref.judge`.",
+      }),
       clearance: ref('Marking'),
       caveats: stringList,
     },

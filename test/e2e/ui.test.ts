@@ -1,7 +1,9 @@
 // The web UI in a real browser: Debian's Chromium driven by playwright-core against `nexus serve` (from dist/)
-// over the fictional demo. Logs in, searches, reads provenance, explores the graph, judges a suggestion with the
-// keyboard, uploads a file and follows its job, sees a refused upload's code, checks the fictional banner and that
-// nothing is loaded from another origin; screenshots each page.
+// over the fictional demo. Logs in, searches, reads provenance, explores the graph, reads a suggestion as an analyst
+// (who may not decide) and judges it with the keyboard as a reviewer, uploads a file and follows its job, sees a
+// refused upload's code, then signs in as an auditor who sees only the audit log, with the analyst's actions in it,
+// and verifies its hash chain; checks the fictional banner and that nothing is loaded from another origin;
+// screenshots each page.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,8 @@ const CHROMIUM = '/usr/bin/chromium';
 const HAVE_CHROMIUM = existsSync(CHROMIUM);
 const SHOTS = 'test-artifacts/screenshots';
 const USER = 'e2e-analyst';
+const REVIEWER = 'e2e-reviewer';
+const AUDITOR = 'e2e-auditor';
 const PASSWORD = 'correct horse battery staple 42';
 
 function newest(dir: string): number {
@@ -128,8 +132,18 @@ describe.skipIf(!HAVE_CHROMIUM)(
     const serverLog = { stderr: '' };
     const foreign: string[] = [];
     const pageErrors: string[] = [];
+    const judgeCalls: string[] = [];
     const nav = (name: string) =>
       page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name, exact: true }).click();
+    /** Logs the current user out and another in; resolves once the header names them. */
+    const signInAs = async (name: string) => {
+      await page.locator('#logout').click();
+      await page.getByLabel('User name').waitFor();
+      await page.getByLabel('User name').fill(name);
+      await page.getByLabel('Password').fill(PASSWORD);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.locator('.who .user-name', { hasText: name }).waitFor();
+    };
 
     beforeAll(async () => {
       buildWeb();
@@ -138,22 +152,16 @@ describe.skipIf(!HAVE_CHROMIUM)(
       uploadFile = join(mkdtempSync(join(tmpdir(), 'nexus-e2e-upload-')), 'e2e_upload.ftm.jsonl');
       writeFileSync(uploadFile, `${UPLOAD_LINES.map((l) => JSON.stringify(l)).join('\n')}\n`);
       nexusCli(home, ['demo', '--no-real']);
-      nexusCli(
-        home,
-        [
-          'user',
-          'add',
-          USER,
-          '--role',
-          'analyst',
-          '--clearance',
-          'SECRET',
-          '--caveat',
-          'SENSITIVE',
-          '--password-stdin',
-        ],
-        `${PASSWORD}\n`,
-      );
+      for (const [name, role, clearance] of [
+        [USER, 'analyst', ['SECRET', '--caveat', 'SENSITIVE']],
+        [REVIEWER, 'reviewer', ['SECRET', '--caveat', 'SENSITIVE']],
+        [AUDITOR, 'auditor', ['OFFICIAL']],
+      ] as const)
+        nexusCli(
+          home,
+          ['user', 'add', name, '--role', role, '--clearance', ...clearance, '--password-stdin'],
+          `${PASSWORD}\n`,
+        );
       server = spawn(process.execPath, ['bin/nexus.js', '--home', home, 'serve', '--port', '0'], {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
@@ -181,6 +189,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       const origin = new URL(base).origin;
       page.on('request', (req) => {
         const u = req.url();
+        if (req.method() === 'POST' && u.includes('/api/xref/judge')) judgeCalls.push(u);
         if (!u.startsWith('data:') && !u.startsWith('blob:') && new URL(u).origin !== origin) foreign.push(u);
       });
       page.on('pageerror', (err) => pageErrors.push(err.message));
@@ -300,19 +309,36 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.screenshot({ path: `${SHOTS}/graph.png`, fullPage: true });
     });
 
-    it('shows a suggestion side by side and judges it with the keyboard', async () => {
+    it('shows an analyst a suggestion side by side, explaining that deciding needs the reviewer role', async () => {
       await nav('Review queue');
       await page.locator('table.compare').waitFor();
       expect(await page.locator('table.compare').textContent()).toContain('Darren');
       expect(await page.locator('.explain').textContent()).toMatch(/Name/);
       await expect.poll(() => page.locator('.fictional-banner').isVisible()).toBe(true);
       expect(await page.locator('.marking-bar').textContent()).toContain('SECRET');
+      expect(await page.locator('.review-readonly').textContent()).toContain(
+        'Deciding needs the reviewer role: your role (analyst)',
+      );
+      expect(await page.locator('button[data-decision="match"]').count()).toBe(0);
       await page.screenshot({ path: `${SHOTS}/review.png`, fullPage: true });
+      // The decision keys do nothing for an analyst: the suggestion stays, and no judge call goes out.
+      await page.locator('h1').focus();
+      await page.keyboard.press('m');
+      expect(await page.locator('table.compare').isVisible()).toBe(true);
+    });
+
+    it('judges the suggestion with the keyboard as a reviewer', async () => {
+      await signInAs(REVIEWER);
+      await nav('Review queue');
+      await page.locator('button[data-decision="match"]').waitFor();
       await page.locator('h1').focus();
       await page.keyboard.press('m');
       await page.locator('.state-empty', { hasText: 'Nothing to review' }).waitFor();
       expect(await page.locator('[role="status"]').first().textContent()).toContain('Recorded: Match');
+      // One judge call: the reviewer's, none from the analyst's key press.
+      expect(judgeCalls).toHaveLength(1);
       await page.screenshot({ path: `${SHOTS}/review-done.png`, fullPage: true });
+      await signInAs(USER);
     });
 
     it('uploads an FtM file, follows its job to done and finds an uploaded entity through search', async () => {
@@ -396,6 +422,52 @@ describe.skipIf(!HAVE_CHROMIUM)(
       );
       await row.getByRole('link').click();
       await page.locator('.job-head .job-state[data-state="done"]').waitFor();
+    });
+
+    it("signs in an auditor, who sees only the audit log, finds the analyst's actions and verifies the chain", async () => {
+      await signInAs(AUDITOR);
+      // The auditor lands on the audit log, the one page its role may use.
+      await page.locator('h1', { hasText: 'Audit log' }).waitFor();
+      expect(page.url()).toContain('#/audit');
+      expect(
+        await page.getByRole('navigation', { name: 'Main' }).getByRole('link').allTextContents(),
+      ).toEqual(['Audit']);
+      const rows = page.locator('table.audit-table tbody tr');
+      await rows.first().waitFor();
+      const seqs = await rows.evaluateAll((trs) => trs.map((tr) => Number(tr.getAttribute('data-seq'))));
+      expect(seqs).toEqual([...seqs].sort((a, b) => b - a));
+      expect(await page.locator(`table.audit-table tr[data-user="${USER}"]`).count()).toBeGreaterThan(0);
+      // Paging back with next_before: the older page starts below where this one ended.
+      const oldest = seqs[seqs.length - 1] as number;
+      await page.locator('#audit-older').click();
+      await page.locator('#audit-newest').waitFor();
+      await rows.first().waitFor();
+      expect(Number(await rows.first().getAttribute('data-seq'))).toBeLessThan(oldest);
+      // Only the analyst's entity reads: the entity opened earlier is among their objects.
+      await page.locator('#audit-user').fill(USER);
+      await page.locator('#audit-action').fill('entity.read');
+      await page.getByRole('button', { name: 'Filter', exact: true }).click();
+      await expect.poll(() => page.url()).toContain('action=entity.read');
+      // The filtered table replaces the page shown before: every row is then the analyst's entity read.
+      const shown = () =>
+        rows.evaluateAll((trs) => [
+          ...new Set(trs.map((tr) => `${tr.getAttribute('data-user')} ${tr.getAttribute('data-action')}`)),
+        ]);
+      await expect.poll(shown).toEqual([`${USER} entity.read`]);
+      expect(await page.locator('table.audit-table tbody').textContent()).toContain('demo-person-1');
+      await page.getByRole('button', { name: 'Verify chain' }).click();
+      const verdict = page.locator('.verify-result[data-ok="true"]');
+      await verdict.waitFor();
+      expect(await verdict.textContent()).toContain('intact');
+      expect(await verdict.locator('code.hash').textContent()).toMatch(/^[0-9a-f]{64}$/);
+      await page.screenshot({ path: `${SHOTS}/audit.png`, fullPage: true });
+      // Any other page says plainly that the role does not allow it.
+      await page.evaluate(() => {
+        location.hash = '#/search';
+      });
+      await expect
+        .poll(() => page.locator('.state-forbidden').textContent())
+        .toContain('Your role (auditor) does not allow this page.');
     });
 
     it('loaded nothing from another origin and broke no Content-Security-Policy rule', () => {

@@ -1,7 +1,9 @@
 // The web UI's DOM-free parts in Node (no browser needed): markings, reading API answers, the explorer's graph
-// model and its GraphML export, hash routes and the login redirect, the upload form's rules and job views, each
-// with hostile input.
+// model and its GraphML export, hash routes and the login redirect, the upload form's rules and job views, what each
+// role is offered and how a refusal reads, and the audit view's filters and chain report, each with hostile input.
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { ApiError, describeError, isRoleRefusal } from '../../web/src/api.js';
 import {
   communities,
   createGraph,
@@ -25,9 +27,19 @@ import {
   suggestDataset,
 } from '../../web/src/jobs.js';
 import { highestMarking, markingClass, parseMarking } from '../../web/src/marking.js';
+import {
+  canJudge,
+  homeFor,
+  ROLE_PERMISSIONS,
+  roleAllows,
+  VIEW_NEEDS,
+  viewAllowed,
+} from '../../web/src/roles.js';
 import { href, parseHash } from '../../web/src/router.js';
 import type { ExpandAnswer, Hop } from '../../web/src/types.js';
 import {
+  readAuditPage,
+  readChainReport,
   readEntity,
   readJob,
   readJobs,
@@ -35,8 +47,17 @@ import {
   readSuggestion,
   splitExplanation,
 } from '../../web/src/types.js';
+import {
+  AUDIT_PAGE_SIZE,
+  auditState,
+  auditUrl,
+  chainSummary,
+  formatUtc,
+  sinceToIso,
+} from '../../web/src/views/audit.js';
 import { threatAreas } from '../../web/src/views/dashboard.js';
 import { safeNext } from '../../web/src/views/login.js';
+import { readOnlyNote } from '../../web/src/views/review.js';
 
 describe('markings in the UI', () => {
   it('reads the server forms and names the highest, with every caveat', () => {
@@ -354,5 +375,212 @@ describe('uploads and jobs', () => {
     expect(formatDuration(75)).toBe('1 min 15 s');
     expect(formatDuration(3700)).toBe('1 h 2 min');
     expect(formatDuration(null)).toBe('-');
+  });
+});
+
+describe('roles in the UI', () => {
+  it('offers what the default policy gives each role, no more and no less', () => {
+    const policy = JSON.parse(readFileSync('src/access/data/policy.json', 'utf8')) as {
+      roles: Record<string, string[]>;
+    };
+    expect(Object.keys(ROLE_PERMISSIONS).sort()).toEqual(Object.keys(policy.roles).sort());
+    for (const [role, perms] of Object.entries(policy.roles))
+      expect([...(ROLE_PERMISSIONS[role] ?? [])].sort(), role).toEqual([...perms].sort());
+  });
+
+  it('shows an auditor the audit log only, and lands it there', () => {
+    const pages = Object.keys(VIEW_NEEDS);
+    expect(pages.filter((p) => viewAllowed('auditor', p))).toEqual(['audit']);
+    expect(homeFor('auditor')).toBe('audit');
+    // Pages that need nothing (login, not found) stay open to everyone.
+    expect(viewAllowed('auditor', 'login')).toBe(true);
+    expect(canJudge('auditor')).toBe(false);
+  });
+
+  it('lets an analyst read the review queue but not decide, and keeps the audit log from the others', () => {
+    for (const role of ['analyst', 'reviewer', 'admin']) {
+      expect(homeFor(role), role).toBe('');
+      expect(viewAllowed(role, 'review'), role).toBe(true);
+      expect(viewAllowed(role, 'audit'), role).toBe(false);
+    }
+    expect(canJudge('analyst')).toBe(false);
+    expect(canJudge('reviewer')).toBe(true);
+    expect(canJudge('admin')).toBe(true);
+    expect(roleAllows('analyst', 'erase')).toBe(false);
+    expect(roleAllows('admin', 'erase')).toBe(true);
+    expect(readOnlyNote('analyst')).toContain('your role (analyst)');
+    expect(readOnlyNote('analyst')).toContain('reviewer role');
+  });
+
+  it('leaves an unknown or missing role to the server, never granting the audit log, prototype names included', () => {
+    for (const role of [undefined, 'no-such-role', '__proto__', 'constructor', 'hasOwnProperty']) {
+      expect(viewAllowed(role, 'search'), String(role)).toBe(true);
+      expect(viewAllowed(role, 'audit'), String(role)).toBe(false);
+      expect(homeFor(role), String(role)).toBe('');
+    }
+  });
+
+  it('words a role refusal with the role, apart from CSRF and coded refusals', () => {
+    const refused = new ApiError(403, 'the auditor role may not read (dataset.list)', 'req-1');
+    expect(isRoleRefusal(refused)).toBe(true);
+    expect(describeError(refused, 'auditor')).toBe(
+      'Your role (auditor) does not allow this (request req-1).',
+    );
+    expect(describeError(new ApiError(403, 'the analyst role may not xref.judge'), 'analyst')).toBe(
+      'Your role (analyst) does not allow this.',
+    );
+    expect(describeError(refused, undefined)).toBe('Your role does not allow this (request req-1).');
+    const csrf = new ApiError(403, 'missing or wrong X-CSRF-Token header');
+    expect(isRoleRefusal(csrf)).toBe(false);
+    expect(describeError(csrf, 'analyst')).toMatch(/reload the page/);
+    const coded = new ApiError(
+      403,
+      'the user no longer holds the clearance',
+      undefined,
+      'JOB_AUTHORITY_CHANGED',
+    );
+    expect(isRoleRefusal(coded)).toBe(false);
+    expect(describeError(coded, 'analyst')).toContain('JOB_AUTHORITY_CHANGED');
+    expect(isRoleRefusal(new ApiError(404, 'not found'))).toBe(false);
+    expect(isRoleRefusal(new Error('403'))).toBe(false);
+  });
+});
+
+describe('the audit view', () => {
+  const record = {
+    seq: 12,
+    at: '2026-05-01T09:30:12.345Z',
+    user: 'e2e-analyst',
+    action: 'entity.search',
+    category: 'consultation',
+    objects: ['demo_kestrel'],
+    purpose: 'investigation',
+    requestId: 'req-9',
+    outcome: 'ok',
+    detail: { q: '<img src=x>', limit: 1, nested: { no: 1 }, gone: null },
+    prevHash: 'a'.repeat(64),
+    hash: 'b'.repeat(64),
+  };
+
+  it('reads a page of records and its next_before, dropping what it cannot trust', () => {
+    const page = readAuditPage({
+      records: [
+        record,
+        { seq: 'x' },
+        { seq: 1.5 },
+        null,
+        'junk',
+        { seq: 3, objects: 'one', requestId: null },
+      ],
+      next_before: 3,
+    });
+    expect(page.records.map((r) => r.seq)).toEqual([12, 3]);
+    expect(page.records[0]).toMatchObject({
+      user: 'e2e-analyst',
+      requestId: 'req-9',
+      objects: ['demo_kestrel'],
+    });
+    // Detail values are kept as text; objects and nulls are left out.
+    expect(page.records[0]?.detail).toEqual([
+      ['q', '<img src=x>'],
+      ['limit', '1'],
+    ]);
+    expect(page.records[1]).toMatchObject({ objects: ['one'], requestId: undefined, user: '' });
+    expect(page.nextBefore).toBe(3);
+    expect(readAuditPage({ records: [], next_before: null }).nextBefore).toBeNull();
+    expect(readAuditPage({ records: [], next_before: -4 }).nextBefore).toBeNull();
+    expect(readAuditPage('nonsense')).toEqual({ records: [], nextBefore: null });
+  });
+
+  it('reads the chain report, taking anything but a clear ok as broken', () => {
+    const ok = readChainReport({ ok: true, records: 40, head: 'c'.repeat(64), lastSeq: 40 });
+    expect(ok).toMatchObject({ ok: true, records: 40, broken: undefined });
+    expect(chainSummary(ok)).toBe('Chain intact: 40 records check out, up to record 40.');
+    const broken = readChainReport({
+      ok: false,
+      records: 56,
+      head: 'd'.repeat(64),
+      lastSeq: 56,
+      broken: { seq: 57, reason: 'hash does not match the record (edited)' },
+    });
+    expect(broken.ok).toBe(false);
+    expect(chainSummary(broken)).toBe(
+      'Chain broken at record 57: hash does not match the record (edited). The 56 records before it check out.',
+    );
+    // ok with a broken record, or no answer at all, is not intact.
+    expect(readChainReport({ ok: true, records: 3, broken: { seq: 2, reason: 'x' } }).ok).toBe(false);
+    expect(readChainReport(null)).toMatchObject({ ok: false, broken: { seq: 1 } });
+    expect(readChainReport({ ok: 'true', records: 1 }).ok).toBe(false);
+    expect(chainSummary(readChainReport({ ok: true, records: 0, head: '0'.repeat(64), lastSeq: 0 }))).toBe(
+      'Chain intact: 0 records check out.',
+    );
+  });
+
+  it('takes "since" as a UTC date or time, or ISO with a zone, and refuses impossible ones', () => {
+    expect(sinceToIso('')).toBeUndefined();
+    expect(sinceToIso('  ')).toBeUndefined();
+    expect(sinceToIso('2026-05-01')).toBe('2026-05-01T00:00:00.000Z');
+    expect(sinceToIso('2026-05-01 09:30')).toBe('2026-05-01T09:30:00.000Z');
+    expect(sinceToIso('2026-05-01T09:30:12.5Z')).toBe('2026-05-01T09:30:12.500Z');
+    expect(sinceToIso('2026-05-01 09:30 UTC')).toBe('2026-05-01T09:30:00.000Z');
+    expect(sinceToIso('2026-05-01T10:30+01:00')).toBe('2026-05-01T09:30:00.000Z');
+    expect(sinceToIso('2026-05-01T10:30+0100')).toBe('2026-05-01T09:30:00.000Z');
+    for (const bad of [
+      '2026-02-30',
+      '2026-13-01',
+      '2026-05-01 24:00',
+      'yesterday',
+      '1 May 2026',
+      '2026-05-01T09:61',
+    ])
+      expect(sinceToIso(bad), bad).toBeNull();
+  });
+
+  it('reads its filters from the address as the server checks them, and builds the API call', () => {
+    const s = auditState(
+      new URLSearchParams({
+        user: ' e2e-analyst ',
+        action: 'entity.read',
+        category: 'consultation',
+        request_id: 'req-1',
+        since: '2026-05-01',
+        before: '120',
+      }),
+    );
+    expect(s.problems).toEqual([]);
+    expect(s.filters).toEqual({
+      user: 'e2e-analyst',
+      action: 'entity.read',
+      category: 'consultation',
+      request_id: 'req-1',
+      since: '2026-05-01T00:00:00.000Z',
+    });
+    expect(s.before).toBe(120);
+    expect(auditUrl(s)).toBe(
+      `/api/audit?user=e2e-analyst&action=entity.read&category=consultation&request_id=req-1&since=${encodeURIComponent(
+        '2026-05-01T00:00:00.000Z',
+      )}&before=120&limit=${AUDIT_PAGE_SIZE}`,
+    );
+    const bad = auditState(
+      new URLSearchParams({
+        category: 'gossip',
+        since: 'soon',
+        before: '-1',
+        user: 'x'.repeat(201),
+        action: '',
+      }),
+    );
+    expect(bad.filters).toEqual({});
+    expect(bad.before).toBeUndefined();
+    expect(bad.problems).toHaveLength(4);
+    expect(auditUrl(bad)).toBe(`/api/audit?limit=${AUDIT_PAGE_SIZE}`);
+    expect(auditState(new URLSearchParams('before=1e3')).before).toBeUndefined();
+  });
+
+  it('shows times in UTC, and an unreadable one as it came', () => {
+    expect(formatUtc('2026-05-01T09:30:12.345Z')).toBe('2026-05-01 09:30:12');
+    expect(formatUtc('2026-05-01T10:30:12+01:00')).toBe('2026-05-01 09:30:12');
+    expect(formatUtc('not a time')).toBe('not a time');
+    expect(formatUtc('')).toBe('');
   });
 });

@@ -148,11 +148,30 @@ export function url(
   return s ? `${path}?${s}` : path;
 }
 
-export function describeError(err: unknown): string {
+let roleSource: () => string | undefined = () => undefined;
+
+/** Tells the error texts who is asking: the session registers the signed-in user's role here. */
+export function setRoleSource(fn: () => string | undefined): void {
+  roleSource = fn;
+}
+
+/**
+ * A refusal because of the caller's role (the server's route policy). A 403 for a missing CSRF header, or one with a
+ * typed code (`JOB_AUTHORITY_CHANGED`), is something else.
+ */
+export function isRoleRefusal(err: unknown): boolean {
+  return err instanceof ApiError && err.status === 403 && !err.code && !/csrf/i.test(err.detail);
+}
+
+/** `role`: the reader's role, for a refusal; by default the signed-in user's. */
+export function describeError(err: unknown, role: string | undefined = roleSource()): string {
   if (err instanceof ApiError) {
     const ref = err.requestId ? ` (request ${err.requestId})` : '';
     if (err.status === 404) return `Not found, or not visible at your clearance${ref}.`;
-    if (err.status === 403 && !err.code) return `You are not allowed to do this${ref}.`;
+    if (isRoleRefusal(err))
+      return role ? `Your role (${role}) does not allow this${ref}.` : `Your role does not allow this${ref}.`;
+    if (err.status === 403 && !err.code)
+      return `The page's security token was missing or stale: reload the page and try again${ref}.`;
     if (err.status === 429 && !err.code)
       return `The server is busy with your other requests; try again in a moment${ref}.`;
     if (err.status >= 500)

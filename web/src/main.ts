@@ -2,9 +2,11 @@
 import './style.css';
 import { describeError, setUnauthorisedHandler } from './api.js';
 import { h, replace } from './dom.js';
-import { go, parseHash, type Route } from './router.js';
+import { homeFor, viewAllowed } from './roles.js';
+import { go, href, parseHash, type Route } from './router.js';
 import { currentUser, forget, isAuthless, loadUser, logout } from './session.js';
 import { empty, Frame, failure, loading, showMarking } from './ui.js';
+import { auditView } from './views/audit.js';
 import { dashboardView } from './views/dashboard.js';
 import { entityView } from './views/entity.js';
 import { jobView } from './views/job.js';
@@ -33,6 +35,7 @@ const VIEWS: Record<string, { view: View; title: string; nav?: string }> = {
   review: { view: reviewView, title: 'Review', nav: 'Review queue' },
   upload: { view: uploadView, title: 'Upload', nav: 'Upload' },
   jobs: { view: jobView, title: 'Jobs' },
+  audit: { view: auditView, title: 'Audit', nav: 'Audit' },
   login: { view: loginView, title: 'Log in' },
 };
 
@@ -41,6 +44,35 @@ const notFound: View = () => {
   replace(frame.body, empty('There is no such page.', h('a', { href: '#/' }, 'Go to the dashboard')));
   return frame.root;
 };
+
+/** A page the reader's role may not use: said plainly, with the way to one it may. */
+function forbiddenView(title: string, role: string | undefined): View {
+  return () => {
+    const frame = new Frame(title);
+    const home = homeFor(role);
+    replace(
+      frame.body,
+      h(
+        'div',
+        { class: 'state state-error state-forbidden', role: 'alert' },
+        h(
+          'p',
+          null,
+          h('strong', null, 'Not allowed. '),
+          role ? `Your role (${role}) does not allow this page.` : 'Your role does not allow this page.',
+        ),
+        viewAllowed(role, home)
+          ? h(
+              'p',
+              null,
+              h('a', { href: href(home ? [home] : []) }, `Go to ${VIEWS[home]?.title ?? 'the start'}`),
+            )
+          : null,
+      ),
+    );
+    return frame.root;
+  };
+}
 
 const main = h('main', { id: 'main', tabindex: '-1' });
 const nav = h('nav', { class: 'nav', 'aria-label': 'Main' });
@@ -73,7 +105,7 @@ function renderHeader(route: Route): void {
     nav,
     user && here !== 'login'
       ? Object.entries(VIEWS)
-          .filter(([, v]) => v.nav)
+          .filter(([key, v]) => v.nav && viewAllowed(user.role, key))
           .map(([key, v]) =>
             h(
               'a',
@@ -144,6 +176,12 @@ async function route(): Promise<void> {
       return;
     }
   }
+  const role = currentUser()?.role;
+  // A role without the dashboard (the auditor) lands on the first page it may use.
+  if (key === '' && !viewAllowed(role, '') && homeFor(role) !== '') {
+    go([homeFor(role)]);
+    return;
+  }
   controller?.abort();
   for (const fn of leaving) fn();
   leaving = [];
@@ -151,7 +189,7 @@ async function route(): Promise<void> {
   const entry = VIEWS[key];
   document.title = `${entry?.title ?? 'Not found'} - Nexus`;
   renderHeader(r);
-  const view = entry?.view ?? notFound;
+  const view = !entry ? notFound : viewAllowed(role, key) ? entry.view : forbiddenView(entry.title, role);
   replace(main, view({ ...r, signal: controller.signal, onLeave: (fn) => leaving.push(fn) }));
   // Move focus to the new page's heading so screen readers announce the change.
   const heading = main.querySelector('h1');

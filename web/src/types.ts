@@ -3,6 +3,8 @@
 export interface User {
   username: string;
   role?: string;
+  /** The role's permissions as the server enforces them. */
+  permissions?: string[];
   clearance?: string;
   caveats?: string[];
 }
@@ -238,7 +240,13 @@ export function readUser(body: unknown): User | undefined {
   if (!isObj(u)) return undefined;
   const username = str(u.username) ?? str(u.name) ?? str(u.user) ?? str(u.id);
   if (!username) return undefined;
-  return { username, role: str(u.role), clearance: str(u.clearance), caveats: strs(u.caveats) };
+  return {
+    username,
+    role: str(u.role),
+    permissions: Array.isArray(u.permissions) ? strs(u.permissions) : undefined,
+    clearance: str(u.clearance),
+    caveats: strs(u.caveats),
+  };
 }
 
 function readValue(v: unknown): Value | undefined {
@@ -656,4 +664,84 @@ export function readJob(body: unknown): Job | undefined {
 export function readJobs(body: unknown): Job[] {
   const list = Array.isArray(body) ? body : isObj(body) && Array.isArray(body.jobs) ? body.jobs : [];
   return list.map(readJob).filter((j): j is Job => j !== undefined);
+}
+
+/** One record of the audit log (GET /api/audit; the AuditRecord schema in /openapi.json). */
+export interface AuditRecord {
+  seq: number;
+  /** UTC, ISO 8601. */
+  at: string;
+  user: string;
+  action: string;
+  category: string;
+  objects: string[];
+  purpose: string;
+  requestId?: string;
+  outcome: string;
+  /** Small facts kept with the record (a search text, a count), as text. */
+  detail: [string, string][];
+  hash?: string;
+}
+
+export interface AuditPage {
+  records: AuditRecord[];
+  /** The `before` of the next (older) page; null on the last. */
+  nextBefore: number | null;
+}
+
+/** GET /api/audit: `{records, next_before}`; records without a whole-number seq are dropped. */
+export function readAuditPage(body: unknown): AuditPage {
+  const list = isObj(body) && Array.isArray(body.records) ? body.records : [];
+  const records: AuditRecord[] = [];
+  for (const r of list) {
+    if (!isObj(r)) continue;
+    const seq = num(r.seq);
+    if (seq === undefined || !Number.isInteger(seq)) continue;
+    const detail = isObj(r.detail)
+      ? Object.entries(r.detail)
+          .filter(([, v]) => v !== null && ['string', 'number', 'boolean'].includes(typeof v))
+          .map(([k, v]): [string, string] => [k, String(v)])
+      : [];
+    records.push({
+      seq,
+      at: str(r.at) ?? '',
+      user: str(r.user) ?? '',
+      action: str(r.action) ?? '',
+      category: str(r.category) ?? '',
+      objects: strs(r.objects),
+      purpose: str(r.purpose) ?? '',
+      requestId: str(r.requestId) ?? str(r.request_id),
+      outcome: str(r.outcome) ?? '',
+      detail,
+      hash: str(r.hash),
+    });
+  }
+  const next = isObj(body) ? num(body.next_before) : undefined;
+  return { records, nextBefore: next !== undefined && Number.isInteger(next) && next > 0 ? next : null };
+}
+
+/** GET /api/audit/verify: the chain report. */
+export interface ChainReport {
+  ok: boolean;
+  records: number;
+  /** Hash of the last good record: the chain head when intact. */
+  head: string;
+  lastSeq: number;
+  broken?: { seq: number; reason: string };
+}
+
+/** Anything but an explicit `ok: true` without a broken record reads as not intact. */
+export function readChainReport(body: unknown): ChainReport {
+  const b = isObj(body) ? body : {};
+  const broken = isObj(b.broken)
+    ? { seq: num(b.broken.seq) ?? 0, reason: str(b.broken.reason) ?? 'no reason given' }
+    : undefined;
+  const ok = b.ok === true && broken === undefined;
+  return {
+    ok,
+    records: num(b.records) ?? 0,
+    head: str(b.head) ?? '',
+    lastSeq: num(b.lastSeq) ?? 0,
+    broken: ok ? undefined : (broken ?? { seq: (num(b.lastSeq) ?? 0) + 1, reason: 'the server did not say' }),
+  };
 }

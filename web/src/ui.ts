@@ -1,6 +1,6 @@
 // Pieces every view uses: the frame with its marking bar and fictional banner, and the loading, empty and error
 // states.
-import { describeError } from './api.js';
+import { describeError, isRoleRefusal } from './api.js';
 import { type Child, h, replace } from './dom.js';
 import { formatMarking, highestMarking, markingClass, parseMarking } from './marking.js';
 import { fictionalAmong } from './session.js';
@@ -107,6 +107,13 @@ export function empty(text: string, ...more: Child[]): HTMLElement {
 }
 
 export function failure(err: unknown, retry?: () => void): HTMLElement {
+  // A role refusal will not change by trying again: say so plainly, and offer no retry.
+  if (isRoleRefusal(err))
+    return h(
+      'div',
+      { class: 'state state-error state-forbidden', role: 'alert' },
+      h('p', null, h('strong', null, 'Not allowed. '), describeError(err)),
+    );
   return h(
     'div',
     { class: 'state state-error', role: 'alert' },

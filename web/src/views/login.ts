@@ -1,6 +1,7 @@
-// The login page: user name and password, posted to /auth/login; the session comes back as an HttpOnly cookie.
+// The login page: user name, password and an optional one-time code, posted to /auth/login; the session comes back as an HttpOnly cookie.
 import { ApiError, describeError } from '../api.js';
 import { h, replace } from '../dom.js';
+import { homeFor, viewAllowed } from '../roles.js';
 import { go, parseHash } from '../router.js';
 import { login } from '../session.js';
 import type { View } from './view.js';
@@ -27,12 +28,29 @@ export const loginView: View = (ctx) => {
     autocomplete: 'current-password',
     required: true,
   });
+  // Only users with a second factor (nexus user totp NAME) need it; the page cannot know who does.
+  const otp = h('input', {
+    id: 'login-otp',
+    name: 'otp',
+    autocomplete: 'one-time-code',
+    inputmode: 'numeric',
+    maxlength: 16,
+    spellcheck: 'false',
+    'aria-describedby': 'login-otp-note',
+  });
   const submit = h('button', { type: 'submit', class: 'btn btn-primary' }, 'Log in');
   const form = h(
     'form',
     { class: 'login-form', 'aria-describedby': 'login-note' },
     h('div', { class: 'field' }, h('label', { for: 'login-user' }, 'User name'), user),
     h('div', { class: 'field' }, h('label', { for: 'login-pass' }, 'Password'), pass),
+    h(
+      'div',
+      { class: 'field' },
+      h('label', { for: 'login-otp' }, 'One-time code'),
+      otp,
+      h('small', { id: 'login-otp-note', class: 'muted' }, 'Only if your account has a second factor.'),
+    ),
     error,
     submit,
   );
@@ -42,21 +60,25 @@ export const loginView: View = (ctx) => {
     submit.disabled = true;
     replace(submit, 'Logging in...');
     try {
-      await login(user.value.trim(), pass.value);
+      const who = await login(user.value.trim(), pass.value, otp.value.replace(/\s/g, ''));
       pass.value = '';
+      otp.value = '';
       const next = safeNext(ctx.params.get('next'));
       const route = parseHash(next);
-      go(route.path, Object.fromEntries(route.params));
+      // Back to where the reader was going, unless their role may not go there: then to their start page.
+      if (viewAllowed(who.role, route.path[0] ?? '')) go(route.path, Object.fromEntries(route.params));
+      else go([homeFor(who.role)]);
     } catch (err) {
       error.hidden = false;
       replace(
         error,
         err instanceof ApiError && (err.status === 401 || err.status === 403)
-          ? 'User name or password not recognised.'
+          ? 'User name, password or one-time code not recognised.'
           : err instanceof ApiError && err.status === 429
             ? 'Too many attempts; wait a minute and try again.'
             : describeError(err),
       );
+      otp.value = '';
       pass.select();
     } finally {
       submit.disabled = false;

@@ -2,8 +2,9 @@
 // decided with the keyboard (m match, n no match, u unsure, s skip) or the buttons.
 import { ApiError, getJson, post, url } from '../api.js';
 import { h, humanise, replace } from '../dom.js';
+import { canJudge } from '../roles.js';
 import { href } from '../router.js';
-import { visibleDatasets } from '../session.js';
+import { currentUser, visibleDatasets } from '../session.js';
 import { readSuggestion, type Suggestion } from '../types.js';
 import { announce, datasetChips, empty, Frame, failure, loading, markingBadge } from '../ui.js';
 import { topicLabel } from './dashboard.js';
@@ -101,8 +102,19 @@ function explanation(s: Suggestion): HTMLElement {
   );
 }
 
+/** Why a role without the judge permission sees the queue but cannot decide. */
+export function readOnlyNote(role: string | undefined): string {
+  return (
+    `Deciding needs the reviewer role: ${role ? `your role (${role})` : 'your role'} may read the queue and skip ` +
+    'through it, but not record a match, no match or unsure. Ask a reviewer to decide.'
+  );
+}
+
 export const reviewView: View = (ctx) => {
   const frame = new Frame('Review queue');
+  const role = currentUser()?.role;
+  /** Decisions are offered only to roles that may make them (the server refuses the others anyway). */
+  const judge = canJudge(role);
   /** How many undecided suggestions to pass over: the server's queue is ordered, and skipping moves along it. */
   let skip = 0;
   let current: (Suggestion & { skip?: number }) | null = null;
@@ -140,7 +152,7 @@ export const reviewView: View = (ctx) => {
 
   const onKey = (ev: KeyboardEvent) => {
     const d = decisionFor(ev);
-    if (!d || !current) return;
+    if (!d || !current || (!judge && d !== 'skip')) return;
     ev.preventDefault();
     void decide(d);
   };
@@ -206,6 +218,25 @@ export const reviewView: View = (ctx) => {
           LABEL[d],
           h('kbd', null, key),
         );
+      if (!judge) {
+        replace(
+          frame.body,
+          h('p', { class: 'note review-readonly', role: 'note' }, readOnlyNote(role)),
+          h(
+            'p',
+            { class: 'muted' },
+            'Are these the same real-world ',
+            humanise(s.a.schema).toLowerCase(),
+            '? Key: ',
+            h('kbd', null, 's'),
+            ' skip to the next suggestion.',
+          ),
+          h('div', { class: 'review-grid' }, comparison(s, fictional), explanation(s)),
+          h('div', { class: 'actions decisions' }, button('skip', 's')),
+          status,
+        );
+        return;
+      }
       replace(
         frame.body,
         h(
