@@ -3,24 +3,36 @@
 // and UK EYES ONLY statements with canary strings, and finds no canary byte in any body, header or output; each answer
 // also equals the answer of a twin store that never held the hidden statements (counts, facets, graph edges). Hidden
 // ids and datasets answer like ones that do not exist, and a seeded property test checks the store's visibility rule
-// itself. NEXUS_PROPERTY_RUNS sets the property cases (default 300).
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// itself. NEXUS_PROPERTY_RUNS sets the property cases (default 300). The walking machinery is in ./walk.ts.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canSee, localOperator, makeContext } from '../../src/access/index.js';
 import { hashPassword } from '../../src/access/passwords.js';
-import { serveCommand } from '../../src/cli/commands/serve.js';
-import type { CommandEnv, Io } from '../../src/cli/io.js';
-import { commands, main } from '../../src/cli/main.js';
-import { METRICS } from '../../src/graph/index.js';
+import { commands } from '../../src/cli/main.js';
 import { newEntity, type SourceRecord } from '../../src/ingest/reader.js';
 import { validateRecord } from '../../src/ingest/validate.js';
 import { formatMarking, parseMarking, Random, type Statement } from '../../src/model/index.js';
 import { updateMatchIndex, xref } from '../../src/resolve/index.js';
-import { createApp } from '../../src/serve/app.js';
-import { openApiDocument } from '../../src/serve/openapi.js';
 import { type RecordStatements, SqliteStore } from '../../src/store/index.js';
+import {
+  type ApiWalker,
+  type App,
+  apiCases,
+  bearer,
+  cliCases,
+  documentedOperations,
+  type Exchange,
+  firstDifference,
+  isAudit,
+  normalise,
+  parameterNames,
+  waitForJob,
+  apiWalk as walkApi,
+  cliWalk as walkCli,
+  walkerFor,
+} from './walk.js';
 
 const op = localOperator('tester', 'need-to-know setup');
 /** One clock for both stores, so dataset and suggestion times agree between the store and its twin. */
@@ -247,30 +259,6 @@ function canaryCounts(text: string): Record<string, number> {
   return out;
 }
 
-/** What may differ between two runs of the same walk: times, ids made at random, tokens, durations, temp paths. */
-function normalise(text: string, paths: readonly string[] = []): string {
-  let out = text;
-  for (const p of paths) out = out.split(p).join('<dir>');
-  return out
-    .replace(/\d{4}-\d{2}-\d{2}T\d{2}[:-]\d{2}[:-]\d{2}(?:[.-]\d+)?Z?/g, '<time>')
-    .replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/gi, '<uuid>')
-    .replace(/nx_[A-Za-z0-9_-]+/g, '<token>')
-    .replace(/(nexus_session|nexus_csrf)=[^;\s]+/g, '$1=<cookie>')
-    .replace(
-      /"(ms|elapsed_ms|elapsedMs|rate|eta_seconds|etaSeconds|\w*PerSec|\w*_per_second)":\s*(?:-?[0-9.e+]+|null)/g,
-      '"$1":0',
-    )
-    .replace(/127\.0\.0\.1:\d+/g, '<address>')
-    .replace(/\b\d+(?:\.\d+)? ?(?:ms|s)\b/g, '<duration>')
-    .replace(/\(\d+\/s\)|\d+\/s\b/g, '<rate>');
-}
-
-/** One request of a walk and all its answer: status, headers and body (or exit code and output). */
-interface Exchange {
-  label: string;
-  text: string;
-}
-
 interface Difference {
   label: string;
   problem: string;
@@ -320,107 +308,13 @@ function withoutSearchScores(label: string, text: string): string {
   return text.replace(/"score":\s*-?[0-9.e+-]+/g, '"score":0').replace(/^ *-?\d+\.\d\d {2}/gm, '<score>  ');
 }
 
-function firstDifference(a: string, b: string): string {
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  const from = Math.max(0, i - 150);
-  return `  store: ...${a.slice(from, i + 250)}\n  twin:  ...${b.slice(from, i + 250)}`;
-}
-
 function report(problems: Difference[]): string {
   return problems.map((p) => `${p.label}: ${p.problem}`).join('\n\n');
 }
 
 // ---- the API walk ---------------------------------------------------------------------------------------------------
 
-type App = ReturnType<typeof createApp>;
-type Json = Record<string, unknown>;
-const METHODS = ['get', 'post', 'put', 'patch', 'delete'];
-const DOC = openApiDocument() as {
-  paths: Record<string, Record<string, Json>>;
-  components: Record<string, Json>;
-};
-
-/** Every operation the OpenAPI document describes, as `METHOD /path/{param}`. */
-function documentedOperations(): string[] {
-  return Object.entries(DOC.paths).flatMap(([path, item]) =>
-    Object.keys(item)
-      .filter((m) => METHODS.includes(m))
-      .map((m) => `${m.toUpperCase()} ${path}`),
-  );
-}
-
-/** The parameter names of one documented operation, $refs resolved. */
-function parameterNames(operation: string): string[] {
-  const [method, path] = operation.split(' ') as [string, string];
-  const op = DOC.paths[path]?.[method.toLowerCase()] as { parameters?: Json[] } | undefined;
-  return (op?.parameters ?? []).map((p) => {
-    const ref = typeof p.$ref === 'string' ? p.$ref.split('/').pop() : undefined;
-    const found = ref ? ((DOC.components.parameters as Json)[ref] as Json) : p;
-    return String(found.name);
-  });
-}
-
-function loginRequest(app: App, username: string, password: string) {
-  return app.request('/auth/login', {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ username, password }),
-  });
-}
-
-async function bearerFor(app: App, name: UserName): Promise<Record<string, string>> {
-  const res = await loginRequest(app, name, PASSWORD[name]);
-  expect(res.status).toBe(200);
-  return { authorization: `Bearer ${((await res.json()) as { token: string }).token}` };
-}
-
-/** Makes requests as one user and keeps every answer (status, headers, body) for the comparison. */
-class ApiWalker {
-  readonly seen: Exchange[] = [];
-  /** What one case leaves for a later one (the job id of an upload). */
-  readonly state = new Map<string, string>();
-
-  constructor(
-    readonly app: App,
-    readonly auth: Record<string, string>,
-    private readonly operation: () => string,
-  ) {}
-
-  async call(
-    method: string,
-    path: string,
-    init: { body?: string; headers?: Record<string, string>; auth?: boolean } = {},
-  ): Promise<{ status: number; text: string }> {
-    const res = await this.app.request(path, {
-      method,
-      headers: { ...(init.auth === false ? {} : this.auth), ...init.headers },
-      ...(init.body === undefined ? {} : { body: init.body }),
-    });
-    const text = await res.text();
-    const headers = [...res.headers]
-      .filter(([k]) => k !== 'x-request-id' && k !== 'date')
-      .map(([k, v]) => `${k}: ${v}`)
-      .sort()
-      .join('\n');
-    this.seen.push({
-      label: `${this.operation()} <- ${method} ${path}${init.body && init.body.length < 300 ? ` ${init.body}` : ''}`,
-      text: `${res.status}\n${headers}\n\n${text}`,
-    });
-    return { status: res.status, text };
-  }
-
-  get(path: string) {
-    return this.call('GET', path);
-  }
-
-  postJson(path: string, body: unknown) {
-    return this.call('POST', path, {
-      body: JSON.stringify(body),
-      headers: { 'content-type': 'application/json' },
-    });
-  }
-}
+const bearerFor = (app: App, name: UserName) => bearer(app, name, PASSWORD[name]);
 
 const SEARCHES = [
   'Kvantrilov',
@@ -482,189 +376,45 @@ const UPLOAD = [
   .map((e) => JSON.stringify(e))
   .join('\n');
 
-async function waitForJob(w: ApiWalker, id: string): Promise<void> {
-  for (let i = 0; i < 500; i++) {
-    const res = await w.app.request(`/api/jobs/${id}`, { headers: w.auth });
-    const job = (await res.json()) as { state: string };
-    if (['done', 'failed', 'cancelled'].includes(job.state)) return;
-    await new Promise((ok) => setTimeout(ok, 10));
-  }
-  throw new Error(`job ${id} did not finish`);
-}
+/** Every documented operation, asked with these parameters (the cases are in ./walk.ts). */
+const API_CASES = apiCases({
+  login: { name: 'olive', password: PASSWORD.olive },
+  matchDatasets: ['default', 'open', 'lists', HIDDEN_DATASET],
+  matchQueries: MATCH_QUERIES,
+  paths: PATHS,
+  pathQueries: ['from=p2&to=c2&weighted=true&direction=out', 'from=p1,p2,p3&to=c1,c2&time_ordered=true'],
+  expandIds: [...VISIBLE_IDS, HIDDEN_PERSON],
+  expandQueries: ['id=p1,c2&depth=4', `id=c1&dataset=${HIDDEN_DATASET}`],
+  exposureStates: ['ru', 'kp', 'ir', 'cn'],
+  exposureQueries: ['from=p1&max_hops=6', `from=${HIDDEN_PERSON}`],
+  centralityQueries: [`dataset=${HIDDEN_DATASET}`],
+  communitiesQueries: ['', 'dataset=open&seed=7'],
+  campaignsQueries: ['', 'dataset=open'],
+  exportDatasets: ['open', HIDDEN_DATASET],
+  searches: SEARCHES,
+  facets: FACETS,
+  searchQueries: ['q=Belov&topic=sanction&country=ru&limit=100', 'q=a&offset=1&limit=1'],
+  entityIds: [...VISIBLE_IDS, ...HIDDEN_IDS],
+  deleteIds: ['ba1', 'p1', HIDDEN_PERSON],
+  auditQueries: ['', 'user=sam&category=consultation&limit=10'],
+  entityMatchIds: ['p1', 'l1', 'p2', 'c1', 'c2', 'le1', 'p3', HIDDEN_PERSON],
+  entityMatchQueries: [
+    ['p1', 'dataset=lists&threshold=0.1'],
+    ['l1', 'dataset=open&threshold=0.1'],
+    ['p1', `dataset=${HIDDEN_DATASET}`],
+  ],
+  upload: {
+    body: UPLOAD,
+    after: ['/api/entities/c1', '/api/search?q=Orrin', '/graph/paths?from=upl-1&to=c2&k=3'],
+  },
+  judgements: [
+    { a: 'p3', b: 'c1', judgement: 'unsure', reason: 'walk' },
+    { a: HIDDEN_PERSON, b: 'p1', judgement: 'no-match' },
+  ],
+});
 
-/** One case per documented operation, each with realistic parameters; a new route without a case fails the suite. */
-const API_CASES: Record<string, (w: ApiWalker) => Promise<void>> = {
-  'GET /health': async (w) => {
-    await w.get('/health');
-  },
-  'GET /openapi.json': async (w) => {
-    await w.get('/openapi.json');
-  },
-  'GET /docs': async (w) => {
-    await w.get('/docs');
-  },
-  'POST /auth/login': async (w) => {
-    for (const [username, password] of [
-      ['olive', PASSWORD.olive],
-      ['olive', 'wrong-password-000001'],
-      ['nobody', 'wrong-password-000002'],
-    ])
-      await w.call('POST', '/auth/login', {
-        auth: false,
-        body: JSON.stringify({ username, password }),
-        headers: { 'content-type': 'application/json' },
-      });
-  },
-  'POST /auth/logout': async (w) => {
-    const other = await bearerFor(w.app, 'olive');
-    await w.call('POST', '/auth/logout', { auth: false, headers: other });
-  },
-  'GET /auth/me': async (w) => {
-    await w.get('/auth/me');
-  },
-  'POST /match/{dataset}': async (w) => {
-    for (const dataset of ['default', 'open', 'lists', HIDDEN_DATASET])
-      await w.postJson(`/match/${dataset}`, { queries: MATCH_QUERIES });
-    await w.postJson('/match/default?threshold=0.1&limit=10', { queries: MATCH_QUERIES });
-  },
-  'GET /graph/paths': async (w) => {
-    for (const [from, to] of PATHS) {
-      await w.get(`/graph/paths?from=${from}&to=${to}&k=5`);
-      await w.get(`/graph/paths?from=${from}&to=${to}&all=true&max_hops=4`);
-    }
-    await w.get('/graph/paths?from=p2&to=c2&weighted=true&direction=out');
-    await w.get('/graph/paths?from=p1,p2,p3&to=c1,c2&time_ordered=true');
-  },
-  'GET /graph/expand': async (w) => {
-    for (const id of [...VISIBLE_IDS, HIDDEN_PERSON]) await w.get(`/graph/expand?id=${id}&depth=2`);
-    await w.get('/graph/expand?id=p1,c2&depth=4');
-    await w.get(`/graph/expand?id=c1&dataset=${HIDDEN_DATASET}`);
-  },
-  'GET /graph/exposure': async (w) => {
-    for (const state of ['ru', 'kp', 'ir', 'cn']) {
-      await w.get(`/graph/exposure?state=${state}`);
-      await w.get(`/graph/exposure?state=${state}&proxies=true`);
-    }
-    await w.get('/graph/exposure?from=p1&max_hops=6');
-    await w.get(`/graph/exposure?from=${HIDDEN_PERSON}`);
-  },
-  'GET /graph/centrality': async (w) => {
-    for (const metric of METRICS) await w.get(`/graph/centrality?metric=${metric}&limit=1000`);
-    await w.get(`/graph/centrality?dataset=${HIDDEN_DATASET}`);
-  },
-  'GET /graph/communities': async (w) => {
-    await w.get('/graph/communities');
-    await w.get('/graph/communities?dataset=open&seed=7');
-  },
-  'GET /graph/campaigns': async (w) => {
-    await w.get('/graph/campaigns');
-    await w.get('/graph/campaigns?dataset=open');
-  },
-  'GET /graph/export': async (w) => {
-    for (const format of ['graphml', 'gexf']) {
-      await w.get(`/graph/export?format=${format}`);
-      await w.get(`/graph/export?format=${format}&dataset=open`);
-      await w.get(`/graph/export?format=${format}&dataset=${HIDDEN_DATASET}`);
-    }
-  },
-  'GET /api/datasets': async (w) => {
-    await w.get('/api/datasets');
-  },
-  'GET /api/stats': async (w) => {
-    await w.get('/api/stats');
-  },
-  'GET /api/search': async (w) => {
-    await w.get('/api/search');
-    for (const q of SEARCHES) await w.get(`/api/search?q=${encodeURIComponent(q)}`);
-    for (const f of FACETS) await w.get(`/api/search?${f}`);
-    await w.get('/api/search?q=Belov&topic=sanction&country=ru&limit=100');
-    await w.get('/api/search?q=a&offset=1&limit=1');
-  },
-  'GET /api/entities/{id}': async (w) => {
-    for (const id of [...VISIBLE_IDS, ...HIDDEN_IDS]) await w.get(`/api/entities/${id}`);
-  },
-  'DELETE /api/entities/{id}': async (w) => {
-    // Erasure needs the erase permission, which analysts do not hold: 403 whatever is hidden.
-    for (const id of ['ba1', 'p1', HIDDEN_PERSON])
-      await w.call('DELETE', `/api/entities/${id}`, {
-        body: JSON.stringify({ reason: 'need-to-know walk' }),
-        headers: { 'content-type': 'application/json' },
-      });
-  },
-  'GET /api/audit': async (w) => {
-    await w.get('/api/audit');
-    await w.get('/api/audit?user=sam&category=consultation&limit=10');
-  },
-  'GET /api/audit/verify': async (w) => {
-    await w.get('/api/audit/verify');
-  },
-  'GET /api/entities/{id}/match': async (w) => {
-    for (const id of ['p1', 'l1', 'p2', 'c1', 'c2', 'le1', 'p3', HIDDEN_PERSON])
-      await w.get(`/api/entities/${id}/match`);
-    await w.get('/api/entities/p1/match?dataset=lists&threshold=0.1');
-    await w.get('/api/entities/l1/match?dataset=open&threshold=0.1');
-    await w.get(`/api/entities/p1/match?dataset=${HIDDEN_DATASET}`);
-  },
-  'GET /api/xref/next': async (w) => {
-    for (const skip of [0, 1, 2, 3]) await w.get(`/api/xref/next?skip=${skip}`);
-  },
-  'POST /api/ingest': async (w) => {
-    const res = await w.call('POST', '/api/ingest?dataset=upl&filename=upload.ftm.jsonl&format=ftm', {
-      body: UPLOAD,
-      headers: { 'content-type': 'application/x-ndjson' },
-    });
-    const id = (JSON.parse(res.text) as { id?: string }).id;
-    if (id === undefined) return;
-    w.state.set('job', id);
-    await waitForJob(w, id);
-    // What the upload now shows, next to what is hidden.
-    await w.get('/api/entities/c1');
-    await w.get('/api/search?q=Orrin');
-    await w.get('/graph/paths?from=upl-1&to=c2&k=3');
-  },
-  'GET /api/jobs': async (w) => {
-    await w.get('/api/jobs');
-  },
-  'GET /api/jobs/{id}': async (w) => {
-    await w.get(`/api/jobs/${w.state.get('job') ?? 'none'}`);
-  },
-  'GET /api/jobs/{id}/events': async (w) => {
-    await w.get(`/api/jobs/${w.state.get('job') ?? 'none'}/events`);
-  },
-  'POST /api/jobs/{id}/cancel': async (w) => {
-    await w.call('POST', `/api/jobs/${w.state.get('job') ?? 'none'}/cancel`);
-  },
-  'POST /api/xref/judge': async (w) => {
-    await w.postJson('/api/xref/judge', { a: 'p3', b: 'c1', judgement: 'unsure', reason: 'walk' });
-    await w.postJson('/api/xref/judge', { a: HIDDEN_PERSON, b: 'p1', judgement: 'no-match' });
-  },
-};
-
-function walkerFor(store: SqliteStore, uploads: string) {
-  let n = 0;
-  let current = '';
-  const app = createApp({
-    store,
-    auth: {},
-    web: false,
-    requestId: () => `req-${++n}`,
-    uploads: { dir: uploads, batchSize: 2 },
-  });
-  return { app, setOperation: (o: string) => (current = o), operation: () => current };
-}
-
-async function apiWalk(store: SqliteStore, uploads: string): Promise<Exchange[]> {
-  const made = walkerFor(store, uploads);
-  const w = new ApiWalker(made.app, await bearerFor(made.app, 'olive'), made.operation);
-  // In the order the document lists them: the upload comes before the job routes that look at it.
-  for (const operation of documentedOperations()) {
-    const run = API_CASES[operation];
-    if (!run) throw new Error(`no walk case for ${operation}`);
-    made.setOperation(operation);
-    await run(w);
-  }
-  return w.seen;
-}
+const apiWalk = (store: SqliteStore, uploads: string) =>
+  walkApi(store, uploads, API_CASES, { name: 'olive', password: PASSWORD.olive });
 
 // ---- the CLI walk ---------------------------------------------------------------------------------------------------
 
@@ -685,249 +435,73 @@ writeFileSync(
 );
 writeFileSync(UPLOAD_FILE, `${UPLOAD}\n`);
 
-function captureIo(out: { text: string }): Io {
-  return {
-    stdout: (t) => {
-      out.text += t;
-    },
-    stderr: (t) => {
-      out.text += `[stderr] ${t}`;
-    },
-    stderrIsTty: false,
-  };
-}
+/** Every command of the table, run with these parameters (the cases are in ./walk.ts). */
+const CLI_CASES = cliCases({
+  uploadFile: UPLOAD_FILE,
+  searches: SEARCHES,
+  searchArgs: [
+    ['Belov'],
+    ['Ostrava', '--schema', 'Company'],
+    ['Ostrava', '--schema', 'LegalEntity'],
+    ['Belov', '--dataset', HIDDEN_DATASET],
+    ['Vexmoravian', '--dataset', HIDDEN_DATASET],
+  ],
+  entityIds: [...VISIBLE_IDS, ...HIDDEN_IDS],
+  listFilters: [
+    ['--schema', 'Company'],
+    ['--schema', 'LegalEntity'],
+    ['--topic', 'crime.terror'],
+    ['--topic', 'role.spy'],
+    ['--topic', 'crime.fin'],
+    ['--country', 'kp'],
+    ['--country', 'ir'],
+    ['--dataset', HIDDEN_DATASET],
+    ['--dataset', 'open'],
+  ],
+  ftmExports: ['open', 'lists', HIDDEN_DATASET],
+  graphExports: [HIDDEN_DATASET],
+  fileExport: 'open',
+  matchFile: MATCH_FILE,
+  matchArgs: [
+    ['--dataset', 'lists', '--threshold', '0.1'],
+    ['--dataset', HIDDEN_DATASET],
+  ],
+  pairsFile: PAIRS_FILE,
+  xref: [
+    ['lists', '--json'],
+    ['open', '--threshold', '0.3'],
+    [HIDDEN_DATASET, '--json'],
+  ],
+  judge: [
+    ['p3', 'c1', 'unsure', '--reason', 'walk', '--json'],
+    [HIDDEN_PERSON, 'p1', 'no-match'],
+  ],
+  paths: PATHS,
+  expand: [
+    ['p1', 'c1', 'c2', 'p2', 'p3', 'ba2', '--depth', '2', '--json'],
+    ['c1', '--depth', '3'],
+    [HIDDEN_PERSON, '--json'],
+  ],
+  exposureStates: ['ru', 'kp', 'ir'],
+  exposureArgs: [['--from', 'p1', '--json']],
+  serve: [
+    '/api/stats',
+    '/api/search?q=Kvantrilov',
+    '/api/search?topic=crime.terror',
+    '/api/entities/p1',
+    `/api/entities/${HIDDEN_PERSON}`,
+    '/graph/export?format=gexf',
+    '/graph/expand?id=c2',
+  ],
+  erase: [
+    [HIDDEN_PERSON, '--reason', 'need-to-know walk'],
+    ['ba1', '--reason', 'need-to-know walk', '--json'],
+  ],
+  tokenUser: 'sam',
+});
 
-const isAudit = (label: string) => label.startsWith('audit <- ');
-
-class CliWalker {
-  readonly seen: Exchange[] = [];
-  command = '';
-
-  constructor(
-    readonly home: string,
-    readonly scratch: string,
-  ) {}
-
-  /** `nexus --home HOME --clearance OFFICIAL ARGS...` in-process; `files` are read back into the output. */
-  async run(args: string[], files: string[] = []): Promise<string> {
-    const out = { text: '' };
-    const code = await main(
-      ['--home', this.home, '--clearance', 'OFFICIAL', ...args],
-      { NEXUS_DATA_DIR: join(this.scratch, 'no-data') },
-      captureIo(out),
-    );
-    for (const f of files) {
-      try {
-        out.text += `\n[file ${f.slice(this.scratch.length)}]\n${readFileSync(f, 'utf8')}`;
-      } catch {
-        out.text += `\n[file ${f.slice(this.scratch.length)} missing]`;
-      }
-    }
-    this.seen.push({
-      label: `${this.command} <- nexus ${args.join(' ')}`,
-      text: `exit ${code}\n${out.text}`,
-    });
-    return out.text;
-  }
-
-  /** `nexus serve --no-auth` as the OFFICIAL service account, asked a few questions over a real socket. */
-  async serve(paths: string[]): Promise<void> {
-    const out = { text: '' };
-    const stop = new AbortController();
-    const answers: string[] = [];
-    const env: CommandEnv = {
-      io: captureIo(out),
-      ctx: makeContext({ user: 'cli-walker', clearance: 'OFFICIAL', purpose: 'need-to-know walk' }),
-      home: this.home,
-      env: {},
-      openStore: async () => {
-        const store = new SqliteStore({ path: join(this.home, 'nexus.db') });
-        const m = await store.migrate();
-        if (m.error) throw m.error;
-        return store;
-      },
-    };
-    const code = await serveCommand(['--no-auth', '--port', '0'], env, {
-      onListening: (handle) => {
-        void (async () => {
-          for (const p of paths) {
-            const res = await fetch(`${handle.url}${p}`);
-            answers.push(`${p}: ${res.status}\n${await res.text()}`);
-          }
-          stop.abort();
-        })();
-      },
-      stop: stop.signal,
-    });
-    const log = out.text.replace(/"ms":[0-9.]+/g, '"ms":0');
-    this.seen.push({
-      label: `${this.command} <- nexus serve`,
-      text: `exit ${code}\n${log}\n${answers.join('\n')}`,
-    });
-  }
-}
-
-/** One case per command of the table; a new command without a case fails the suite. */
-const CLI_CASES: Record<string, (w: CliWalker) => Promise<void>> = {
-  ingest: async (w) => {
-    await w.run(['ingest', '--dataset', 'cliup', '--format', 'ftm', '--json', UPLOAD_FILE]);
-    await w.run(['ingest', '--dataset', 'cliup', UPLOAD_FILE]);
-  },
-  datasets: async (w) => {
-    await w.run(['datasets']);
-    await w.run(['datasets', '--json']);
-  },
-  stats: async (w) => {
-    await w.run(['stats']);
-    await w.run(['stats', '--json']);
-  },
-  search: async (w) => {
-    for (const q of SEARCHES) await w.run(['search', q, '--json']);
-    await w.run(['search', 'Belov']);
-    await w.run(['search', 'Ostrava', '--schema', 'Company']);
-    await w.run(['search', 'Ostrava', '--schema', 'LegalEntity']);
-    await w.run(['search', 'Belov', '--dataset', HIDDEN_DATASET]);
-    await w.run(['search', 'Vexmoravian', '--dataset', HIDDEN_DATASET]);
-  },
-  entity: async (w) => {
-    for (const id of [...VISIBLE_IDS, ...HIDDEN_IDS]) {
-      await w.run(['entity', id, '--json']);
-      await w.run(['entity', id]);
-    }
-  },
-  list: async (w) => {
-    await w.run(['list', '--json']);
-    await w.run(['list', '--limit', '3']);
-    for (const [flag, value] of [
-      ['--schema', 'Company'],
-      ['--schema', 'LegalEntity'],
-      ['--topic', 'crime.terror'],
-      ['--topic', 'role.spy'],
-      ['--topic', 'crime.fin'],
-      ['--country', 'kp'],
-      ['--country', 'ir'],
-      ['--dataset', HIDDEN_DATASET],
-      ['--dataset', 'open'],
-    ] as const)
-      await w.run(['list', flag, value, '--json']);
-  },
-  export: async (w) => {
-    for (const dataset of ['open', 'lists', HIDDEN_DATASET])
-      await w.run(['export', '--dataset', dataset, '--format', 'ftm']);
-    for (const format of ['graphml', 'gexf']) {
-      await w.run(['export', '--format', format]);
-      await w.run(['export', '--format', format, '--dataset', HIDDEN_DATASET]);
-      const file = join(w.scratch, `graph.${format}`);
-      await w.run(['export', '--format', format, '--dataset', 'open', '--output', file], [file]);
-    }
-    const file = join(w.scratch, 'open.ftm.jsonl');
-    await w.run(['export', '--dataset', 'open', '--output', file], [file]);
-  },
-  digest: async (w) => {
-    await w.run(['digest']);
-  },
-  match: async (w) => {
-    await w.run(['match', '--json', MATCH_FILE]);
-    await w.run(['match', MATCH_FILE]);
-    await w.run(['match', '--json', '--dataset', 'lists', '--threshold', '0.1', MATCH_FILE]);
-    await w.run(['match', '--json', '--dataset', HIDDEN_DATASET, MATCH_FILE]);
-  },
-  compare: async (w) => {
-    await w.run(['compare', '--pairs', PAIRS_FILE, '--json']);
-  },
-  index: async (w) => {
-    await w.run(['index', '--json']);
-    await w.run(['index']);
-  },
-  xref: async (w) => {
-    await w.run(['xref', 'lists', '--json']);
-    await w.run(['xref', 'open', '--threshold', '0.3']);
-    await w.run(['xref', HIDDEN_DATASET, '--json']);
-  },
-  review: async (w) => {
-    await w.run(['review', '--json']);
-  },
-  judge: async (w) => {
-    await w.run(['judge', 'p3', 'c1', 'unsure', '--reason', 'walk', '--json']);
-    await w.run(['judge', HIDDEN_PERSON, 'p1', 'no-match']);
-  },
-  unmerge: async (w) => {
-    await w.run(['unmerge', 'NX-0000000000000000000a']);
-  },
-  paths: async (w) => {
-    for (const [from, to] of PATHS) {
-      await w.run(['paths', from, to, '--k', '5', '--json']);
-      await w.run(['paths', from, to, '--all', '--max-hops', '4']);
-    }
-  },
-  expand: async (w) => {
-    await w.run(['expand', 'p1', 'c1', 'c2', 'p2', 'p3', 'ba2', '--depth', '2', '--json']);
-    await w.run(['expand', 'c1', '--depth', '3']);
-    await w.run(['expand', HIDDEN_PERSON, '--json']);
-  },
-  exposure: async (w) => {
-    for (const state of ['ru', 'kp', 'ir']) {
-      await w.run(['exposure', '--state', state, '--json']);
-      await w.run(['exposure', '--state', state, '--proxies']);
-    }
-    await w.run(['exposure', '--from', 'p1', '--json']);
-  },
-  centrality: async (w) => {
-    for (const metric of METRICS) {
-      await w.run(['centrality', '--metric', metric, '--json']);
-      await w.run(['centrality', '--metric', metric]);
-    }
-  },
-  communities: async (w) => {
-    await w.run(['communities', '--json']);
-    await w.run(['communities', '--seed', '3']);
-  },
-  campaigns: async (w) => {
-    await w.run(['campaigns', '--json']);
-    await w.run(['campaigns']);
-  },
-  demo: async (w) => {
-    await w.run(['demo', '--no-real', '--json']);
-  },
-  serve: async (w) => {
-    await w.serve([
-      '/api/stats',
-      '/api/search?q=Kvantrilov',
-      '/api/search?topic=crime.terror',
-      '/api/entities/p1',
-      `/api/entities/${HIDDEN_PERSON}`,
-      '/graph/export?format=gexf',
-      '/graph/expand?id=c2',
-    ]);
-  },
-  user: async (w) => {
-    await w.run(['user', 'list', '--json']);
-    await w.run(['user', 'add', 'mallory', '--role', 'admin', '--clearance', 'SECRET']);
-  },
-  audit: async (w) => {
-    await w.run(['audit', 'verify']);
-    await w.run(['audit', 'list', '--json', '--limit', '1000']);
-  },
-  erase: async (w) => {
-    await w.run(['erase', HIDDEN_PERSON, '--reason', 'need-to-know walk']);
-    await w.run(['erase', 'ba1', '--reason', 'need-to-know walk', '--json']);
-  },
-  token: async (w) => {
-    await w.run(['token', 'create', 'sam']);
-  },
-};
-
-async function cliWalk(home: string, scratch: string): Promise<Exchange[]> {
-  const w = new CliWalker(home, scratch);
-  // In the table's order: ingest first, demo (which loads its own data) near the end.
-  for (const name of commands.keys()) {
-    const run = CLI_CASES[name];
-    if (!run) throw new Error(`no walk case for nexus ${name}`);
-    w.command = name;
-    await run(w);
-  }
-  return w.seen;
-}
+/** As an OFFICIAL user, in the table's order. */
+const cliWalk = (home: string, scratch: string) => walkCli(home, scratch, CLI_CASES);
 
 // ---- R8: the walks --------------------------------------------------------------------------------------------------
 
