@@ -14,6 +14,7 @@ import type { AuditCategory } from '../audit/index.js';
 import { isNexusError, NexusError } from '../model/index.js';
 import { SqliteStore, type Store } from '../store/index.js';
 import { auditCommand, auditHelp, eraseCommand, eraseHelp } from './commands/audit.js';
+import { backupCommand, backupHelp, restoreCommand } from './commands/backup.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
 import {
   campaignsCommand,
@@ -205,6 +206,11 @@ export const commands = new Map<string, { run: Command; summary: string; help?: 
       help: auditHelp,
     },
   ],
+  ['backup', { run: backupCommand, summary: 'an online copy of the store: FILE', help: backupHelp }],
+  [
+    'restore',
+    { run: restoreCommand, summary: 'check a backup and put it in place: FILE [--force]', help: backupHelp },
+  ],
   ['erase', { run: eraseCommand, summary: 'erase records for good: ID... --reason TEXT', help: eraseHelp }],
   [
     'token',
@@ -248,6 +254,8 @@ export const COMMAND_AUDIT: Readonly<Record<string, AuditCategory | { none: stri
   user: 'administration',
   audit: 'consultation',
   erase: 'erasure',
+  backup: 'administration',
+  restore: { none: 'replaces the store; its record goes into the restored store once checked' },
   token: 'authentication',
 };
 

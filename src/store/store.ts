@@ -439,6 +439,11 @@ export interface Store {
     ctx: AccessContext,
     options?: { chain?: string; addresses?: readonly string[] },
   ): Promise<StoredAddressLabel[]>;
+  /**
+   * Writes a consistent copy of the whole store to `path` while it stays online (SQLite's backup API; pg_dump for a
+   * server store), after recording the backup in the audit log, so the copy's chain includes its own record.
+   */
+  backup(ctx: AccessContext, path: string): Promise<{ bytes: number }>;
   /** Changes whenever statements are written or clusters change, so derived products know they are stale. */
   version(ctx: AccessContext): Promise<string>;
   /** SHA-256 over every statement id in order: equal stores have equal digests. */

@@ -1,6 +1,6 @@
 // The embedded SQLite Store: one file, WAL with synchronous=FULL, statement rows plus a names index.
 import { createHash } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AccessContext } from '../../access/index.js';
@@ -276,6 +276,23 @@ export class SqliteStore implements Store {
     options: { chain?: string; addresses?: readonly string[] } = {},
   ): Promise<StoredAddressLabel[]> {
     return this.crypto().labels(ctx, options);
+  }
+
+  async backup(ctx: AccessContext, path: string): Promise<{ bytes: number }> {
+    if (this.db.name === ':memory:' || path === this.db.name)
+      throw new NexusError('USAGE_INVALID', 'store.backup: needs a file store and a different target path');
+    await this.auditing().append(ctx, [
+      { action: 'store.backup', category: 'administration', detail: { target: path } },
+    ]);
+    try {
+      await this.db.backup(path);
+    } catch (err) {
+      throw new NexusError(
+        'STORE_UNAVAILABLE',
+        `store.backup: cannot write ${path}: ${(err as Error).message}`,
+      );
+    }
+    return { bytes: statSync(path).size };
   }
 
   async audit(ctx: AccessContext, events: readonly AuditEventInput[]): Promise<AuditRecord[]> {
