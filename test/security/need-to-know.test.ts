@@ -17,7 +17,7 @@ import { formatMarking, parseMarking, Random, type Statement } from '../../src/m
 import { updateMatchIndex, xref } from '../../src/resolve/index.js';
 import { type RecordStatements, SqliteStore } from '../../src/store/index.js';
 import {
-  type ApiWalker,
+  ApiWalker,
   type App,
   apiCases,
   bearer,
