@@ -78,7 +78,8 @@ describe('R16 a second factor: POST /auth/login with TOTP', () => {
     expect(ok.status).toBe(200);
     const body = (await ok.json()) as { token: string; user: Record<string, unknown> };
     // The secret never leaves the server.
-    expect(body.user).toEqual({ name: 'tina', role: 'analyst', clearance: 'OFFICIAL', caveats: [] });
+    expect(body.user).toMatchObject({ name: 'tina', role: 'analyst', clearance: 'OFFICIAL', caveats: [] });
+    expect(Object.keys(body.user).sort()).toEqual(['caveats', 'clearance', 'name', 'permissions', 'role']);
     const me = await app.request('/auth/me', { headers: { authorization: `Bearer ${body.token}` } });
     expect(await me.text()).not.toContain(secrets.get('tina') as string);
   });
