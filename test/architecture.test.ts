@@ -13,7 +13,8 @@ const ALLOWED: Record<string, string[]> = {
   graph: ['model', 'access', 'audit', 'store'],
   serve: ['model', 'access', 'audit', 'store', 'ingest', 'resolve', 'graph'],
   demo: ['model'],
-  cli: ['model', 'access', 'audit', 'store', 'ingest', 'resolve', 'graph', 'serve', 'demo'],
+  indicators: ['model'],
+  cli: ['model', 'access', 'audit', 'store', 'ingest', 'resolve', 'graph', 'serve', 'demo', 'indicators'],
 };
 
 function files(dir: string): string[] {

@@ -54,6 +54,7 @@ import {
   xrefCommand,
   xrefHelp,
 } from './commands/resolve.js';
+import { seriesCommand, seriesHelp } from './commands/series.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
 import { tokenCommand, tokenHelp, userCommand, userHelp } from './commands/user.js';
 import { type CommandEnv, type Io, processIo } from './io.js';
@@ -174,6 +175,14 @@ export const commands = new Map<string, { run: Command; summary: string; help?: 
     { run: campaignsCommand, summary: 'group entities sharing phones, emails, accounts, sites [--json]' },
   ],
   [
+    'series',
+    {
+      run: seriesCommand,
+      summary: 'indicator series: list [--area A] [--json] | show ID [--json] (points and trend statistics)',
+      help: seriesHelp,
+    },
+  ],
+  [
     'demo',
     {
       run: demoCommand,
@@ -249,6 +258,7 @@ export const COMMAND_AUDIT: Readonly<Record<string, AuditCategory | { none: stri
   centrality: 'combination',
   communities: 'combination',
   campaigns: 'combination',
+  series: 'consultation',
   demo: 'collection',
   serve: 'administration',
   user: 'administration',

@@ -9,6 +9,7 @@ import type { BatchPlan } from './batches.js';
 import { getReader, guessFormat } from './formats.js';
 import { type ProgressEvent, ProgressTracker } from './progress.js';
 import type { Reject } from './reader.js';
+import { ingestSeries, SERIES_FORMATS } from './series.js';
 import { CHAIN_FORMATS, ingestChain } from './transfers.js';
 import { batchesFor } from './worker-batches.js';
 
@@ -123,6 +124,7 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
   }
   const format = req.format ?? guessFormat(req.paths, req.options?.has('mapping') ?? false);
   if (CHAIN_FORMATS.has(format)) return ingestChain(ctx, store, { ...req, format });
+  if (SERIES_FORMATS.has(format)) return ingestSeries(ctx, store, { ...req, format });
   getReader(format);
   const marking = formatMarking(req.marking ? parseMarking(req.marking) : DEFAULT_MARKING);
   const grading = req.grading ? parseGrading(req.grading) : null;

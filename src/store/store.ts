@@ -79,6 +79,92 @@ export interface StoredAddressLabel extends AddressLabel {
   marking: string;
 }
 
+/** How often a series is observed; every point's period is named by the ISO date it starts on. */
+export type SeriesFrequency = 'day' | 'week' | 'month' | 'quarter' | 'year' | 'irregular';
+
+/** One indicator time series: the cocaine load in London's wastewater, people crossing per month, ... */
+export interface SeriesInfo {
+  /** Unique within its dataset, e.g. `wastewater/gb/london/cocaine`. */
+  id: string;
+  name: string;
+  /** e.g. `mg/1000 people/day`, `people`, `crimes`. */
+  unit: string;
+  /** The place measured: a city, a police force area, a country. */
+  area: string;
+  /** ISO 3166 alpha-2 code of the area's country, lower case; '' when none applies. */
+  country: string;
+  /** What is measured: a substance, a crime type, `people`, `boats`. */
+  subject: string;
+  frequency: SeriesFrequency;
+  /** Who published the figures, as a citation. */
+  source: string;
+}
+
+export interface SeriesPoint {
+  /** The first day of the period, `YYYY-MM-DD` (a year is `2019-01-01`). */
+  period: string;
+  value: number;
+  /** Bounds the source gives (an interval or a range: each ingest format says which), or null. */
+  low: number | null;
+  high: number | null;
+  /** True when the source covers only part of the period (a year to date). */
+  partial?: boolean;
+  /** Where the figure is in the source (file and lines). */
+  origin?: string;
+}
+
+export interface SeriesInput extends SeriesInfo {
+  points: SeriesPoint[];
+}
+
+export interface SeriesBatch {
+  dataset: string;
+  /** Source name kept as the provenance origin of the batch. */
+  origin: string;
+  marking: string;
+  grading: string | null;
+  series: SeriesInput[];
+  checkpoint?: Checkpoint;
+}
+
+export interface SeriesBatchResult {
+  /** Points newly written per series, in batch order (0: all already there). */
+  newPerSeries: number[];
+  pointsWritten: number;
+  seriesCreated: number;
+  /**
+   * Points already stored with another value (or a series with another unit or frequency): the stored one is kept
+   * and reported here, with its index in the batch and the period (null for the series itself).
+   */
+  conflicts: { series: string; index: number; period: string | null; reason: string }[];
+}
+
+export interface StoredSeries extends SeriesInfo {
+  dataset: string;
+  marking: string;
+  grading: string | null;
+  /** Points the reader may see, and the first and last of their periods (null when none). */
+  points: number;
+  first: string | null;
+  last: string | null;
+}
+
+export interface StoredSeriesPoint extends SeriesPoint {
+  series: string;
+  dataset: string;
+  marking: string;
+  partial: boolean;
+  origin: string;
+}
+
+export interface SeriesFilter {
+  /** Area or country code, case-insensitive (`London`, `gb`). */
+  area?: string;
+  subject?: string;
+  datasets?: readonly string[];
+  ids?: readonly string[];
+}
+
 export interface ErasureRequest {
   ids: readonly string[];
   /** Why (a legal basis or request reference); recorded in the audit log. */
@@ -439,6 +525,20 @@ export interface Store {
     ctx: AccessContext,
     options?: { chain?: string; addresses?: readonly string[] },
   ): Promise<StoredAddressLabel[]>;
+  /**
+   * Stores indicator series and their points with the batch's provenance and checkpoint in one transaction, with
+   * its audit record. A series is keyed by (dataset, id), a point by its series and period: points already stored
+   * are skipped, one stored with another value is kept as it was and reported in `conflicts`.
+   */
+  putSeries(ctx: AccessContext, batch: SeriesBatch): Promise<SeriesBatchResult>;
+  /** Visible series (whose provenance the context may see), by id then dataset, with their visible point counts. */
+  listSeries(ctx: AccessContext, filter?: SeriesFilter): Promise<StoredSeries[]>;
+  /** Visible points of the series with these ids (of visible series only), by series, dataset and period. */
+  seriesPoints(
+    ctx: AccessContext,
+    ids: readonly string[],
+    options?: { datasets?: readonly string[] },
+  ): Promise<StoredSeriesPoint[]>;
   /**
    * Writes a consistent copy of the whole store to `path` while it stays online (SQLite's backup API; pg_dump for a
    * server store), after recording the backup in the audit log, so the copy's chain includes its own record.

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/index.js';
 import { runAuditContract } from './audit-contract.js';
 import { runCryptoContract } from './crypto-contract.js';
+import { runSeriesContract } from './series-contract.js';
 import { runStoreContract } from './store-contract.js';
 
 runStoreContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
@@ -21,6 +22,7 @@ runAuditContract(
 );
 
 runCryptoContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
+runSeriesContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
 
 describe('SqliteStore marking cache', () => {
   it('sees markings another connection writes (no stale shortcut past the filter)', async () => {

@@ -612,6 +612,11 @@ export function cliCases(plan: CliPlan): Record<string, (w: CliWalker) => Promis
       await w.run(['campaigns', '--json']);
       await w.run(['campaigns']);
     },
+    series: async (w) => {
+      await w.run(['series', 'list', '--json']);
+      await w.run(['series', 'list', '--area', 'gb']);
+      await w.run(['series', 'show', 'wastewater/gb/london/cocaine', '--json']);
+    },
     demo: async (w) => {
       await w.run(['demo', '--no-real', '--json']);
     },

@@ -11,6 +11,8 @@ Load a source into the store. The format is guessed from the file when not given
   --dataset NAME        dataset to load into (lower-case letters, digits, _ and -)
   --format F            ftm | ofac | un | stix | mapping | adjacency | edgelist
                         (adjacency and edgelist: research networks, see docs/networks.md; never guessed)
+                        series | wastewater | small-boats | police-crime: indicator time series, see
+                        docs/indicators.md (never guessed; a series counts as an entity, a point as a statement)
   --mapping FILE        YAML mapping for CSV/XLSX sources (implies --format mapping)
   --marking LEVEL       default security marking, e.g. OFFICIAL, OFFICIAL-SENSITIVE, SECRET (default OFFICIAL)
   --grading CODE        default 3x5x2 grading, e.g. 2BP

@@ -252,4 +252,42 @@ export const migrations: readonly Migration[] = [
       ) WITHOUT ROWID;
     `,
   },
+  {
+    version: 9,
+    name: 'indicator series and their points',
+    sql: `
+      -- Indicator time series (wastewater loads, small-boat crossings, recorded crime; src/store/sqlite/series.ts),
+      -- keyed by (dataset, id). The series row and each point carry a provenance row (pid) with the dataset, marking
+      -- and grading of the batch that wrote them, so the statement access rule applies to both.
+      CREATE TABLE indicator_series (
+        sid INTEGER PRIMARY KEY,
+        dataset TEXT NOT NULL,
+        id TEXT NOT NULL,
+        pid INTEGER NOT NULL,
+        name TEXT NOT NULL,
+        unit TEXT NOT NULL,
+        area TEXT NOT NULL,
+        country TEXT NOT NULL,
+        subject TEXT NOT NULL,
+        frequency TEXT NOT NULL CHECK (frequency IN ('day', 'week', 'month', 'quarter', 'year', 'irregular')),
+        source TEXT NOT NULL,
+        UNIQUE (dataset, id)
+      );
+      CREATE INDEX indicator_series_id ON indicator_series(id);
+      -- One row per series and period (the ISO date the period starts). Values are decimal text: JavaScript's
+      -- shortest round-trip form of the double (String(x)), so a value reads back bit for bit and a reload compares
+      -- exactly; low and high likewise, NULL when the source gives no bounds.
+      CREATE TABLE indicator_points (
+        sid INTEGER NOT NULL,
+        period TEXT NOT NULL CHECK (period GLOB '[0-9][0-9][0-9][0-9]-[01][0-9]-[0-3][0-9]'),
+        pid INTEGER NOT NULL,
+        value TEXT NOT NULL,
+        low TEXT,
+        high TEXT,
+        partial INTEGER NOT NULL DEFAULT 0 CHECK (partial IN (0, 1)),
+        origin TEXT NOT NULL
+      );
+      CREATE UNIQUE INDEX indicator_points_key ON indicator_points(sid, period);
+    `,
+  },
 ];

@@ -37,11 +37,16 @@ import type {
   SearchHit,
   SearchOptions,
   SearchResults,
+  SeriesBatch,
+  SeriesBatchResult,
+  SeriesFilter,
   SessionInput,
   SessionRecord,
   Store,
   StoredAddressLabel,
   StoredCryptoTx,
+  StoredSeries,
+  StoredSeriesPoint,
   StoreStats,
   Suggestion,
   TransferBatch,
@@ -57,6 +62,7 @@ import { MatchIndex } from './match-index.js';
 import { migrate } from './migrator.js';
 import { Resolution } from './resolution.js';
 import { facetedSearch } from './search.js';
+import { SeriesTables } from './series.js';
 import { Users } from './users.js';
 import {
   ANY_GRADING,
@@ -120,6 +126,7 @@ export class SqliteStore implements Store {
   private userTable: Users | undefined;
   private auditTable: AuditTable | undefined;
   private cryptoTables: CryptoTables | undefined;
+  private seriesTables: SeriesTables | undefined;
   private degraded: Error | undefined;
   /** Prepared statements by SQL text: preparing costs more than running the small reads screening makes. */
   private readonly prepared = new Map<string, Database.Statement>();
@@ -169,6 +176,7 @@ export class SqliteStore implements Store {
       this.userTable = new Users(this.db);
       this.auditTable = new AuditTable(this.db, this.clock);
       this.cryptoTables = new CryptoTables(this.db);
+      this.seriesTables = new SeriesTables(this.db);
     }
     return result;
   }
@@ -276,6 +284,56 @@ export class SqliteStore implements Store {
     options: { chain?: string; addresses?: readonly string[] } = {},
   ): Promise<StoredAddressLabel[]> {
     return this.crypto().labels(ctx, options);
+  }
+
+  private series(): SeriesTables {
+    if (!this.seriesTables) throw new NexusError('STORE_UNAVAILABLE', 'store.series: migrate() has not run');
+    return this.seriesTables;
+  }
+
+  async putSeries(ctx: AccessContext, batch: SeriesBatch): Promise<SeriesBatchResult> {
+    this.ready();
+    const series = this.series();
+    const now = this.clock().toISOString();
+    this.markings = undefined;
+    return this.audited(
+      ctx,
+      () => {
+        const result = series.write(batch, now);
+        const c = batch.checkpoint;
+        if (c)
+          this.sql(
+            `INSERT INTO ingest_checkpoints (source_key, dataset, items_done, complete, updated_at) VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT(source_key) DO UPDATE SET items_done = excluded.items_done, complete = excluded.complete,
+             updated_at = excluded.updated_at`,
+          ).run(c.sourceKey, c.dataset, c.itemsDone, c.complete ? 1 : 0, now);
+        return result;
+      },
+      (r) => ({
+        action: 'ingest.series',
+        category: 'collection',
+        objects: [batch.dataset],
+        detail: {
+          series: batch.series.length,
+          series_created: r.seriesCreated,
+          points_written: r.pointsWritten,
+          conflicts: r.conflicts.length,
+          source: batch.checkpoint?.sourceKey ?? null,
+        },
+      }),
+    );
+  }
+
+  async listSeries(ctx: AccessContext, filter: SeriesFilter = {}): Promise<StoredSeries[]> {
+    return this.series().list(ctx, filter);
+  }
+
+  async seriesPoints(
+    ctx: AccessContext,
+    ids: readonly string[],
+    options: { datasets?: readonly string[] } = {},
+  ): Promise<StoredSeriesPoint[]> {
+    return this.series().points(ctx, ids, options);
   }
 
   async backup(ctx: AccessContext, path: string): Promise<{ bytes: number }> {
@@ -925,7 +983,8 @@ export class SqliteStore implements Store {
         .pluck()
         .get(),
     );
-    return `${statements}.${decisions[0]}.${decisions[1]}.${this.auditing().lastErasure()}.${transfers}`;
+    const points = Number(this.sql('SELECT coalesce(max(rowid), 0) FROM indicator_points').pluck().get());
+    return `${statements}.${decisions[0]}.${decisions[1]}.${this.auditing().lastErasure()}.${transfers}.${points}`;
   }
 
   private index(): MatchIndex {
