@@ -11,10 +11,23 @@ const ALLOWED: Record<string, string[]> = {
   ingest: ['model', 'access', 'audit', 'store'],
   resolve: ['model', 'access', 'audit', 'store'],
   graph: ['model', 'access', 'audit', 'store'],
-  serve: ['model', 'access', 'audit', 'store', 'ingest', 'resolve', 'graph'],
+  serve: ['model', 'access', 'audit', 'store', 'ingest', 'resolve', 'graph', 'trace'],
   demo: ['model'],
   indicators: ['model'],
-  cli: ['model', 'access', 'audit', 'store', 'ingest', 'resolve', 'graph', 'serve', 'demo', 'indicators'],
+  trace: ['model', 'access', 'audit', 'store', 'graph'],
+  cli: [
+    'model',
+    'access',
+    'audit',
+    'store',
+    'ingest',
+    'resolve',
+    'graph',
+    'serve',
+    'demo',
+    'indicators',
+    'trace',
+  ],
 };
 
 function files(dir: string): string[] {

@@ -56,6 +56,7 @@ import {
 } from './commands/resolve.js';
 import { seriesCommand, seriesHelp } from './commands/series.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
+import { exposureCryptoCommand, exposureCryptoHelp, traceCommand, traceHelp } from './commands/trace.js';
 import { tokenCommand, tokenHelp, userCommand, userHelp } from './commands/user.js';
 import { type CommandEnv, type Io, processIo } from './io.js';
 
@@ -215,6 +216,23 @@ export const commands = new Map<string, { run: Command; summary: string; help?: 
       help: auditHelp,
     },
   ],
+  [
+    'trace',
+    {
+      run: traceCommand,
+      summary:
+        'follow crypto funds: --from ADDR|SET --model poison|haircut|fifo [--direction forward|backward]',
+      help: traceHelp,
+    },
+  ],
+  [
+    'exposure-crypto',
+    {
+      run: exposureCryptoCommand,
+      summary: "where an address's funds came from, per seed set: ADDR [--model M]",
+      help: exposureCryptoHelp,
+    },
+  ],
   ['backup', { run: backupCommand, summary: 'an online copy of the store: FILE', help: backupHelp }],
   [
     'restore',
@@ -265,6 +283,8 @@ export const COMMAND_AUDIT: Readonly<Record<string, AuditCategory | { none: stri
   audit: 'consultation',
   erase: 'erasure',
   backup: 'administration',
+  trace: 'combination',
+  'exposure-crypto': 'combination',
   restore: { none: 'replaces the store; its record goes into the restored store once checked' },
   token: 'authentication',
 };

@@ -17,6 +17,6 @@ export { Budget, DEFAULT_LIMITS, type LimitReached, type Limits } from './limits
 export { NodeTable } from './nodes.js';
 export * from './paths.js';
 export { type Projection, project, statedWeight } from './project.js';
-export { findSeeds, type SeedReason, STATES } from './seeds.js';
+export { findSeeds, type SeedReason, STATES, stateRule } from './seeds.js';
 export * from './service.js';
 export { centrality, communities, METRICS, type Metric, ranking } from './structure.js';

@@ -109,7 +109,7 @@ export class GraphService {
   private readonly cache = new Map<string, Cached>();
   private readonly running = new Map<string, number>();
 
-  constructor(private readonly store: Store) {}
+  constructor(readonly store: Store) {}
 
   /** The projection the context may see, from cache when the store has not changed since it was built. */
   async projection(ctx: AccessContext, scope: GraphScope = {}): Promise<Projection> {

@@ -129,9 +129,9 @@ function addressOf(text: string | undefined, field: string): string {
   return normaliseAddress(token(text, field));
 }
 
-function amountOf(text: string | undefined, asset: string, field: string): string {
+function amountOf(text: string | undefined, asset: string, field: string, chain?: string): string {
   try {
-    return parseAmount(text ?? '', asset).toString();
+    return parseAmount(text ?? '', asset, chain === undefined ? {} : { chain }).toString();
   } catch (err) {
     throw new RowError(field, 'VALUE_INVALID', (err as Error).message);
   }
@@ -210,14 +210,15 @@ export async function* readTransfers(file: string, opts: ReadOptions): AsyncGene
     const cell = (c: string) => cells[at?.get(c) ?? -1];
     try {
       const asset = assetOf(cell('asset'));
+      const chain = chainOf(cell('chain'));
       const from = addressOf(cell('from'), 'from');
       const to = addressOf(cell('to'), 'to');
       const tx: CryptoTx = {
-        chain: chainOf(cell('chain')),
+        chain,
         asset,
         tx: token(cell('tx_hash'), 'tx_hash'),
         time: timeOf(cell('time')),
-        legs: [{ leg: 0, n: 0, from, to, amount: amountOf(cell('amount'), asset, 'amount') }],
+        legs: [{ leg: 0, n: 0, from, to, amount: amountOf(cell('amount'), asset, 'amount', chain) }],
         origin: `${name}:${l.line}`,
       };
       yield { kind: 'tx', tx, line: l.line };

@@ -45,7 +45,7 @@ describe('transfers CSV', () => {
     expect(by(8)?.field).toBe('asset');
     expect(by(8)?.reason).toContain('unknown asset "DOGE"');
     expect(by(9)?.field).toBe('time');
-    expect(by(10)?.reason).toContain('more than 18 decimals');
+    expect(by(10)?.reason).toContain('19 decimal places, the asset has 18');
     expect(by(11)).toMatchObject({ code: 'TX_CONFLICT', field: 'tx_hash' });
     expect(by(11)?.reason).toContain('already stored with amount 10000000000000000000');
   });

@@ -56,12 +56,14 @@ export async function ingestChain(
     fictional: req.fictional ?? false,
   });
   const batchLegs = req.batchSize ?? DEFAULT_BATCH_LEGS;
-  const read =
+  const read = (path: string, opts: Parameters<typeof readTransfers>[1]) =>
     format === 'transfers'
-      ? readTransfers
+      ? readTransfers(path, opts)
       : format === 'utxo'
-        ? readUtxo
-        : (readLabels as typeof readTransfers);
+        ? readUtxo(path, opts)
+        : /sanctioned_addresses_[A-Z0-9]+\.txt$/i.test(path)
+          ? readAddressList(path, opts)
+          : readLabels(path, opts);
   let items = 0;
   let txs: { tx: CryptoTx; line: number }[] = [];
   let labels: AddressLabel[] = [];

@@ -1,55 +1,114 @@
-// Exact crypto amounts: decimal text in an asset's units <-> integer base units (satoshi, wei) as bigint.
+// Exact crypto amounts: decimal text <-> integer base units (satoshi, wei, sun...) as bigint, never floats, and
+// the decimals of the assets Nexus knows (data/assets.json).
+
 import table from './data/assets.json' with { type: 'json' };
 import { NexusError } from './errors.js';
 
-const DECIMALS: ReadonlyMap<string, number> = new Map(Object.entries(table.assets));
-const DECIMAL = /^(\d{1,60})(?:\.(\d{1,40}))?$/;
-
-/** Base-unit decimals of a known asset (`BTC` 8, `ETH` 18), or undefined. */
-export function assetDecimals(asset: string): number | undefined {
-  return DECIMALS.get(asset.toUpperCase());
+interface AssetRow {
+  decimals: number;
+  aliases?: string[];
+  chains?: Record<string, number>;
 }
 
-export function knownAssets(): string[] {
-  return [...DECIMALS.keys()];
+const ASSETS = new Map<string, AssetRow>();
+for (const [code, row] of Object.entries(table.assets as Record<string, AssetRow>)) {
+  ASSETS.set(code, row);
+  for (const alias of row.aliases ?? []) ASSETS.set(alias, row);
 }
 
 /**
- * Parses `0.5`, `12`, `0.000000010` into base units of the asset. VALUE_INVALID for a negative, zero (unless
- * allowed), exponent, empty or over-precise amount, or an unknown asset.
+ * The decimals of an asset (case-insensitive code or alias: BTC/XBT, ETH, USDT...), on a chain when the token
+ * differs per chain (USDT has 6 on ETH and TRX, 18 on BSC); undefined for an asset not in the table.
  */
-export function parseAmount(text: string, asset: string, options: { allowZero?: boolean } = {}): bigint {
-  const decimals = assetDecimals(asset);
-  if (decimals === undefined)
-    throw new NexusError(
-      'VALUE_INVALID',
-      `amount: unknown asset "${asset.slice(0, 20)}"; known: ${knownAssets().join(', ')}`,
-    );
-  const m = DECIMAL.exec(text.trim());
-  if (!m)
-    throw new NexusError('VALUE_INVALID', `amount: "${text.slice(0, 40)}" is not a positive decimal number`);
+export function assetDecimals(asset: string, chain?: string): number | undefined {
+  const row = ASSETS.get(asset.trim().toUpperCase());
+  if (!row) return undefined;
+  const perChain = chain === undefined ? undefined : row.chains?.[chain.trim().toUpperCase()];
+  return perChain ?? row.decimals;
+}
+
+/** Like assetDecimals, but an unknown asset is a VALUE_INVALID error. */
+export function requireAssetDecimals(asset: string, chain?: string): number {
+  const d = assetDecimals(asset, chain);
+  if (d === undefined)
+    throw new NexusError('VALUE_INVALID', `unknown asset '${asset}'${chain ? ` on chain '${chain}'` : ''}`, {
+      asset,
+      chain,
+    });
+  return d;
+}
+
+/** Asset codes in the table, aliases included. */
+export function knownAssets(): string[] {
+  return [...ASSETS.keys()].sort();
+}
+
+const DECIMAL = /^([0-9]+)(?:\.([0-9]+))?$/;
+
+/**
+ * A decimal string ("12.5", "0.00000001", "7") in an asset with `decimals` places, as base units. Rejects,
+ * with VALUE_INVALID: the empty string, signs, exponents, spaces, separators other than one '.', and more
+ * fractional digits than the asset has (even zeros: "1.000000000" is not a BTC amount).
+ */
+export function parseUnits(text: string, decimals: number): bigint {
+  if (!Number.isInteger(decimals) || decimals < 0 || decimals > 36)
+    throw new NexusError('VALUE_INVALID', `decimals must be an integer from 0 to 36, got ${decimals}`);
+  const m = DECIMAL.exec(text);
+  if (!m) {
+    const why =
+      text === ''
+        ? 'empty'
+        : text.startsWith('-')
+          ? 'negative'
+          : /[eE]/.test(text)
+            ? 'exponent notation'
+            : 'not a decimal number';
+    throw new NexusError('VALUE_INVALID', `amount '${text.slice(0, 60)}': ${why}`, {
+      value: text.slice(0, 60),
+    });
+  }
   const whole = m[1] as string;
   const frac = m[2] ?? '';
-  if (frac.replace(/0+$/, '').length > decimals)
+  if (frac.length > decimals)
     throw new NexusError(
       'VALUE_INVALID',
-      `amount: "${text.slice(0, 40)}" has more than ${decimals} decimals for ${asset}`,
+      `amount '${text.slice(0, 60)}' has ${frac.length} decimal places, the asset has ${decimals}`,
+      { value: text.slice(0, 60), decimals },
     );
-  const units =
-    BigInt(whole) * 10n ** BigInt(decimals) + BigInt((frac + '0'.repeat(decimals)).slice(0, decimals) || '0');
+  return BigInt(whole + frac.padEnd(decimals, '0'));
+}
+
+/** Base units as a decimal string in an asset with `decimals` places: no trailing zeros, no exponent. */
+export function formatUnits(units: bigint, decimals: number): string {
+  const neg = units < 0n;
+  const digits = (neg ? -units : units).toString();
+  let out: string;
+  if (decimals <= 0) out = digits;
+  else {
+    const padded = digits.padStart(decimals + 1, '0');
+    const whole = padded.slice(0, padded.length - decimals);
+    const frac = padded.slice(padded.length - decimals).replace(/0+$/, '');
+    out = frac ? `${whole}.${frac}` : whole;
+  }
+  return neg ? `-${out}` : out;
+}
+
+/**
+ * A positive amount of an asset as base units: VALUE_INVALID for an unknown asset, zero (unless allowed), or any
+ * text parseUnits refuses.
+ */
+export function parseAmount(
+  text: string,
+  asset: string,
+  options: { chain?: string; allowZero?: boolean } = {},
+): bigint {
+  const units = parseUnits(text.trim(), requireAssetDecimals(asset, options.chain));
   if (units === 0n && !options.allowZero)
-    throw new NexusError('VALUE_INVALID', `amount: "${text.slice(0, 40)}" is zero`);
+    throw new NexusError('VALUE_INVALID', `amount '${text.slice(0, 60)}' is zero`);
   return units;
 }
 
-/** Base units as a decimal string in the asset's units, without trailing zeros: 50000000n BTC -> `0.5`. */
-export function formatAmount(units: bigint, asset: string): string {
-  const decimals = assetDecimals(asset) ?? 0;
-  const negative = units < 0n;
-  const abs = negative ? -units : units;
-  if (decimals === 0) return `${negative ? '-' : ''}${abs}`;
-  const s = abs.toString().padStart(decimals + 1, '0');
-  const whole = s.slice(0, s.length - decimals);
-  const frac = s.slice(s.length - decimals).replace(/0+$/, '');
-  return `${negative ? '-' : ''}${whole}${frac ? `.${frac}` : ''}`;
+/** Base units of an asset as a decimal string in its units (`50000000n` BTC -> `0.5`). */
+export function formatAmount(units: bigint, asset: string, chain?: string): string {
+  return formatUnits(units, assetDecimals(asset, chain) ?? 0);
 }

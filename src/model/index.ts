@@ -1,6 +1,14 @@
 // The Nexus data model: FtM schemata, statements, entities, values, markings and grading.
 
-export { assetDecimals, formatAmount, knownAssets, parseAmount } from './amounts.js';
+export {
+  assetDecimals,
+  formatAmount,
+  formatUnits,
+  knownAssets,
+  parseAmount,
+  parseUnits,
+  requireAssetDecimals,
+} from './amounts.js';
 export { countryCode, countryLabel } from './countries.js';
 export { cleanIsoDate, parseDates } from './dates.js';
 export { Entity, type FtmEntity } from './entity.js';

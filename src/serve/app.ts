@@ -17,6 +17,7 @@ import { parseMatchParams } from './match-params.js';
 import { openApiRoutes } from './openapi.js';
 import { routePolicy } from './route-policy.js';
 import { defaultWebRoot, serveStatic } from './static.js';
+import { traceRoutes } from './trace-routes.js';
 import { type UploadOptions, uploadRoutes } from './uploads.js';
 
 /** Enough for 100 queries with generous property lists; larger bodies are refused while being read. */
@@ -174,7 +175,9 @@ export function createApp(input: AppInput): Hono<AppEnv> {
     throw new HttpError(405, 'method not allowed', { Allow: 'POST' });
   });
 
-  app.route('/graph', graphRoutes(deps.graph ?? new GraphService(deps.store), deps.contextFor));
+  const graph = deps.graph ?? new GraphService(deps.store);
+  app.route('/graph', graphRoutes(graph, deps.contextFor));
+  app.route('/trace', traceRoutes(graph, deps.contextFor));
   app.route('/api', apiRoutes(deps));
   app.route('/api', adminRoutes(deps));
   if (deps.uploads !== false)

@@ -368,7 +368,7 @@ describe('GET /openapi.json and GET /docs', () => {
         .all('h2')
         .map((h) => h.textContent)
         .sort(),
-    ).toEqual(['audit', 'auth', 'entities', 'graph', 'review', 'screening', 'system']);
+    ).toEqual(['audit', 'auth', 'crypto', 'entities', 'graph', 'review', 'screening', 'system']);
     const summaries = ops.all('summary').map((x) => x.text());
     expect(summaries.length).toBe(
       Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).length, 0),

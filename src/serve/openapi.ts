@@ -292,6 +292,38 @@ const schemas: Record<string, Json> = {
       },
     ),
   }),
+  TraceAnswer: obj(
+    {
+      model: str(),
+      direction: str(),
+      chain: str(),
+      asset: str(),
+      seeds: arr(obj({ address: str(), amount: str() })),
+      missing: stringList,
+      reached: arr(
+        obj(
+          {
+            address: str(),
+            tainted: str('Decimal in the asset’s units.'),
+            received: str(),
+            share: { type: 'number' },
+            hops: { type: 'integer' },
+            stopped_at: { type: 'boolean' },
+            labels: arr(obj({ label: str(), category: str(), dataset: str() })),
+            entities: arr(obj({ id: str(), caption: str(), schema: str(), wallet: str() })),
+            path: arr(obj({ tx: str(), time: str(), from: str(), to: str(), amount: str(), tainted: str() })),
+          },
+          ['address', 'tainted', 'received', 'share', 'hops', 'labels', 'entities', 'path'],
+        ),
+      ),
+      totals: { type: 'object', additionalProperties: { type: 'string' } },
+      limit_reached: { type: 'boolean' },
+      limits: arr({ type: 'object' }),
+      marking: ref('Marking'),
+      stats: { type: 'object' },
+    },
+    undefined,
+  ),
   AuditRecord: obj({
     seq: { type: 'integer' },
     at: str('UTC time.', { format: 'date-time' }),
@@ -891,6 +923,82 @@ const paths: Record<string, Json> = {
     'GraphCampaigns',
     [],
   ),
+  '/trace': {
+    get: {
+      tags: ['crypto'],
+      operationId: 'trace',
+      summary:
+        'Follow crypto funds forward from seeds or backward from targets under a taint model, with the transactions ' +
+        'behind every address reached, its labels and the entities holding it.',
+      parameters: [
+        listQuery(
+          'from',
+          'Addresses, or seed sets: `label:CATEGORY`, `family:NAME`, `sanctioned`, `state:ru|cn|kp|ir`.',
+          {
+            required: true,
+          },
+        ),
+        query('model', 'Taint model.', { enum: ['poison', 'haircut', 'fifo'], default: 'haircut' }),
+        query('direction', 'Forward from seeds or backward from targets.', {
+          enum: ['forward', 'backward'],
+          default: 'forward',
+        }),
+        listQuery('dataset', 'Only these datasets.'),
+        query('chain', 'The chain, when the seeds appear on several.', str()),
+        query('asset', 'The asset, when the seeds appear in several.', str()),
+        query('max_hops', 'Hops from the seeds, at most.', int(1, 50, { default: 10 })),
+        query('max_addresses', 'Addresses reached, at most.', int(1, 5_000_000)),
+        query('timeout_ms', 'Time budget.', int(1, 60_000, { default: 30_000 })),
+        query('since', 'Leave out transactions before (Unix seconds or ISO date-time).', str()),
+        query('until', 'Leave out transactions after.', str()),
+        query('stop', 'Stop at exchanges, mixers, bridges and gambling services (labels).', {
+          enum: ['true', 'false'],
+          default: 'true',
+        }),
+      ],
+      responses: { '200': ok('The trace.', ref('TraceAnswer')), ...errors(400, 404, 429, 500, 503) },
+    },
+  },
+  '/trace/exposure': {
+    get: {
+      tags: ['crypto'],
+      operationId: 'traceExposure',
+      summary: 'How much of what an address received traces back to each seed set, in value and share.',
+      parameters: [
+        query('address', 'The address.', str(), { required: true }),
+        query('model', 'Taint model.', { enum: ['poison', 'haircut', 'fifo'], default: 'haircut' }),
+        listQuery('dataset', 'Only these datasets.'),
+        query('chain', 'The chain, when the address appears on several.', str()),
+        query('asset', 'The asset, when the address appears in several.', str()),
+        query('max_hops', 'Hops back, at most.', int(1, 50, { default: 10 })),
+        query('timeout_ms', 'Time budget.', int(1, 60_000, { default: 30_000 })),
+        query('stop', 'Stop at services (labels).', { enum: ['true', 'false'], default: 'true' }),
+      ],
+      responses: {
+        '200': ok(
+          'Exposure per seed set.',
+          obj({
+            address: str(),
+            chain: str(),
+            asset: str(),
+            model: str(),
+            received: str('Decimal in the asset’s units.'),
+            sets: arr(
+              obj({
+                set: str(),
+                value: str(),
+                share: { type: 'number' },
+                addresses: arr(obj({ address: str(), value: str(), hops: { type: 'integer' } })),
+              }),
+            ),
+            limit_reached: { type: 'boolean' },
+            marking: ref('Marking'),
+          }),
+        ),
+        ...errors(400, 404, 429, 500, 503),
+      },
+    },
+  },
   '/graph/export': {
     get: {
       tags: ['graph'],
@@ -1280,6 +1388,11 @@ export function openApiDocument(): Json {
       {
         name: 'graph',
         description: 'Link analysis: paths, exposure, centrality, communities, campaigns, export.',
+      },
+      {
+        name: 'crypto',
+        description:
+          'Crypto tracing: taint models over transfers and UTXO transactions, exposure per seed set.',
       },
       {
         name: 'audit',

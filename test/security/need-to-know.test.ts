@@ -672,6 +672,10 @@ const R9_CASES: Record<string, R9Case[]> = {
     { kind: 'dataset', run: (w, v) => w.get(`/graph/export?format=graphml&dataset=${v}`) },
     { kind: 'dataset', run: (w, v) => w.get(`/graph/export?format=gexf&dataset=${v}`) },
   ],
+  'GET /trace': [{ kind: 'dataset', run: (w, v) => w.get(`/trace?from=0xabc&dataset=${v}`) }],
+  'GET /trace/exposure': [
+    { kind: 'dataset', run: (w, v) => w.get(`/trace/exposure?address=0xabc&dataset=${v}`) },
+  ],
   'GET /api/search': [
     { kind: 'dataset', run: (w, v) => w.get(`/api/search?dataset=${v}`) },
     { kind: 'dataset', run: (w, v) => w.get(`/api/search?q=Vexmoravian&dataset=${v}`) },
