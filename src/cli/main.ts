@@ -56,7 +56,14 @@ import {
 } from './commands/resolve.js';
 import { seriesCommand, seriesHelp } from './commands/series.js';
 import { serveCommand, serveHelp } from './commands/serve.js';
-import { exposureCryptoCommand, exposureCryptoHelp, traceCommand, traceHelp } from './commands/trace.js';
+import {
+  clusterCommand,
+  clusterHelp,
+  exposureCryptoCommand,
+  exposureCryptoHelp,
+  traceCommand,
+  traceHelp,
+} from './commands/trace.js';
 import { tokenCommand, tokenHelp, userCommand, userHelp } from './commands/user.js';
 import { type CommandEnv, type Io, processIo } from './io.js';
 
@@ -233,6 +240,14 @@ export const commands = new Map<string, { run: Command; summary: string; help?: 
       help: exposureCryptoHelp,
     },
   ],
+  [
+    'cluster',
+    {
+      run: clusterCommand,
+      summary: 'UTXO addresses grouped into wallets by common-input ownership [--include-coinjoin]',
+      help: clusterHelp,
+    },
+  ],
   ['backup', { run: backupCommand, summary: 'an online copy of the store: FILE', help: backupHelp }],
   [
     'restore',
@@ -285,6 +300,7 @@ export const COMMAND_AUDIT: Readonly<Record<string, AuditCategory | { none: stri
   backup: 'administration',
   trace: 'combination',
   'exposure-crypto': 'combination',
+  cluster: 'combination',
   restore: { none: 'replaces the store; its record goes into the restored store once checked' },
   token: 'authentication',
 };

@@ -1,6 +1,8 @@
 // Crypto tracing (issue 7): an in-memory ledger of value-moving events for one asset on one chain, and taint
 // tracing over it (poison, haircut, FIFO; forward and backward; caps; evidence flows). Pure code: storage,
 // ingest and views build on it.
+
+export { type Clustering, type ClusterOptions, clusterAddresses, looksLikeCoinJoin } from './cluster.js';
 export type { Amt } from './exact.js';
 export {
   Ledger,
@@ -12,6 +14,7 @@ export {
   type LedgerStats,
 } from './ledger.js';
 export {
+  type ClusterAnswer,
   type EntityLink,
   type ExposureAnswer,
   type ExposureRequest,

@@ -5,6 +5,7 @@ import type { AccessContext } from '../access/index.js';
 import { findSeeds, type GraphService, stateRule } from '../graph/index.js';
 import { formatAmount, formatMarking, highestMarking, NexusError, parseMarking } from '../model/index.js';
 import type { Store, StoredAddressLabel } from '../store/index.js';
+import { type Clustering, clusterAddresses } from './cluster.js';
 import { type Ledger, LedgerBuilder, type LedgerEvent } from './ledger.js';
 import {
   type ReachedAddress,
@@ -84,6 +85,8 @@ export interface TracedAddress {
   stopped_at?: boolean;
   labels: { label: string; category: string; dataset: string }[];
   entities: EntityLink[];
+  /** The wallet the address belongs to by common-input ownership (UTXO chains; CoinJoins left out). */
+  cluster?: { id: string; size: number };
   /** The transactions from a seed to this address (forward) or from it to the targets (backward). */
   path: { tx: string; time: string; from: string; to: string; amount: string; tainted: string }[];
 }
@@ -125,8 +128,71 @@ function amountOf(text: string): bigint | number {
   return Number.isSafeInteger(n) ? n : BigInt(text);
 }
 
+export interface ClusterAnswer {
+  chain: string;
+  asset: string;
+  addresses: number;
+  merging: number;
+  coinjoins: number;
+  clusters: { id: string; size: number; addresses: string[]; labels: string[] }[];
+  marking: string;
+}
+
 export class TraceService {
   private readonly cache = new Map<string, Cached>();
+  private readonly clusterings = new WeakMap<Ledger, Clustering>();
+
+  private clusteringOf(ledger: Ledger): Clustering {
+    let c = this.clusterings.get(ledger);
+    if (!c) {
+      c = clusterAddresses(ledger);
+      this.clusterings.set(ledger, c);
+    }
+    return c;
+  }
+
+  /** Wallets by common-input ownership on each UTXO ledger the context may see (account chains have none). */
+  async clusters(
+    ctx: AccessContext,
+    req: TraceScope & { includeCoinJoin?: boolean; minSize?: number; limit?: number },
+  ): Promise<ClusterAnswer[]> {
+    const { ledgers, markings } = await this.ledgers(ctx, req);
+    const labels = await this.store.addressLabels(ctx, {});
+    const labelled = new Map<string, string[]>();
+    for (const l of labels)
+      labelled.set(l.address, [...(labelled.get(l.address) ?? []), `${l.label} [${l.category}]`]);
+    const marking = formatMarking(
+      highestMarking([...markings, ...labels.map((l) => l.marking)].map((m) => parseMarking(m))),
+    );
+    const out: ClusterAnswer[] = [];
+    for (const ledger of ledgers.values()) {
+      if (req.chain !== undefined && ledger.chain !== req.chain) continue;
+      if (req.asset !== undefined && ledger.asset !== req.asset.toUpperCase()) continue;
+      const c = clusterAddresses(ledger, {
+        excludeCoinJoin: req.includeCoinJoin !== true,
+        minSize: req.minSize ?? 2,
+      });
+      if (c.merging === 0 && c.coinjoins === 0) continue;
+      out.push({
+        chain: ledger.chain,
+        asset: ledger.asset,
+        addresses: ledger.addressCount,
+        merging: c.merging,
+        coinjoins: c.coinjoins,
+        clusters: c.clusters.slice(0, req.limit ?? 100).map((ids) => {
+          const addresses = ids.map((i) => ledger.address(i));
+          return {
+            id: addresses[0] as string,
+            size: ids.length,
+            addresses: addresses.slice(0, 50),
+            labels: [...new Set(addresses.flatMap((a) => labelled.get(a) ?? []))],
+          };
+        }),
+        marking,
+      });
+    }
+    return out;
+  }
 
   constructor(
     private readonly store: Store,
@@ -275,7 +341,7 @@ export class TraceService {
       ...(req.since === undefined ? {} : { since: req.since }),
       ...(req.until === undefined ? {} : { until: req.until }),
     });
-    return this.describe(ctx, result, labels, markings);
+    return this.describe(ctx, result, labels, markings, ledger);
   }
 
   /**
@@ -356,7 +422,18 @@ export class TraceService {
     result: TraceResult,
     labels: StoredAddressLabel[],
     markings: Set<string>,
+    ledger: Ledger,
   ): Promise<TraceAnswer> {
+    const clustering = this.clusteringOf(ledger);
+    const sizes = new Map<number, number>();
+    if (clustering.merging > 0) for (const r of clustering.root) sizes.set(r, (sizes.get(r) ?? 0) + 1);
+    const clusterOf = (address: string): TracedAddress['cluster'] | undefined => {
+      const id = ledger.id(address);
+      if (id < 0 || clustering.merging === 0) return undefined;
+      const root = clustering.root[id] as number;
+      const size = sizes.get(root) ?? 1;
+      return size > 1 ? { id: ledger.address(root), size } : undefined;
+    };
     const asset = result.asset;
     const amount = (v: bigint) => formatAmount(v, asset, result.chain);
     const byAddress = new Map<string, StoredAddressLabel[]>();
@@ -419,6 +496,7 @@ export class TraceService {
           dataset: l.dataset,
         })),
         entities: await entitiesOf(r.address),
+        ...(clusterOf(r.address) ? { cluster: clusterOf(r.address) } : {}),
         path: pathTo(r.address),
       });
     }

@@ -192,3 +192,30 @@ describe('GET /trace and /trace/exposure', () => {
     await store.close();
   });
 });
+
+describe('nexus cluster and clusters in traces', () => {
+  it('groups UTXO inputs into wallets and names the wallet of each address a trace reaches', async () => {
+    const home = tempHome('nexus-cluster-');
+    expect(
+      (await nexus(home, 'ingest', '--dataset', 'btc', '--format', 'utxo', 'test/fixtures/chain/utxo.jsonl'))
+        .code,
+    ).toBe(0);
+    const clusters = await nexusJson<{ chain: string; clusters: { size: number; addresses: string[] }[] }[]>(
+      home,
+      'cluster',
+    );
+    expect(clusters[0]?.chain).toBe('bitcoin');
+    expect(clusters[0]?.clusters[0]?.addresses.sort()).toEqual(['1Clean', '1Seed']);
+    const back = await nexusJson<{ reached: { address: string; cluster?: { size: number } }[] }>(
+      home,
+      'trace',
+      '--from',
+      '1Dest',
+      '--model',
+      'fifo',
+      '--direction',
+      'backward',
+    );
+    expect(back.reached.find((r) => r.address === '1Clean')?.cluster?.size).toBe(2);
+  });
+});

@@ -628,6 +628,9 @@ export function cliCases(plan: CliPlan): Record<string, (w: CliWalker) => Promis
     'exposure-crypto': async (w) => {
       await w.run(['exposure-crypto', '0xabc', '--json']);
     },
+    cluster: async (w) => {
+      await w.run(['cluster', '--json']);
+    },
     series: async (w) => {
       await w.run(['series', 'list', '--json']);
       await w.run(['series', 'list', '--area', 'gb']);

@@ -162,3 +162,51 @@ export async function exposureCryptoCommand(args: string[], c: CommandEnv): Prom
     return 0;
   });
 }
+
+export const clusterHelp = `nexus cluster [--chain C] [--asset A] [--dataset D]... [--include-coinjoin] [--min-size N]
+              [--limit N] [--json]
+
+Groups UTXO addresses into wallets by common-input ownership: addresses that sign inputs of one transaction are
+one wallet. CoinJoin-like transactions (three or more input addresses and three or more outputs of one value)
+are left out unless --include-coinjoin. Account-model chains (one sender per transfer) form no clusters.
+Lists clusters largest first with their labels; trace answers name each address's cluster.`;
+
+export async function clusterCommand(args: string[], c: CommandEnv): Promise<number> {
+  const { values } = parseArgs({
+    args,
+    options: {
+      chain: { type: 'string' },
+      asset: { type: 'string' },
+      dataset: { type: 'string', multiple: true },
+      'include-coinjoin': { type: 'boolean', default: false },
+      'min-size': { type: 'string' },
+      limit: { type: 'string' },
+      json: { type: 'boolean', default: false },
+    },
+  });
+  return withStore(c, async (store) => {
+    const service = new TraceService(store, new GraphService(store));
+    const answers = await service.clusters(c.ctx, {
+      ...(values.dataset ? { datasets: values.dataset } : {}),
+      ...(values.chain ? { chain: values.chain } : {}),
+      ...(values.asset ? { asset: values.asset } : {}),
+      includeCoinJoin: values['include-coinjoin'],
+      minSize: whole('min-size', values['min-size']),
+      limit: whole('limit', values.limit),
+    });
+    if (values.json) {
+      c.io.stdout(json(answers));
+      return 0;
+    }
+    if (answers.length === 0) c.io.stdout('no UTXO transactions with several input addresses visible\n');
+    for (const a of answers) {
+      c.io.stdout(
+        `${a.chain}/${a.asset} (${a.marking}): ${a.clusters.length} clusters of ${a.addresses} addresses, ` +
+          `${a.merging} merging transactions, ${a.coinjoins} CoinJoin-like left out\n`,
+      );
+      for (const k of a.clusters.slice(0, 20))
+        c.io.stdout(`  ${k.id}  ${k.size} addresses${k.labels.length ? `  ${k.labels.join('; ')}` : ''}\n`);
+    }
+    return 0;
+  });
+}
