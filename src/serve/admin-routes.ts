@@ -2,8 +2,17 @@
 // read itself audited by the route policy), and erasure of records (the erase permission).
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { disclosureTerms, withCeiling } from '../access/index.js';
 import { AUDIT_CATEGORIES, type AuditCategory, type AuditQuery, verifyChain } from '../audit/index.js';
-import { entityIdProblem, isNexusError, NexusError } from '../model/index.js';
+import {
+  entityIdProblem,
+  formatMarking,
+  highestMarking,
+  isNexusError,
+  type Marking,
+  NexusError,
+  parseMarking,
+} from '../model/index.js';
 import type { AppDeps, AppEnv } from './app.js';
 import { HttpError } from './errors.js';
 
@@ -66,6 +75,56 @@ export function adminRoutes(deps: AppDeps): Hono<AppEnv> {
   app.get('/audit/verify', async (c) => {
     const ctx = ctxOf(c);
     return c.json(await verifyChain(deps.store.scanAudit(ctx)));
+  });
+
+  // A dataset as FtM JSON lines (disclosure): under an optional ceiling, C-coded intelligence only with a named
+  // recipient and conditions, which travel in the headers; the marking of what is inside in X-Nexus-Marking.
+  app.get('/datasets/:name/export', async (c) => {
+    const name = c.req.param('name');
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(name)) throw bad('export: not a dataset name');
+    const q = new URL(c.req.url).searchParams;
+    const format = q.get('format') ?? 'ftm';
+    if (format !== 'ftm') throw bad('export: format is ftm (the graph exports under /graph/export)');
+    const ctx = withCeiling(ctxOf(c), q.get('ceiling') ?? undefined);
+    if (!(await deps.store.datasets(ctx)).some((d) => d.name === name))
+      throw new HttpError(404, 'dataset not found');
+    // A first pass finds the marking and any C-coded intelligence, so a refusal comes before any byte is sent.
+    const markings: Marking[] = [];
+    let conditional = false;
+    let count = 0;
+    for await (const entity of deps.store.exportDataset(ctx, name)) {
+      markings.push(parseMarking(entity.marking));
+      conditional ||= entity.conditional;
+      count++;
+    }
+    const handling = disclosureTerms(
+      conditional,
+      { recipient: q.get('recipient') ?? undefined, conditions: q.get('conditions') ?? undefined },
+      'export',
+    );
+    const store = deps.store;
+    const encoder = new TextEncoder();
+    const body = new ReadableStream<Uint8Array>({
+      async start(controller) {
+        try {
+          for await (const entity of store.exportDataset(ctx, name))
+            controller.enqueue(encoder.encode(`${JSON.stringify(entity.toFtM())}\n`));
+          controller.close();
+        } catch (err) {
+          controller.error(err);
+        }
+      },
+    });
+    return c.body(body, 200, {
+      'Content-Type': 'application/x-ndjson; charset=utf-8',
+      'Content-Disposition': `attachment; filename="${name}.ftm.jsonl"`,
+      'X-Nexus-Marking': formatMarking(highestMarking(markings)),
+      'X-Nexus-Entities': String(count),
+      // Header-safe: printable ASCII as is, anything else percent-encoded.
+      ...(handling
+        ? { 'X-Nexus-Handling': handling.replace(/[^\x20-\x7e]/g, (ch) => encodeURIComponent(ch)) }
+        : {}),
+    });
   });
 
   app.delete(

@@ -1078,6 +1078,35 @@ const paths: Record<string, Json> = {
       },
     },
   },
+  '/api/datasets/{name}/export': {
+    get: {
+      tags: ['entities'],
+      operationId: 'exportDataset',
+      summary:
+        'A dataset as FtM JSON lines, with what the caller may see under an optional ceiling; intelligence with ' +
+        'handling code C only with a recipient and conditions (400 HANDLING_CONDITIONS_REQUIRED otherwise).',
+      parameters: [
+        { name: 'name', in: 'path', required: true, description: 'The dataset.', schema: str() },
+        query('format', 'Only ftm.', { enum: ['ftm'], default: 'ftm' }),
+        query('ceiling', 'Export nothing marked above this (e.g. `OFFICIAL`).', str()),
+        query('recipient', 'Who receives it: required with handling-code C intelligence.', str()),
+        query(
+          'conditions',
+          'The conditions of disclosure: required with handling-code C intelligence.',
+          str(),
+        ),
+      ],
+      responses: {
+        '200': {
+          description:
+            'One FtM entity per line. X-Nexus-Marking names the highest marking inside, X-Nexus-Handling the ' +
+            'disclosure terms when C-coded intelligence is included.',
+          content: { 'application/x-ndjson': { schema: str() } },
+        },
+        ...errors(400, 404, 500, 503),
+      },
+    },
+  },
   '/api/entities/{id}': {
     get: {
       tags: ['entities'],

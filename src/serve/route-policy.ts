@@ -72,6 +72,14 @@ export const ROUTE_RULES: readonly RouteRule[] = [
     action: 'dataset.list',
     category: 'consultation',
   },
+  {
+    method: 'GET',
+    path: '/api/datasets/:name/export',
+    permission: 'export',
+    action: 'dataset.export',
+    category: 'disclosure',
+    detailParams: ['format', 'ceiling', 'recipient'],
+  },
   { method: 'GET', path: '/api/stats', permission: 'read', action: 'stats.read', category: 'consultation' },
   {
     method: 'GET',

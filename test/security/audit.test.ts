@@ -420,6 +420,40 @@ describe('R10 derived products carry the highest marking; ceilings; handling cod
   });
 });
 
+describe('R10 dataset export over HTTP', () => {
+  it('streams FtM lines with the marking, under a ceiling, and refuses C-coded intelligence without its terms', async () => {
+    const a = app();
+    const res = await a.request('/api/datasets/case/export', as('ana'));
+    expect(res.status).toBe(200);
+    expect(res.headers.get('X-Nexus-Marking')).toBe('OFFICIAL');
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string });
+    expect(lines.map((l) => l.id).sort()).toEqual(['c1', 'o1', 'p1', 'p2']);
+    // Hidden dataset: like a missing one.
+    expect((await a.request('/api/datasets/hidden/export', as('ana'))).status).toBe(404);
+    const secret = await a.request('/api/datasets/hidden/export', as('rev'));
+    expect(secret.headers.get('X-Nexus-Marking')).toBe('SECRET');
+    expect(await secret.text()).toContain(CANARY);
+    expect((await a.request('/api/datasets/hidden/export?ceiling=OFFICIAL', as('rev'))).status).toBe(404);
+    const refused = await a.request('/api/datasets/humint/export', as('ana'));
+    expect(refused.status).toBe(400);
+    expect(await refused.text()).toContain('handling code C');
+    const given = await a.request(
+      '/api/datasets/humint/export?recipient=Liaison&conditions=no+onward+sharing',
+      as('ana'),
+    );
+    expect(given.status).toBe(200);
+    expect(given.headers.get('X-Nexus-Handling')).toBe(
+      'Disclosed to Liaison under handling code C. Conditions: no onward sharing',
+    );
+    const [rec] = await store.auditLog(op, { action: 'dataset.export', limit: 1 });
+    expect(rec).toMatchObject({ category: 'disclosure', objects: ['humint'] });
+    expect((await a.request('/api/datasets/case/export', as('aud'))).status).toBe(403);
+  });
+});
+
 describe('policy as data', () => {
   it('validates a policy file at start-up, naming the file and the field', () => {
     const bad = join(dir, 'policy.json');

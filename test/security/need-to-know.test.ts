@@ -622,7 +622,7 @@ describe('R8 need to know: an OFFICIAL analyst sees no trace of what is above th
 // ---- R9: hidden answers like missing --------------------------------------------------------------------------------
 
 /** Parameters that name an object: a route taking one must answer a hidden one as it answers a missing one. */
-const OBJECT_PARAMS = new Set(['id', 'dataset', 'from', 'to', 'include_dataset', 'exclude_dataset']);
+const OBJECT_PARAMS = new Set(['id', 'name', 'dataset', 'from', 'to', 'address', 'include_dataset', 'exclude_dataset']);
 
 type Kind = 'entity' | 'dataset' | 'job';
 interface R9Case {
@@ -672,6 +672,7 @@ const R9_CASES: Record<string, R9Case[]> = {
     { kind: 'dataset', run: (w, v) => w.get(`/graph/export?format=graphml&dataset=${v}`) },
     { kind: 'dataset', run: (w, v) => w.get(`/graph/export?format=gexf&dataset=${v}`) },
   ],
+  'GET /api/datasets/{name}/export': [{ kind: 'dataset', run: (w, v) => w.get(`/api/datasets/${v}/export`) }],
   'GET /trace': [{ kind: 'dataset', run: (w, v) => w.get(`/trace?from=0xabc&dataset=${v}`) }],
   'GET /trace/exposure': [
     { kind: 'dataset', run: (w, v) => w.get(`/trace/exposure?address=0xabc&dataset=${v}`) },

@@ -279,6 +279,12 @@ export function apiCases(plan: ApiPlan): Record<string, (w: ApiWalker) => Promis
     'GET /trace/exposure': async (w) => {
       await w.get('/trace/exposure?address=0xabc');
     },
+    'GET /api/datasets/{name}/export': async (w) => {
+      for (const dataset of plan.exportDatasets) {
+        await w.get(`/api/datasets/${dataset}/export`);
+        await w.get(`/api/datasets/${dataset}/export?ceiling=OFFICIAL`);
+      }
+    },
     'GET /api/datasets': async (w) => {
       await w.get('/api/datasets');
     },
