@@ -1,9 +1,9 @@
 // The web UI in a real browser: Debian's Chromium driven by playwright-core against `nexus serve` (from dist/)
-// over the fictional demo. Logs in, searches, reads provenance, explores the graph, reads a suggestion as an analyst
-// (who may not decide) and judges it with the keyboard as a reviewer, uploads a file and follows its job, sees a
-// refused upload's code, then signs in as an auditor who sees only the audit log, with the analyst's actions in it,
-// and verifies its hash chain; checks the fictional banner and that nothing is loaded from another origin;
-// screenshots each page.
+// over the fictional demo. Logs in, searches, reads provenance, explores the graph, traces funds over a few transfers,
+// reads a suggestion as an analyst (who may not decide) and judges it with the keyboard as a reviewer, uploads a file
+// and follows its job, sees a refused upload's code, then signs in as an auditor who sees only the audit log, with the
+// analyst's actions in it, and verifies its hash chain; checks the fictional banner and that nothing is loaded from
+// another origin; screenshots each page.
 import { type ChildProcess, execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +19,7 @@ const USER = 'e2e-analyst';
 const REVIEWER = 'e2e-reviewer';
 const AUDITOR = 'e2e-auditor';
 const PASSWORD = 'correct horse battery staple 42';
+const CHAIN = 'test/fixtures/chain';
 
 function newest(dir: string): number {
   let latest = 0;
@@ -152,6 +153,16 @@ describe.skipIf(!HAVE_CHROMIUM)(
       uploadFile = join(mkdtempSync(join(tmpdir(), 'nexus-e2e-upload-')), 'e2e_upload.ftm.jsonl');
       writeFileSync(uploadFile, `${UPLOAD_LINES.map((l) => JSON.stringify(l)).join('\n')}\n`);
       nexusCli(home, ['demo', '--no-real']);
+      // A few transfers and address labels (test/fixtures/chain) for the trace view.
+      nexusCli(home, ['ingest', '--dataset', 'e2e_chain', '--format', 'transfers', `${CHAIN}/transfers.csv`]);
+      nexusCli(home, [
+        'ingest',
+        '--dataset',
+        'e2e_chain_labels',
+        '--format',
+        'labels',
+        `${CHAIN}/labels.csv`,
+      ]);
       for (const [name, role, clearance] of [
         [USER, 'analyst', ['SECRET', '--caveat', 'SENSITIVE']],
         [REVIEWER, 'reviewer', ['SECRET', '--caveat', 'SENSITIVE']],
@@ -307,6 +318,39 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect((await png).suggestedFilename()).toBe('nexus-graph.png');
       await expect.poll(() => page.locator('.fictional-banner').isVisible()).toBe(true);
       await page.screenshot({ path: `${SHOTS}/graph.png`, fullPage: true });
+    });
+
+    it('traces funds from a seed, drawing the flow by hop with the exchange marked STOP, and its exposure', async () => {
+      await nav('Trace');
+      await page.locator('h1', { hasText: 'Trace funds' }).waitFor();
+      await page.locator('.trace-results .state-empty').waitFor();
+      await page.locator('#trace-from').fill('0xseed');
+      await page.selectOption('#trace-model', 'haircut');
+      await page.locator('#trace-asset').fill('ETH');
+      await page.getByRole('button', { name: 'Trace', exact: true }).click();
+      await expect.poll(() => page.url()).toContain('from=0xseed');
+      expect(page.url()).toContain('asset=ETH');
+      const exchange = page.locator('svg.flow-diagram g.flow-node.is-stop[data-address="0xexchange"]');
+      await exchange.waitFor();
+      expect(await exchange.locator('.flow-badge-text').textContent()).toBe('STOP');
+      expect(await exchange.getAttribute('data-hop')).toBe('2');
+      expect(
+        await page.locator('svg.flow-diagram g.flow-node[data-address="0xseed"]').getAttribute('data-hop'),
+      ).toBe('0');
+      expect(await page.locator('svg.flow-diagram .flow-link-label').allTextContents()).toContain(
+        '5.125 ETH',
+      );
+      expect(await page.locator('table.trace-table tr[data-address="0xexchange"]').textContent()).toContain(
+        '5.125 ETH',
+      );
+      expect(await page.locator('.trace-marking').textContent()).toContain('OFFICIAL');
+      expect(await page.locator('.trace-limit').count()).toBe(0);
+      // Clicking an address shows where its funds came from, per seed set.
+      await exchange.click();
+      const sanctioned = page.locator('#exposure-panel tr[data-set="label:sanctioned"]');
+      await sanctioned.waitFor();
+      expect(await sanctioned.textContent()).toContain('25.0%');
+      await page.screenshot({ path: `${SHOTS}/trace.png`, fullPage: true });
     });
 
     it('shows an analyst a suggestion side by side, explaining that deciding needs the reviewer role', async () => {

@@ -1,6 +1,7 @@
 // The web UI's DOM-free parts in Node (no browser needed): markings, reading API answers, the explorer's graph
 // model and its GraphML export, hash routes and the login redirect, the upload form's rules and job views, what each
-// role is offered and how a refusal reads, and the audit view's filters and chain report, each with hostile input.
+// role is offered and how a refusal reads, the audit view's filters and chain report, and the trace view's form,
+// answers and flow layout, each with hostile input.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ApiError, describeError, isRoleRefusal } from '../../web/src/api.js';
@@ -36,6 +37,23 @@ import {
   viewAllowed,
 } from '../../web/src/roles.js';
 import { href, parseHash } from '../../web/src/router.js';
+import {
+  addDecimal,
+  describeSet,
+  exposureUrl,
+  FLOW,
+  formatShare,
+  layoutFlow,
+  readExposure,
+  readTraceAnswer,
+  shortAddress,
+  TRACE_MAX_ADDRESSES,
+  type TraceAnswer,
+  type TraceReached,
+  traceParams,
+  traceState,
+  traceUrl,
+} from '../../web/src/trace/flow.js';
 import type { ExpandAnswer, Hop } from '../../web/src/types.js';
 import {
   readAuditPage,
@@ -582,5 +600,378 @@ describe('the audit view', () => {
     expect(formatUtc('2026-05-01T10:30:12+01:00')).toBe('2026-05-01 09:30:12');
     expect(formatUtc('not a time')).toBe('not a time');
     expect(formatUtc('')).toBe('');
+  });
+});
+
+describe('the trace view', () => {
+  const step = (tx: string, from: string, to: string, amount: string, tainted = amount) => ({
+    tx,
+    time: '2025-01-01T00:00:00.000Z',
+    from,
+    to,
+    amount,
+    tainted,
+  });
+  const row = (
+    address: string,
+    hops: number,
+    tainted: string,
+    path: ReturnType<typeof step>[],
+  ): TraceReached => ({
+    address,
+    tainted,
+    received: tainted,
+    share: 1,
+    hops,
+    stoppedAt: false,
+    labels: [],
+    entities: [],
+    path,
+  });
+  const answer = (reached: TraceReached[], more: Partial<TraceAnswer> = {}): TraceAnswer => ({
+    model: 'haircut',
+    direction: 'forward',
+    chain: 'ethereum',
+    asset: 'ETH',
+    seeds: [{ address: '0xseed', amount: '10' }],
+    missing: [],
+    reached,
+    totals: {},
+    limitReached: false,
+    limits: [],
+    marking: 'OFFICIAL',
+    ...more,
+  });
+  /** A link's ends sit on the right edge of its source and the left edge of its target, within their heights. */
+  const expectLinkOnNodes = (layout: ReturnType<typeof layoutFlow>, l: (typeof layout.links)[number]) => {
+    const [, sx, sy, ...rest] = l.d.split(/[MC, ]+/).map(Number) as number[];
+    const [tx, ty] = rest.slice(-2) as [number, number];
+    const a = layout.nodes.find((n) => n.address === l.from) as (typeof layout.nodes)[number];
+    const b = layout.nodes.find((n) => n.address === l.to) as (typeof layout.nodes)[number];
+    expect(sx).toBe(a.x + FLOW.nodeWidth);
+    expect(tx).toBe(b.x);
+    expect(sy).toBeGreaterThanOrEqual(a.y);
+    expect(sy).toBeLessThanOrEqual(a.y + FLOW.nodeHeight);
+    expect(ty).toBeGreaterThanOrEqual(b.y);
+    expect(ty).toBeLessThanOrEqual(b.y + FLOW.nodeHeight);
+  };
+  /** The fixture's haircut trace (test/fixtures/chain): seed -> mid -> exchange. */
+  const fixture = () =>
+    answer([
+      row('0xmid', 1, '10', [step('0xt1', '0xseed', '0xmid', '10')]),
+      {
+        ...row('0xexchange', 2, '5.125', [
+          step('0xt1', '0xseed', '0xmid', '10'),
+          step('0xt3', '0xmid', '0xexchange', '20.5', '5.125'),
+        ]),
+        stoppedAt: true,
+        labels: [{ label: 'Example Exchange hot wallet', category: 'exchange', dataset: 'labels' }],
+      },
+    ]);
+
+  it('reads its form from the address as the server checks it, and builds the calls', () => {
+    const s = traceState(
+      new URLSearchParams(
+        'from=0xseed,%20sanctioned&from=state:kp&model=FIFO&direction=backward&asset=ETH&max_hops=3&stop=false&dataset=chain',
+      ),
+    );
+    expect(s.problems).toEqual([]);
+    expect(s.form).toEqual({
+      from: ['0xseed', 'sanctioned', 'state:kp'],
+      model: 'fifo',
+      direction: 'backward',
+      asset: 'ETH',
+      chain: undefined,
+      maxHops: 3,
+      maxAddresses: TRACE_MAX_ADDRESSES,
+      stop: false,
+      datasets: ['chain'],
+    });
+    expect(traceUrl(s.form)).toBe(
+      `/trace?from=0xseed&from=sanctioned&from=state%3Akp&model=fifo&direction=backward&asset=ETH&max_hops=3&max_addresses=${TRACE_MAX_ADDRESSES}&stop=false&dataset=chain`,
+    );
+    // The page's own address leaves the defaults out.
+    expect(traceParams(traceState(new URLSearchParams('from=0xa')).form)).toMatchObject({
+      from: ['0xa'],
+      model: 'haircut',
+      direction: undefined,
+      stop: undefined,
+      max_addresses: undefined,
+    });
+    expect(exposureUrl('0xmid', s.form, { chain: 'ethereum', asset: '' })).toBe(
+      '/trace/exposure?address=0xmid&model=fifo&chain=ethereum&asset=ETH&max_hops=3&stop=false&dataset=chain',
+    );
+    const bad = traceState(
+      new URLSearchParams({
+        from: `0xok,${'x'.repeat(201)}`,
+        model: 'taint-all',
+        direction: 'sideways',
+        max_hops: '51',
+        max_addresses: '1e3',
+        stop: 'maybe',
+        dataset: 'Bad Name',
+        asset: 'A'.repeat(201),
+      }),
+    );
+    expect(bad.form).toMatchObject({
+      from: ['0xok'],
+      model: 'haircut',
+      direction: 'forward',
+      maxHops: undefined,
+      maxAddresses: TRACE_MAX_ADDRESSES,
+      stop: true,
+      datasets: [],
+      asset: undefined,
+    });
+    expect(bad.problems).toHaveLength(8);
+    expect(traceState(new URLSearchParams()).form.from).toEqual([]);
+  });
+
+  it('reads answers, dropping rows it cannot place and never taking a missing limit flag as "complete"', () => {
+    const a = readTraceAnswer({
+      model: 'haircut',
+      direction: 'sideways',
+      chain: 'ethereum',
+      asset: 'ETH',
+      seeds: [{ address: '0xseed', amount: '10' }, { amount: '1' }],
+      missing: ['0xgone', 7],
+      reached: [
+        {
+          address: '0xmid',
+          tainted: '10',
+          received: '40',
+          share: 0.25,
+          hops: 1,
+          labels: [{ label: '<b>x</b>', category: 'exchange', dataset: 'labels' }],
+          entities: [{ id: 'e1', caption: 'Holder', schema: 'Person', wallet: 'w1' }, { caption: 'no id' }],
+          path: [{ tx: '0xt1', from: '0xseed', to: '0xmid', amount: '10', tainted: '10' }, { tx: 'half' }],
+        },
+        { address: '0xnohops', tainted: '1' },
+        { address: '0xfrac', hops: 1.5 },
+        { address: '0xbadamount', hops: 2, tainted: '1e21', share: -1, stopped_at: 'yes' },
+        'junk',
+      ],
+      totals: { seeded: '10', odd: 'NaN' },
+      limits: [{ code: 'LIMIT_REACHED', cap: 'hops', value: 10 }],
+      marking: 'OFFICIAL',
+    });
+    expect(a.direction).toBe('forward');
+    expect(a.seeds).toEqual([{ address: '0xseed', amount: '10' }]);
+    expect(a.missing).toEqual(['0xgone']);
+    expect(a.reached.map((r) => r.address)).toEqual(['0xmid', '0xbadamount']);
+    expect(a.reached[0]?.labels[0]?.label).toBe('<b>x</b>');
+    expect(a.reached[0]?.entities).toHaveLength(1);
+    expect(a.reached[0]?.path).toHaveLength(1);
+    expect(a.reached[1]).toMatchObject({ tainted: '0', share: 0, stoppedAt: false });
+    expect(a.totals).toEqual({ seeded: '10', odd: '0' });
+    expect(a.limitReached).toBe(true);
+    expect(readTraceAnswer({ limit_reached: false }).limitReached).toBe(false);
+    expect(readTraceAnswer({}).limitReached).toBe(true);
+    expect(readTraceAnswer(null).reached).toEqual([]);
+    const e = readExposure({
+      address: '0xexchange',
+      asset: 'ETH',
+      received: '20.5',
+      sets: [
+        {
+          set: 'label:sanctioned',
+          value: '5.125',
+          share: 0.25,
+          addresses: [{ address: '0xseed', value: '5.125', hops: 2 }],
+        },
+        { set: 'state:kp', value: '10', share: 0.5, addresses: [] },
+        { value: '1', share: 0.9 },
+      ],
+      limit_reached: false,
+    });
+    expect(e.sets.map((s) => s.set)).toEqual(['state:kp', 'label:sanctioned']);
+    expect(e.limitReached).toBe(false);
+    expect(describeSet('state:kp')).toContain('North Korea');
+    expect(describeSet('family:Locky')).toBe('Ransomware family Locky');
+    expect(describeSet('state:__proto__')).toBe('state:__proto__');
+  });
+
+  it('adds decimal amounts exactly and writes shares and addresses for people', () => {
+    expect(addDecimal('10', '0.000000000000000001')).toBe('10.000000000000000001');
+    expect(addDecimal('5.125', '4.875')).toBe('10');
+    expect(addDecimal('0.1', '0.2')).toBe('0.3');
+    expect(addDecimal('123456789012345678901234567890', '1')).toBe('123456789012345678901234567891');
+    expect(addDecimal('oops', '2.50')).toBe('2.5');
+    expect(formatShare(0.25)).toBe('25.0%');
+    expect(formatShare(0.0000123)).toBe('0.0012%');
+    expect(formatShare(0)).toBe('0%');
+    expect(shortAddress('0xseed')).toBe('0xseed');
+    expect(shortAddress('0x1234567890abcdef1234567890abcdef12345678')).toBe('0x1234567890a\u2026345678');
+    expect(shortAddress('0x1234567890abcdef1234567890abcdef12345678', 24)).toHaveLength(24);
+  });
+
+  it('lays the flow out in columns by hop, one node per address, links from the evidence paths', () => {
+    const layout = layoutFlow(fixture());
+    const x = (a: string) => layout.nodes.find((n) => n.address === a)?.x;
+    expect(layout.nodes.map((n) => [n.address, n.hop, n.column])).toEqual([
+      ['0xseed', 0, 0],
+      ['0xmid', 1, 1],
+      ['0xexchange', 2, 2],
+    ]);
+    expect(x('0xseed')).toBeLessThan(x('0xmid') as number);
+    expect((x('0xexchange') as number) - (x('0xmid') as number)).toBe(FLOW.columnGap);
+    expect(layout.columns.map((c) => c.heading)).toEqual(['Seeds', 'Hop 1', 'Hop 2']);
+    expect(layout.nodes.find((n) => n.address === '0xexchange')).toMatchObject({
+      stop: true,
+      amount: '5.125',
+    });
+    expect(layout.nodes.find((n) => n.address === '0xseed')?.seed).toBe(true);
+    // The shared step seed -> mid is one link, not one per path that holds it.
+    expect(layout.links.map((l) => [l.from, l.to, l.tainted, l.amount])).toEqual(
+      expect.arrayContaining([
+        ['0xseed', '0xmid', '10', '10'],
+        ['0xmid', '0xexchange', '5.125', '20.5'],
+      ]),
+    );
+    expect(layout.links).toHaveLength(2);
+    expect(layout.drawn).toBe(2);
+    expect(layout.hidden).toBe(0);
+    // Every link runs from the right edge of its source to the left edge of its target.
+    for (const l of layout.links) expectLinkOnNodes(layout, l);
+    expect(layout.width).toBe(2 * FLOW.margin + 2 * FLOW.columnGap + FLOW.nodeWidth);
+  });
+
+  it('puts the targets of a backward trace at the right, so value still flows rightwards', () => {
+    const back = answer(
+      [
+        row('0xmid', 1, '20.5', [step('0xt3', '0xmid', '0xexchange', '20.5')]),
+        row('0xclean', 2, '10.5', [
+          step('0xt2', '0xclean', '0xmid', '30', '10.5'),
+          step('0xt3', '0xmid', '0xexchange', '20.5'),
+        ]),
+      ],
+      { direction: 'backward', seeds: [{ address: '0xexchange', amount: '20.5' }] },
+    );
+    const layout = layoutFlow(back);
+    const col = (a: string) => layout.nodes.find((n) => n.address === a)?.column;
+    expect([col('0xclean'), col('0xmid'), col('0xexchange')]).toEqual([0, 1, 2]);
+    expect(layout.columns.map((c) => c.heading)).toEqual(['Hop 2', 'Hop 1', 'Targets']);
+    for (const l of layout.links) expect(col(l.from) as number).toBeLessThan(col(l.to) as number);
+  });
+
+  it('makes link widths proportional to the tainted value, with a floor for the thinnest', () => {
+    const reached = [
+      row('0xa', 1, '8', [step('t1', '0xseed', '0xa', '8')]),
+      row('0xb', 1, '4', [step('t2', '0xseed', '0xb', '4')]),
+      row('0xc', 1, '2', [step('t3', '0xseed', '0xc', '2')]),
+      row('0xdust', 1, '0.000000000000000001', [step('t4', '0xseed', '0xdust', '0.000000000000000001')]),
+    ];
+    const layout = layoutFlow(answer(reached));
+    const width = (to: string) => layout.links.find((l) => l.to === to)?.width as number;
+    expect(width('0xa')).toBe(FLOW.maxLinkWidth);
+    expect(width('0xb') / width('0xa')).toBeCloseTo(0.5, 9);
+    expect(width('0xc') / width('0xa')).toBeCloseTo(0.25, 9);
+    expect(width('0xdust')).toBe(FLOW.minLinkWidth);
+    // Largest first down the column, and the thinnest links drawn last (on top).
+    expect(layout.nodes.filter((n) => n.hop === 1).map((n) => n.address)).toEqual([
+      '0xa',
+      '0xb',
+      '0xc',
+      '0xdust',
+    ]);
+    expect(layout.links.at(-1)?.to).toBe('0xdust');
+    // Two transactions between the same pair are one link carrying their exact sum.
+    const twice = layoutFlow(
+      answer([
+        row('0xa', 1, '0.3', [step('t1', '0xseed', '0xa', '0.1')]),
+        row('0xb', 2, '0.2', [step('t1', '0xseed', '0xa', '0.1'), step('t9', '0xa', '0xb', '0.2')]),
+        row('0xc', 2, '0.1', [step('t2', '0xseed', '0xa', '0.2'), step('t8', '0xa', '0xc', '0.1')]),
+      ]),
+    );
+    const pair = twice.links.find((l) => l.from === '0xseed' && l.to === '0xa');
+    expect(pair).toMatchObject({ txs: ['t1', 't2'], tainted: '0.3' });
+  });
+
+  it('caps what it draws for a large trace, keeping every drawn address linked back to a seed', () => {
+    // 200 addresses: 40 at hop 1, each passing on to 4 at hop 2, values falling with the index.
+    const reached: TraceReached[] = [];
+    for (let i = 0; i < 40; i++) {
+      const a = `0xa${String(i).padStart(3, '0')}`;
+      const first = step(`t${i}`, '0xseed', a, String(1000 - i));
+      reached.push(row(a, 1, String(1000 - i), [first]));
+      for (let j = 0; j < 4; j++) {
+        const b = `${a}b${j}`;
+        reached.push(
+          row(b, 2, String(900 - i * 4 - j), [first, step(`t${i}-${j}`, a, b, String(900 - i * 4 - j))]),
+        );
+      }
+    }
+    const layout = layoutFlow(answer(reached));
+    const perColumn = new Map<number, number>();
+    for (const n of layout.nodes) perColumn.set(n.column, (perColumn.get(n.column) ?? 0) + 1);
+    expect(layout.nodes.length).toBeLessThanOrEqual(60);
+    for (const count of perColumn.values()) expect(count).toBeLessThanOrEqual(12);
+    expect(layout.drawn + layout.hidden).toBe(200);
+    expect(layout.hidden).toBeGreaterThan(150);
+    expect(layout.drawn).toBe(layout.nodes.filter((n) => !n.seed).length);
+    // The largest are drawn, each with a link in from an address drawn one column to the left.
+    const drawn = new Set(layout.nodes.map((n) => n.address));
+    expect(drawn.has('0xa000')).toBe(true);
+    expect(drawn.has('0xa000b0')).toBe(true);
+    for (const n of layout.nodes.filter((n) => !n.seed)) {
+      const into = layout.links.filter((l) => l.to === n.address);
+      expect(into.length, n.address).toBeGreaterThan(0);
+      for (const l of into) expect(layout.nodes.find((m) => m.address === l.from)?.column).toBe(n.column - 1);
+    }
+    // The links leaving the seed, wider together than it, are spread over its height in the order of their targets.
+    const fromSeed = layout.links.filter((l) => l.from === '0xseed');
+    expect(fromSeed.length).toBeGreaterThan(1);
+    for (const l of layout.links) expectLinkOnNodes(layout, l);
+    const starts = fromSeed
+      .map((l) => ({
+        sy: Number(l.d.split(/[MC, ]+/)[2]),
+        y: layout.nodes.find((n) => n.address === l.to)?.y ?? 0,
+      }))
+      .sort((p, q) => p.y - q.y);
+    for (let i = 1; i < starts.length; i++) {
+      expect((starts[i] as { sy: number }).sy).toBeGreaterThan((starts[i - 1] as { sy: number }).sy);
+    }
+    // Rows stay apart: no two nodes of a column overlap.
+    for (const c of perColumn.keys()) {
+      const ys = layout.nodes
+        .filter((n) => n.column === c)
+        .map((n) => n.y)
+        .sort((p, q) => p - q);
+      for (let i = 1; i < ys.length; i++)
+        expect((ys[i] as number) - (ys[i - 1] as number)).toBeGreaterThanOrEqual(FLOW.nodeHeight);
+    }
+    expect(layout.height).toBeLessThan(12 * (FLOW.nodeHeight + FLOW.rowGap) + 100);
+    // Tighter caps are kept too.
+    const small = layoutFlow(answer(reached), { maxNodes: 5, maxPerColumn: 2 });
+    expect(small.nodes.length).toBeLessThanOrEqual(5);
+    expect(small.drawn + small.hidden).toBe(200);
+  });
+
+  it('draws the seeds alone when nothing was reached, and counts seeds it left out', () => {
+    const none = layoutFlow(
+      answer([], {
+        seeds: [
+          { address: '0xs1', amount: '1' },
+          { address: '0xs2', amount: '2' },
+        ],
+      }),
+    );
+    expect(none.nodes.map((n) => n.address).sort()).toEqual(['0xs1', '0xs2']);
+    expect(none.links).toEqual([]);
+    const some = layoutFlow(
+      answer([row('0xa', 1, '1', [step('t', '0xs1', '0xa', '1')])], {
+        seeds: [
+          { address: '0xs1', amount: '1' },
+          { address: '0xs2', amount: '2' },
+        ],
+      }),
+    );
+    expect(some.hiddenSeeds).toBe(1);
+  });
+
+  it('is a page for the roles that may use the graph', () => {
+    expect(VIEW_NEEDS.trace).toBe('graph');
+    expect(viewAllowed('analyst', 'trace')).toBe(true);
+    expect(viewAllowed('auditor', 'trace')).toBe(false);
   });
 });

@@ -13,6 +13,7 @@ import { jobView } from './views/job.js';
 import { loginView } from './views/login.js';
 import { reviewView } from './views/review.js';
 import { searchView } from './views/search.js';
+import { traceView } from './views/trace.js';
 import { uploadView } from './views/upload.js';
 import type { View } from './views/view.js';
 
@@ -32,6 +33,7 @@ const VIEWS: Record<string, { view: View; title: string; nav?: string }> = {
   search: { view: searchView, title: 'Search', nav: 'Search' },
   entity: { view: entityView, title: 'Entity' },
   graph: { view: lazyGraph, title: 'Graph', nav: 'Graph' },
+  trace: { view: traceView, title: 'Trace', nav: 'Trace' },
   review: { view: reviewView, title: 'Review', nav: 'Review queue' },
   upload: { view: uploadView, title: 'Upload', nav: 'Upload' },
   jobs: { view: jobView, title: 'Jobs' },

@@ -61,6 +61,7 @@ export const VIEW_NEEDS: Readonly<Record<string, Permission>> = {
   search: 'search',
   entity: 'read',
   graph: 'graph',
+  trace: 'graph',
   review: 'xref.read',
   upload: 'ingest',
   jobs: 'jobs',

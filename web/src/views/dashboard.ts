@@ -134,8 +134,8 @@ export const dashboardView: View = (ctx) => {
     h(
       'p',
       { class: 'note', role: 'note' },
-      'Ingest runs here as a background job (upload a file). Cross-referencing, crypto tracing and report jobs ',
-      'arrive later: for now they run with the nexus command line.',
+      'Ingest runs here as a background job (upload a file); crypto tracing runs on the Trace page. ',
+      'Cross-referencing and report jobs run with the nexus command line for now.',
     ),
     h('h2', null, 'Threat areas'),
     h(
