@@ -15,6 +15,7 @@ const ALLOWED: Record<string, string[]> = {
   demo: ['model'],
   indicators: ['model'],
   trace: ['model', 'access', 'audit', 'store', 'graph'],
+  assess: ['model', 'access', 'audit', 'store', 'graph', 'trace', 'indicators'],
   cli: [
     'model',
     'access',
@@ -27,6 +28,7 @@ const ALLOWED: Record<string, string[]> = {
     'demo',
     'indicators',
     'trace',
+    'assess',
   ],
 };
 

@@ -13,6 +13,7 @@ import {
 import type { AuditCategory } from '../audit/index.js';
 import { isNexusError, NexusError } from '../model/index.js';
 import { SqliteStore, type Store } from '../store/index.js';
+import { assessCommand, assessHelp } from './commands/assess.js';
 import { auditCommand, auditHelp, eraseCommand, eraseHelp } from './commands/audit.js';
 import { backupCommand, backupHelp, restoreCommand } from './commands/backup.js';
 import { demoCommand, demoHelp } from './commands/demo.js';
@@ -191,6 +192,15 @@ export const commands = new Map<string, { run: Command; summary: string; help?: 
     },
   ],
   [
+    'assess',
+    {
+      run: assessCommand,
+      summary:
+        'the strategic assessment: [--year Y] [--out FILE.html] [--pdf FILE] [--json] [--ceiling M] | judgement edit|sign ID',
+      help: assessHelp,
+    },
+  ],
+  [
     'demo',
     {
       run: demoCommand,
@@ -292,6 +302,7 @@ export const COMMAND_AUDIT: Readonly<Record<string, AuditCategory | { none: stri
   communities: 'combination',
   campaigns: 'combination',
   series: 'consultation',
+  assess: 'disclosure',
   demo: 'collection',
   serve: 'administration',
   user: 'administration',

@@ -92,7 +92,7 @@ describe.skipIf(!present)(
       const traced = payers.reduce((s, r) => s + BigInt(Math.round(Number(r.tainted) * 1e8)), 0n);
       expect(traced).toBe(sats);
       // The payers' own funds came from before the data (their inputs are not in it): there the trail goes cold.
-    expect(BigInt(Math.round(Number(answer.totals.unattributed) * 1e8))).toBe(sats);
+      expect(BigInt(Math.round(Number(answer.totals.unattributed) * 1e8))).toBe(sats);
       // Each payer's evidence is the payment itself: its outpoint and amount.
       const first = payers[0];
       expect(first?.path).toHaveLength(1);

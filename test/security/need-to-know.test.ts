@@ -622,7 +622,16 @@ describe('R8 need to know: an OFFICIAL analyst sees no trace of what is above th
 // ---- R9: hidden answers like missing --------------------------------------------------------------------------------
 
 /** Parameters that name an object: a route taking one must answer a hidden one as it answers a missing one. */
-const OBJECT_PARAMS = new Set(['id', 'name', 'dataset', 'from', 'to', 'address', 'include_dataset', 'exclude_dataset']);
+const OBJECT_PARAMS = new Set([
+  'id',
+  'name',
+  'dataset',
+  'from',
+  'to',
+  'address',
+  'include_dataset',
+  'exclude_dataset',
+]);
 
 type Kind = 'entity' | 'dataset' | 'job';
 interface R9Case {

@@ -642,6 +642,13 @@ export function cliCases(plan: CliPlan): Record<string, (w: CliWalker) => Promis
       await w.run(['series', 'list', '--area', 'gb']);
       await w.run(['series', 'show', 'wastewater/gb/london/cocaine', '--json']);
     },
+    // The report over what the reader may see; the judgement edit names no judgement the walks' stores make.
+    assess: async (w) => {
+      await w.run(['assess', '--json']);
+      await w.run(['assess']);
+      await w.run(['assess', '--ceiling', 'OFFICIAL', '--json']);
+      await w.run(['assess', 'judgement', 'sign', 'KJ-none-1']);
+    },
     demo: async (w) => {
       await w.run(['demo', '--no-real', '--json']);
     },
