@@ -461,9 +461,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
       expect(await row.getAttribute('data-state')).toBe('done');
       expect(await row.textContent()).toContain('e2e_upload');
       expect(await page.locator('.jobs-panel tr[data-job]').count()).toBe(1);
-      expect(await page.locator('.note').textContent()).toMatch(
-        /cross-referencing, crypto tracing and report/i,
-      );
+      expect(await page.locator('.note').textContent()).toMatch(/crypto tracing runs on the Trace page/i);
       await row.getByRole('link').click();
       await page.locator('.job-head .job-state[data-state="done"]').waitFor();
     });
