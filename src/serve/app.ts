@@ -10,6 +10,7 @@ import { screen } from '../resolve/index.js';
 import type { Store } from '../store/index.js';
 import { adminRoutes } from './admin-routes.js';
 import { apiRoutes } from './api-routes.js';
+import { assessRoutes } from './assess-routes.js';
 import { Authenticator, type AuthOptions } from './auth.js';
 import { errorAnswer, HttpError } from './errors.js';
 import { graphRoutes } from './graph-routes.js';
@@ -47,6 +48,8 @@ export interface AppDeps {
    * caps, the job registry (src/serve/uploads.ts). On by default; false registers none of these routes.
    */
   uploads?: UploadOptions | false;
+  /** The Nexus home, for the analyst's judgement edits and sign-offs (HOME/assess); none are applied without it. */
+  home?: string;
 }
 
 /** What createApp takes: contextFor may be left out when `auth` is given. */
@@ -178,6 +181,7 @@ export function createApp(input: AppInput): Hono<AppEnv> {
   const graph = deps.graph ?? new GraphService(deps.store);
   app.route('/graph', graphRoutes(graph, deps.contextFor));
   app.route('/trace', traceRoutes(graph, deps.contextFor));
+  app.route('/assess', assessRoutes(graph, deps.contextFor, deps.home));
   app.route('/api', apiRoutes(deps));
   app.route('/api', adminRoutes(deps));
   if (deps.uploads !== false)

@@ -228,6 +228,10 @@ describe('the OpenAPI document', () => {
       ['get', '/graph/communities', '/graph/communities'],
       ['get', '/graph/campaigns', '/graph/campaigns'],
       ['get', '/graph/export', '/graph/export'],
+      ['get', '/assess', '/assess'],
+      ['get', '/assess?ceiling=OFFICIAL&year=2024&as_of=2026-01-31', '/assess'],
+      ['get', '/assess?year=24', '/assess'],
+      ['get', '/assess/report', '/assess/report'],
       ['get', '/openapi.json', '/openapi.json'],
     ];
     const problems: string[] = [];
@@ -368,7 +372,17 @@ describe('GET /openapi.json and GET /docs', () => {
         .all('h2')
         .map((h) => h.textContent)
         .sort(),
-    ).toEqual(['audit', 'auth', 'crypto', 'entities', 'graph', 'review', 'screening', 'system']);
+    ).toEqual([
+      'assessment',
+      'audit',
+      'auth',
+      'crypto',
+      'entities',
+      'graph',
+      'review',
+      'screening',
+      'system',
+    ]);
     const summaries = ops.all('summary').map((x) => x.text());
     expect(summaries.length).toBe(
       Object.values(doc.paths).reduce((n, item) => n + Object.keys(item).length, 0),

@@ -102,6 +102,30 @@ const ERROR_TEXT: Record<number, string> = {
   503: 'The store is unavailable or degraded.',
 };
 
+const assessParams: Json[] = [
+  query(
+    'ceiling',
+    'Leave out anything marked above this (e.g. `OFFICIAL`); never widens what the caller sees.',
+    str(),
+  ),
+  query('year', 'Only data up to this year.', str(undefined, { pattern: '^[0-9]{4}$' })),
+  query('as_of', 'The date printed on the report (ISO date or date-time); none by default.', str()),
+];
+
+const assessEvidence = arr(
+  obj(
+    {
+      ref: str(),
+      text: str(),
+      marking: ref('Marking'),
+      grading: stringList,
+      datasets: stringList,
+    },
+    ['ref', 'text', 'marking', 'grading', 'datasets'],
+    { additionalProperties: true },
+  ),
+);
+
 const graphCommon = [param('GraphDataset'), param('TimeoutMs'), param('MaxNodes')];
 
 const nodeView = obj({ id: str(), caption: str(), schema: str(), marking: ref('Marking') });
@@ -150,7 +174,86 @@ const graphAnswer = (properties: Record<string, Json>, description: string): Jso
     },
   );
 
+const loose = (description: string): Json => ({ type: 'object', description, additionalProperties: true });
+
 const schemas: Record<string, Json> = {
+  Assessment: obj(
+    {
+      marking: ref('Marking'),
+      year: { type: ['integer', 'null'] },
+      as_of: { type: ['string', 'null'] },
+      ceiling: { type: ['string', 'null'] },
+      fictional: { type: 'boolean', description: 'Parts rest on the generated demo scenario.' },
+      judgements: arr(
+        obj(
+          {
+            id: str(),
+            area: str(),
+            text: str(),
+            generated_text: str(),
+            status: str(undefined, { enum: ['generated', 'edited', 'signed'] }),
+            edited_by: str(),
+            edited_at: str(),
+            signed_by: str(),
+            signed_at: str(),
+            probability: { type: 'number', minimum: 0, maximum: 1 },
+            yardstick: str('The UK probability yardstick words.'),
+            in_gap: { type: 'boolean' },
+            confidence: str(undefined, { enum: ['low', 'moderate', 'high'] }),
+            marking: ref('Marking'),
+            evidence: assessEvidence,
+          },
+          [
+            'id',
+            'area',
+            'text',
+            'generated_text',
+            'status',
+            'probability',
+            'yardstick',
+            'in_gap',
+            'confidence',
+            'marking',
+            'evidence',
+          ],
+        ),
+      ),
+      areas: arr(
+        obj(
+          {
+            id: str(),
+            label: str(),
+            entities: { type: 'integer' },
+            by_topic: arr(loose('Entities per topic: {value, count}.')),
+            by_dataset: arr(loose('Entities per dataset: {value, count}.')),
+            series: stringList,
+            score: loose('MoRiLE-style score: harm, likelihood, capability, total, band, confidence.'),
+            marking: ref('Marking'),
+          },
+          ['id', 'label', 'score', 'marking'],
+        ),
+      ),
+      states: arr(loose('Evidence per state of concern.')),
+      sanctions: arr(loose('Sanctions by programme and year.')),
+      series: arr(loose('An indicator series with its trend.')),
+      claims: arr(
+        obj(
+          {
+            id: str(),
+            claim: str(),
+            verdict: str(undefined, { enum: ['agrees', 'disagrees', 'lacks data'] }),
+            finding: str(),
+            marking: ref('Marking'),
+            evidence: assessEvidence,
+            table: loose('Rows behind the finding: {columns, rows}.'),
+          },
+          ['id', 'claim', 'verdict', 'finding', 'marking', 'evidence'],
+        ),
+      ),
+      datasets: arr(loose('A dataset the assessment read.')),
+    },
+    ['marking', 'year', 'as_of', 'ceiling', 'fictional', 'judgements', 'areas', 'claims', 'datasets'],
+  ),
   Error: obj(
     {
       status: { type: 'integer', description: 'The HTTP status again.' },
@@ -999,6 +1102,48 @@ const paths: Record<string, Json> = {
       },
     },
   },
+  '/assess': {
+    get: {
+      tags: ['assessment'],
+      operationId: 'assess',
+      summary:
+        'The strategic assessment from what the caller may see, as data (the same as `nexus assess --json`): key ' +
+        'judgements with probability, confidence and evidence, priorities per threat area, claims tested.',
+      parameters: assessParams,
+      responses: {
+        '200': {
+          description: 'The assessment; X-Nexus-Marking names the highest marking of anything included.',
+          headers: { 'X-Nexus-Marking': { description: 'The highest marking inside.', schema: str() } },
+          content: jsonContent(ref('Assessment')),
+        },
+        ...errors(400, 429, 500, 503),
+      },
+    },
+  },
+  '/assess/report': {
+    get: {
+      tags: ['assessment'],
+      operationId: 'assessReport',
+      summary:
+        'The assessment as one self-contained HTML page (inline CSS and SVG, no script), marked at the top and ' +
+        'bottom; with handling-code C evidence only given a recipient and conditions (400 ' +
+        'HANDLING_CONDITIONS_REQUIRED otherwise).',
+      parameters: [
+        ...assessParams,
+        query('recipient', 'Who receives the report: required with handling-code C evidence.', str()),
+        query('conditions', 'The conditions of disclosure: required with handling-code C evidence.', str()),
+      ],
+      responses: {
+        '200': {
+          description:
+            'The report. Its Content-Security-Policy allows only its own inline style sheet (by hash) and no script.',
+          headers: { 'X-Nexus-Marking': { description: 'The highest marking inside.', schema: str() } },
+          content: { 'text/html': { schema: str() } },
+        },
+        ...errors(400, 429, 500, 503),
+      },
+    },
+  },
   '/graph/export': {
     get: {
       tags: ['graph'],
@@ -1422,6 +1567,11 @@ export function openApiDocument(): Json {
         name: 'crypto',
         description:
           'Crypto tracing: taint models over transfers and UTXO transactions, exposure per seed set.',
+      },
+      {
+        name: 'assessment',
+        description:
+          'The strategic assessment: key judgements on the probability yardstick, priorities, claims tested, report.',
       },
       {
         name: 'audit',

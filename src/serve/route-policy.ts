@@ -237,6 +237,24 @@ export const ROUTE_RULES: readonly RouteRule[] = [
     detailParams: ['model', 'chain', 'asset'],
   },
   {
+    // The assessment as data, for reading in the UI: the same as `nexus assess --json`, a combination of records.
+    method: 'GET',
+    path: '/assess',
+    permission: 'read',
+    action: 'assess.read',
+    category: 'combination',
+    detailParams: ['ceiling', 'year', 'as_of'],
+  },
+  {
+    // The report is a document made to leave the system (like --out/--pdf): export, recorded as a disclosure.
+    method: 'GET',
+    path: '/assess/report',
+    permission: 'export',
+    action: 'assess.report',
+    category: 'disclosure',
+    detailParams: ['ceiling', 'year', 'as_of', 'recipient'],
+  },
+  {
     method: 'GET',
     path: '/graph/export',
     permission: 'export',

@@ -1,6 +1,6 @@
 // The web UI in a real browser: Debian's Chromium driven by playwright-core against `nexus serve` (from dist/)
 // over the fictional demo. Logs in, searches, reads provenance, explores the graph, traces funds over a few transfers,
-// reads a suggestion as an analyst (who may not decide) and judges it with the keyboard as a reviewer, uploads a file
+// reads the strategic assessment, reads a suggestion as an analyst (who may not decide) and judges it with the keyboard as a reviewer, uploads a file
 // and follows its job, sees a refused upload's code, then signs in as an auditor who sees only the audit log, with the
 // analyst's actions in it, and verifies its hash chain; checks the fictional banner and that nothing is loaded from
 // another origin; screenshots each page.
@@ -351,6 +351,20 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await sanctioned.waitFor();
       expect(await sanctioned.textContent()).toContain('25.0%');
       await page.screenshot({ path: `${SHOTS}/trace.png`, fullPage: true });
+    });
+
+    it('shows the assessment: key judgements, priorities, claims, the marking and the full report link', async () => {
+      await nav('Report');
+      const judgement = page.locator('.report-judgement').first();
+      await judgement.waitFor();
+      expect(await judgement.locator('.report-yardstick').textContent()).not.toBe('');
+      expect(await page.locator('table.report-priorities tbody tr').count()).toBeGreaterThan(0);
+      expect(await page.locator('.report-claims li').count()).toBeGreaterThan(0);
+      await expect.poll(() => page.locator('.marking-bar').textContent()).toMatch(/SECRET/);
+      const link = page.getByRole('link', { name: 'Open the full report' });
+      expect(await link.getAttribute('target')).toBe('_blank');
+      expect(await link.getAttribute('href')).toMatch(/^\/assess\/report/);
+      await page.screenshot({ path: `${SHOTS}/report.png`, fullPage: true });
     });
 
     it('shows an analyst a suggestion side by side, explaining that deciding needs the reviewer role', async () => {

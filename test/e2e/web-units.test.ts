@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ApiError, describeError, isRoleRefusal } from '../../web/src/api.js';
+import { assessUrl, readAssessment, reportForm, reportUrl } from '../../web/src/assess/read.js';
 import {
   communities,
   createGraph,
@@ -973,5 +974,95 @@ describe('the trace view', () => {
     expect(VIEW_NEEDS.trace).toBe('graph');
     expect(viewAllowed('analyst', 'trace')).toBe(true);
     expect(viewAllowed('auditor', 'trace')).toBe(false);
+  });
+});
+
+describe('the report view', () => {
+  const answer = {
+    marking: 'SECRET SENSITIVE',
+    year: null,
+    as_of: null,
+    ceiling: null,
+    fictional: true,
+    judgements: [
+      {
+        id: 'KJ-cyber-1',
+        area: 'cyber',
+        text: 'Cybercrime will likely grow.',
+        status: 'signed',
+        signed_by: 'ana',
+        probability: 0.75,
+        yardstick: 'likely or probably',
+        confidence: 'moderate',
+        marking: 'SECRET SENSITIVE',
+        evidence: [{ ref: 'cy-1', text: 'a group', marking: 'SECRET', grading: ['1AC'], datasets: ['d'] }],
+      },
+      { area: 'no id' },
+    ],
+    areas: [
+      {
+        id: 'b',
+        label: 'B',
+        entities: 3,
+        score: { total: 12, band: 'medium', confidence: 'low' },
+        marking: 'OFFICIAL',
+      },
+      {
+        id: 'a',
+        label: 'A',
+        entities: 9,
+        score: { total: 40, band: 'high', confidence: 'high' },
+        marking: 'OFFICIAL',
+      },
+    ],
+    claims: [
+      {
+        id: 'C1',
+        claim: 'It grew.',
+        verdict: 'agrees',
+        finding: 'It did.',
+        marking: 'OFFICIAL',
+        evidence: [],
+      },
+    ],
+    datasets: [{ name: 'demo_kestrel', fictional: true }],
+  };
+
+  it('reads the judgements, priorities by score and claims, and sees C-coded evidence', () => {
+    const a = readAssessment(answer);
+    expect(a.marking).toBe('SECRET SENSITIVE');
+    expect(a.judgements).toHaveLength(1);
+    expect(a.judgements[0]).toMatchObject({
+      yardstick: 'likely or probably',
+      confidence: 'moderate',
+      signedBy: 'ana',
+    });
+    expect(a.priorities.map((p) => p.id)).toEqual(['a', 'b']);
+    expect(a.claims[0]?.verdict).toBe('agrees');
+    expect(a.datasets).toEqual(['demo_kestrel']);
+    expect(a.conditional).toBe(true);
+    expect(readAssessment({ ...answer, judgements: [], claims: [] }).conditional).toBe(false);
+  });
+
+  it('survives a malformed answer', () => {
+    for (const body of [null, 'x', [], { judgements: 'no', areas: [1], claims: [null] }]) {
+      const a = readAssessment(body);
+      expect(a.judgements).toEqual([]);
+      expect(a.priorities).toEqual([]);
+      expect(a.marking).toBeUndefined();
+    }
+  });
+
+  it('asks with the ceiling and year, and opens the full report with the disclosure terms', () => {
+    const f = reportForm(new URLSearchParams('ceiling=OFFICIAL&year=2024&recipient=NCA&conditions=x y'));
+    expect(assessUrl(f)).toBe('/assess?ceiling=OFFICIAL&year=2024');
+    expect(reportUrl(f)).toBe('/assess/report?ceiling=OFFICIAL&year=2024&recipient=NCA&conditions=x+y');
+    expect(reportUrl(reportForm(new URLSearchParams()))).toBe('/assess/report');
+  });
+
+  it('is a page for the roles that may read', () => {
+    expect(VIEW_NEEDS.report).toBe('read');
+    expect(viewAllowed('analyst', 'report')).toBe(true);
+    expect(viewAllowed('auditor', 'report')).toBe(false);
   });
 });

@@ -279,6 +279,14 @@ export function apiCases(plan: ApiPlan): Record<string, (w: ApiWalker) => Promis
     'GET /trace/exposure': async (w) => {
       await w.get('/trace/exposure?address=0xabc');
     },
+    'GET /assess': async (w) => {
+      await w.get('/assess');
+      await w.get('/assess?ceiling=OFFICIAL&year=2024&as_of=2026-01-31');
+    },
+    'GET /assess/report': async (w) => {
+      await w.get('/assess/report?as_of=2026-01-31');
+      await w.get('/assess/report?ceiling=OFFICIAL&recipient=NCA&conditions=walk%20only');
+    },
     'GET /api/datasets/{name}/export': async (w) => {
       for (const dataset of plan.exportDatasets) {
         await w.get(`/api/datasets/${dataset}/export`);

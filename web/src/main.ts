@@ -11,6 +11,7 @@ import { dashboardView } from './views/dashboard.js';
 import { entityView } from './views/entity.js';
 import { jobView } from './views/job.js';
 import { loginView } from './views/login.js';
+import { reportView } from './views/report.js';
 import { reviewView } from './views/review.js';
 import { searchView } from './views/search.js';
 import { traceView } from './views/trace.js';
@@ -34,6 +35,7 @@ const VIEWS: Record<string, { view: View; title: string; nav?: string }> = {
   entity: { view: entityView, title: 'Entity' },
   graph: { view: lazyGraph, title: 'Graph', nav: 'Graph' },
   trace: { view: traceView, title: 'Trace', nav: 'Trace' },
+  report: { view: reportView, title: 'Report', nav: 'Report' },
   review: { view: reviewView, title: 'Review', nav: 'Review queue' },
   upload: { view: uploadView, title: 'Upload', nav: 'Upload' },
   jobs: { view: jobView, title: 'Jobs' },

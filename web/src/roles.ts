@@ -62,6 +62,7 @@ export const VIEW_NEEDS: Readonly<Record<string, Permission>> = {
   entity: 'read',
   graph: 'graph',
   trace: 'graph',
+  report: 'read',
   review: 'xref.read',
   upload: 'ingest',
   jobs: 'jobs',

@@ -83,13 +83,20 @@ export async function serveCommand(args: string[], c: CommandEnv, hooks: ServeHo
     // Uploads wait beside the store until their job has read them (deleted when it ends).
     const uploads = { dir: join(c.home, 'uploads') };
     const app = auth
-      ? createApp({ store, auth: { secureCookies: c.env.NEXUS_SECURE_COOKIES === '1' }, log, uploads })
+      ? createApp({
+          store,
+          auth: { secureCookies: c.env.NEXUS_SECURE_COOKIES === '1' },
+          log,
+          uploads,
+          home: c.home,
+        })
       : createApp({
           store,
           // --no-auth: one named service account for every caller (with the request's `grading` filter on top).
           contextFor: serviceAccount(account),
           log,
           uploads,
+          home: c.home,
         });
     const handle = await serve(app, { host, port });
     if (auth) {
