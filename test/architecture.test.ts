@@ -11,7 +11,7 @@ const ALLOWED: Record<string, string[]> = {
   ingest: ['model', 'access', 'audit', 'store'],
   resolve: ['model', 'access', 'audit', 'store'],
   graph: ['model', 'access', 'audit', 'store'],
-  serve: ['model', 'access', 'audit', 'store', 'ingest', 'resolve', 'graph', 'trace'],
+  serve: ['model', 'access', 'audit', 'store', 'ingest', 'resolve', 'graph', 'trace', 'assess'],
   demo: ['model'],
   indicators: ['model'],
   trace: ['model', 'access', 'audit', 'store', 'graph'],

@@ -474,7 +474,8 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await row.waitFor();
       expect(await row.getAttribute('data-state')).toBe('done');
       expect(await row.textContent()).toContain('e2e_upload');
-      expect(await page.locator('.jobs-panel tr[data-job]').count()).toBe(1);
+      // The panel re-renders every 2 s while jobs are polled: wait for the settled list rather than count mid-render.
+      await page.waitForFunction(() => document.querySelectorAll('.jobs-panel tr[data-job]').length === 1);
       expect(await page.locator('.note').textContent()).toMatch(/crypto tracing runs on the Trace page/i);
       await row.getByRole('link').click();
       await page.locator('.job-head .job-state[data-state="done"]').waitFor();
