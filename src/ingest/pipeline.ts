@@ -115,6 +115,52 @@ export function sourceKey(
   return createHash('sha256').update(JSON.stringify(desc)).digest('hex');
 }
 
+/** What every ingest path starts with: the source's key and files, its checkpoint, the dataset row, the summary. */
+export interface OpenedSource {
+  marking: string;
+  grading: string | null;
+  files: SourceFile[];
+  key: string;
+  progress: ProgressTracker;
+  summary: IngestSummary;
+  /** Items an interrupted run committed: they are skipped (a finished source is read again, all duplicates). */
+  skip: number;
+}
+
+export async function openSource(
+  ctx: AccessContext,
+  store: Store,
+  req: IngestRequest,
+  format: string,
+): Promise<OpenedSource> {
+  const marking = formatMarking(req.marking ? parseMarking(req.marking) : DEFAULT_MARKING);
+  const grading = req.grading ? parseGrading(req.grading) : null;
+  const files = sourceFiles(req.paths);
+  const key = sourceKey(req, format, files, marking, grading);
+  const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
+  const progress = new ProgressTracker(req.dataset, totalBytes, req.onProgress);
+  const checkpoint = await store.getCheckpoint(ctx, key);
+  const skip = checkpoint && !checkpoint.complete ? checkpoint.itemsDone : 0;
+  const summary: IngestSummary = {
+    dataset: req.dataset,
+    format,
+    accepted: 0,
+    rejected: 0,
+    duplicates: 0,
+    entities: 0,
+    statements: 0,
+    invalidValues: 0,
+    resumedFrom: skip,
+    elapsedMs: 0,
+  };
+  await store.upsertDataset(ctx, {
+    name: req.dataset,
+    title: req.title ?? req.dataset,
+    fictional: req.fictional ?? false,
+  });
+  return { marking, grading, files, key, progress, summary, skip };
+}
+
 export async function ingest(ctx: AccessContext, store: Store, req: IngestRequest): Promise<IngestSummary> {
   if (!DATASET_NAME.test(req.dataset)) {
     throw new NexusError(

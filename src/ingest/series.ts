@@ -3,10 +3,8 @@
 // progress as the entity pipeline, where a series counts as an entity and a point as a statement.
 import { basename, resolve } from 'node:path';
 import type { AccessContext } from '../access/index.js';
-import { DEFAULT_MARKING, formatMarking, parseGrading, parseMarking } from '../model/index.js';
 import type { SeriesInput, Store } from '../store/index.js';
-import { type IngestRequest, type IngestSummary, sourceFiles, sourceKey } from './pipeline.js';
-import { ProgressTracker } from './progress.js';
+import { type IngestRequest, type IngestSummary, openSource } from './pipeline.js';
 import { reject } from './reader.js';
 import { readPoliceCrime } from './series-police.js';
 import { readGenericSeries, type SeriesReader } from './series-reader.js';
@@ -40,34 +38,9 @@ export async function ingestSeries(
 ): Promise<IngestSummary> {
   const format = req.format as string;
   const read = READERS.get(format) as SeriesReader;
-  const marking = formatMarking(req.marking ? parseMarking(req.marking) : DEFAULT_MARKING);
-  const grading = req.grading ? parseGrading(req.grading) : null;
-  const files = sourceFiles(req.paths);
-  const key = sourceKey(req, format, files, marking, grading);
-  const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
-  const progress = new ProgressTracker(req.dataset, totalBytes, req.onProgress);
-  const summary: IngestSummary = {
-    dataset: req.dataset,
-    format,
-    accepted: 0,
-    rejected: 0,
-    duplicates: 0,
-    entities: 0,
-    statements: 0,
-    invalidValues: 0,
-    resumedFrom: 0,
-    elapsedMs: 0,
-  };
-  const checkpoint = await store.getCheckpoint(ctx, key);
-  // A finished source is read again and the store reports its points as duplicates; an interrupted one resumes after
-  // its last committed batch (readers yield in a deterministic order).
-  const skip = checkpoint && !checkpoint.complete ? checkpoint.itemsDone : 0;
-  summary.resumedFrom = skip;
-  await store.upsertDataset(ctx, {
-    name: req.dataset,
-    title: req.title ?? req.dataset,
-    fictional: req.fictional ?? false,
-  });
+  // A finished source is read again and the store reports its items as duplicates (R2); an interrupted one
+  // resumes after its last committed batch.
+  const { marking, grading, files, key, progress, summary, skip } = await openSource(ctx, store, req, format);
   const batchPoints = req.batchSize ?? DEFAULT_BATCH_POINTS;
   const origin = originOf(files.map((f) => f.path));
   let items = 0;

@@ -2,7 +2,7 @@
 // UTXO transactions (JSON lines with inputs and outputs) and address labels (CSV `chain,address,label,category`).
 // Amounts become exact integers in base units; every bad row is a reject naming file, line and field.
 import { basename } from 'node:path';
-import { assetDecimals, knownAssets, parseAmount } from '../model/index.js';
+import { assetDecimals, knownAssets, normaliseAddress, parseAmount } from '../model/index.js';
 import type { AddressLabel, CryptoTx, TransferLeg } from '../store/index.js';
 import { readLines } from './lines.js';
 import { type Reject, reject } from './reader.js';
@@ -118,11 +118,6 @@ function token(text: string | undefined, field: string): string {
   if (!TOKEN.test(v))
     throw new RowError(field, 'VALUE_INVALID', `${field} is 1-128 printable characters, no spaces`);
   return v;
-}
-
-/** EVM addresses (0x and 40 hex digits) are case-insensitive: lower case, so every source meets every other. */
-export function normaliseAddress(address: string): string {
-  return /^0x[0-9a-fA-F]{40}$/.test(address) ? address.toLowerCase() : address;
 }
 
 function addressOf(text: string | undefined, field: string): string {

@@ -3,10 +3,8 @@
 // the entity pipeline.
 import { basename, resolve } from 'node:path';
 import type { AccessContext } from '../access/index.js';
-import { DEFAULT_MARKING, formatMarking, parseGrading, parseMarking } from '../model/index.js';
 import type { AddressLabel, CryptoTx, Store } from '../store/index.js';
-import { type IngestRequest, type IngestSummary, sourceFiles, sourceKey } from './pipeline.js';
-import { ProgressTracker } from './progress.js';
+import { type IngestRequest, type IngestSummary, openSource } from './pipeline.js';
 import { reject } from './reader.js';
 import {
   readAddressList,
@@ -27,34 +25,9 @@ export async function ingestChain(
   req: IngestRequest,
 ): Promise<IngestSummary> {
   const format = req.format as 'transfers' | 'utxo' | 'labels';
-  const marking = formatMarking(req.marking ? parseMarking(req.marking) : DEFAULT_MARKING);
-  const grading = req.grading ? parseGrading(req.grading) : null;
-  const files = sourceFiles(req.paths);
-  const key = sourceKey(req, format, files, marking, grading);
-  const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
-  const progress = new ProgressTracker(req.dataset, totalBytes, req.onProgress);
-  const summary: IngestSummary = {
-    dataset: req.dataset,
-    format,
-    accepted: 0,
-    rejected: 0,
-    duplicates: 0,
-    entities: 0,
-    statements: 0,
-    invalidValues: 0,
-    resumedFrom: 0,
-    elapsedMs: 0,
-  };
-  const checkpoint = await store.getCheckpoint(ctx, key);
-  // A finished source is read again and the store reports its transactions as duplicates (R2); an interrupted one
+  // A finished source is read again and the store reports its items as duplicates (R2); an interrupted one
   // resumes after its last committed batch.
-  const skip = checkpoint && !checkpoint.complete ? checkpoint.itemsDone : 0;
-  summary.resumedFrom = skip;
-  await store.upsertDataset(ctx, {
-    name: req.dataset,
-    title: req.title ?? req.dataset,
-    fictional: req.fictional ?? false,
-  });
+  const { marking, grading, files, key, progress, summary, skip } = await openSource(ctx, store, req, format);
   const batchLegs = req.batchSize ?? DEFAULT_BATCH_LEGS;
   const read = (path: string, opts: Parameters<typeof readTransfers>[1]) =>
     format === 'transfers'

@@ -112,3 +112,8 @@ export function parseAmount(
 export function formatAmount(units: bigint, asset: string, chain?: string): string {
   return formatUnits(units, assetDecimals(asset, chain) ?? 0);
 }
+
+/** EVM addresses (0x and 40 hex digits) are case-insensitive: lower case, so every source meets every other. */
+export function normaliseAddress(address: string): string {
+  return /^0x[0-9a-fA-F]{40}$/.test(address) ? address.toLowerCase() : address;
+}

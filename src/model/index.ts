@@ -5,6 +5,7 @@ export {
   formatAmount,
   formatUnits,
   knownAssets,
+  normaliseAddress,
   parseAmount,
   parseUnits,
   requireAssetDecimals,

@@ -3,7 +3,14 @@
 // the entities behind the addresses reached, so the money meets the graph.
 import type { AccessContext } from '../access/index.js';
 import { findSeeds, type GraphService, stateRule } from '../graph/index.js';
-import { formatAmount, formatMarking, highestMarking, NexusError, parseMarking } from '../model/index.js';
+import {
+  formatAmount,
+  formatMarking,
+  highestMarking,
+  NexusError,
+  normaliseAddress,
+  parseMarking,
+} from '../model/index.js';
 import type { Store, StoredAddressLabel } from '../store/index.js';
 import { type Clustering, clusterAddresses } from './cluster.js';
 import { type Ledger, LedgerBuilder, type LedgerEvent } from './ledger.js';
@@ -161,9 +168,7 @@ export class TraceService {
     const labelled = new Map<string, string[]>();
     for (const l of labels)
       labelled.set(l.address, [...(labelled.get(l.address) ?? []), `${l.label} [${l.category}]`]);
-    const marking = formatMarking(
-      highestMarking([...markings, ...labels.map((l) => l.marking)].map((m) => parseMarking(m))),
-    );
+    const marking = markingOf(markings, labels);
     const out: ClusterAnswer[] = [];
     for (const ledger of ledgers.values()) {
       if (req.chain !== undefined && ledger.chain !== req.chain) continue;
@@ -260,7 +265,7 @@ export class TraceService {
       } else if (kind === 'sanctioned') {
         for (const l of await allLabels()) if (l.category === 'sanctioned') out.add(l.address);
         for (const w of await this.wallets(ctx)) if (w.sanctioned) out.add(w.address);
-      } else out.add(normalise(item));
+      } else out.add(normaliseAddress(item));
     }
     return [...out];
   }
@@ -286,7 +291,7 @@ export class TraceService {
         for (const key of w.properties.get('publicKey') ?? []) {
           const hs = w.properties.get('holder') ?? [];
           for (const h of hs) holders.add(h);
-          list.push({ address: normalise(key), wallet: w.id, holders: hs, sanctioned: false });
+          list.push({ address: normaliseAddress(key), wallet: w.id, holders: hs, sanctioned: false });
         }
       }
       if (!page.next) break;
@@ -350,7 +355,7 @@ export class TraceService {
    * graph), sanctioned wallets and labels, each label category and each ransomware family.
    */
   async exposure(ctx: AccessContext, req: ExposureRequest): Promise<ExposureAnswer> {
-    const target = normalise(req.address);
+    const target = normaliseAddress(req.address);
     const { ledgers, markings } = await this.ledgers(ctx, req);
     const ledger = pickLedger(ledgers, [target], req);
     const labels = await this.store.addressLabels(ctx, {});
@@ -411,9 +416,7 @@ export class TraceService {
       received: amount(received),
       sets: out,
       limit_reached: limitReached,
-      marking: formatMarking(
-        highestMarking([...markings, ...labels.map((l) => l.marking)].map((m) => parseMarking(m))),
-      ),
+      marking: markingOf(markings, labels),
     };
   }
 
@@ -512,9 +515,7 @@ export class TraceService {
       limit_reached: result.limitReached,
       limits: result.limits,
       // What the answer rests on: the transfers read and the labels and entities shown.
-      marking: formatMarking(
-        highestMarking([...markings, ...labels.map((l) => l.marking)].map((m) => parseMarking(m))),
-      ),
+      marking: markingOf(markings, labels),
       stats: result.stats,
     };
   }
@@ -525,10 +526,6 @@ export interface WalletInfo {
   wallet: string;
   holders: string[];
   sanctioned: boolean;
-}
-
-function normalise(address: string): string {
-  return /^0x[0-9a-fA-F]{40}$/.test(address) ? address.toLowerCase() : address;
 }
 
 /** The ledger holding the seeds: the one asked for, or the only one any seed appears in. */
@@ -550,4 +547,11 @@ function pickLedger(ledgers: Map<string, Ledger>, seeds: readonly string[], scop
       `trace: the addresses appear on ${fits.map((l) => `${l.chain}/${l.asset}`).join(', ')}; choose with --chain and --asset`,
     );
   return fits[0] as Ledger;
+}
+
+/** What an answer rests on: the transfers read and the labels shown, at their highest marking. */
+function markingOf(markings: Iterable<string>, labels: readonly StoredAddressLabel[]): string {
+  return formatMarking(
+    highestMarking([...markings, ...labels.map((l) => l.marking)].map((m) => parseMarking(m))),
+  );
 }
