@@ -172,36 +172,11 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
   if (CHAIN_FORMATS.has(format)) return ingestChain(ctx, store, { ...req, format });
   if (SERIES_FORMATS.has(format)) return ingestSeries(ctx, store, { ...req, format });
   getReader(format);
-  const marking = formatMarking(req.marking ? parseMarking(req.marking) : DEFAULT_MARKING);
-  const grading = req.grading ? parseGrading(req.grading) : null;
-  const files = sourceFiles(req.paths);
+  const { marking, grading, files, key, progress, summary, skip } = await openSource(ctx, store, req, format);
   const totalBytes = files.reduce((sum, f) => sum + f.size, 0);
-  const key = sourceKey(req, format, files, marking, grading);
   const now = req.now ?? (() => new Date());
   const runAt = now().toISOString().slice(0, 19);
   const batchSize = req.batchSize ?? 50_000;
-  const progress = new ProgressTracker(req.dataset, totalBytes, req.onProgress);
-  const summary: IngestSummary = {
-    dataset: req.dataset,
-    format,
-    accepted: 0,
-    rejected: 0,
-    duplicates: 0,
-    entities: 0,
-    statements: 0,
-    invalidValues: 0,
-    resumedFrom: 0,
-    elapsedMs: 0,
-  };
-
-  const checkpoint = await store.getCheckpoint(ctx, key);
-  const skip = checkpoint && !checkpoint.complete ? checkpoint.itemsDone : 0;
-  summary.resumedFrom = skip;
-  await store.upsertDataset(ctx, {
-    name: req.dataset,
-    title: req.title ?? req.dataset,
-    fictional: req.fictional ?? false,
-  });
 
   const plan: BatchPlan = {
     format,
