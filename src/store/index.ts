@@ -1,5 +1,6 @@
-// Storage: the Store interface and its embedded SQLite implementation.
+// Storage: the Store interface, its embedded SQLite implementation and the PostgreSQL one for teams.
 
 export { ftsQuery, nameTokens } from './search-query.js';
+export { PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';
 export type * from './store.js';

@@ -1,0 +1,4 @@
+// Migrations of this part of the PostgreSQL store (version range: see migrations.ts). (stub: being written)
+import type { Migration } from './migrations.js';
+
+export const resolutionMigrations: Migration[] = [];
