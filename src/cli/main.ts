@@ -1,7 +1,7 @@
 // The `nexus` command: global options, the access context, and dispatch to subcommands.
 import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import {
   type AccessContext,
   gradingFilterOption,
@@ -12,7 +12,7 @@ import {
 } from '../access/index.js';
 import type { AuditCategory } from '../audit/index.js';
 import { isNexusError, NexusError } from '../model/index.js';
-import { SqliteStore, type Store } from '../store/index.js';
+import { type Store, storeFromEnv } from '../store/index.js';
 import { assessCommand, assessHelp } from './commands/assess.js';
 import { auditCommand, auditHelp, eraseCommand, eraseHelp } from './commands/audit.js';
 import { backupCommand, backupHelp, restoreCommand } from './commands/backup.js';
@@ -367,6 +367,11 @@ global options:
                      --grading is the ingest's own 3x5x2 code
   --help, --version
 
+environment:
+  NEXUS_DATABASE_URL     a postgres:// URL: every command uses that PostgreSQL store instead of HOME/nexus.db
+  NEXUS_DATABASE_SCHEMA  the schema holding it (default nexus); HOME still holds files (uploads, judgements)
+  REDIS_URL              the job queue for \`nexus worker\` (default redis://127.0.0.1:6379)
+
 nexus COMMAND --help shows a command's options.
 `;
 }
@@ -456,7 +461,7 @@ export async function main(
     const declared = COMMAND_AUDIT[name];
     let recorded = false;
     const openStore = async (): Promise<Store> => {
-      const store = new SqliteStore({ path: join(home, 'nexus.db') });
+      const store = storeFromEnv(env, home);
       const m = await store.migrate();
       if (m.error) {
         await store.close();

@@ -1,5 +1,6 @@
 // Storage: the Store interface, its embedded SQLite implementation and the PostgreSQL one for teams.
 
+export { redactUrl, type StoreLocation, storeFromEnv, storeLocation } from './open.js';
 export { ftsQuery, nameTokens } from './search-query.js';
 export { PostgresStore, type PostgresStoreOptions } from './postgres/postgres-store.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite/sqlite-store.js';

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SqliteStore } from '../../src/store/index.js';
 import { runAuditContract } from './audit-contract.js';
+import { runConcurrencyContract } from './concurrency-contract.js';
 import { runCryptoContract } from './crypto-contract.js';
 import { runSeriesContract } from './series-contract.js';
 import { runStoreContract } from './store-contract.js';
@@ -20,6 +21,12 @@ runAuditContract(
   'sqlite (file, WAL)',
   async () => new SqliteStore({ path: join(mkdtempSync(join(tmpdir(), 'nexus-audit-')), 'store.db') }),
 );
+
+{
+  // Three connections to one file: SQLite serialises their writes with its lock (busy timeout), losing none.
+  const path = join(mkdtempSync(join(tmpdir(), 'nexus-concurrent-')), 'store.db');
+  runConcurrencyContract('sqlite (file, three connections)', async () => new SqliteStore({ path }));
+}
 
 runCryptoContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
 runSeriesContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
