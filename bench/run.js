@@ -2,19 +2,10 @@
 // Ingest benchmark: Nexus against the sqlite3 shell's .import of the same statement rows (the raw write bound).
 // Usage: npm run bench [-- --entities 1000000]; results print as Markdown and land in bench/out/results.json.
 import { spawnSync } from 'node:child_process';
-import {
-  createWriteStream,
-  existsSync,
-  mkdirSync,
-  readFileSync,
-  rmSync,
-  statSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseFtmLines, replicate } from '../dist/demo/replicate.js';
-import { buildScenario } from '../dist/demo/scenario.js';
+import { makeFtmSource } from './ftm-source.js';
 import { machineInfo } from './machine.js';
 
 const { values } = parseArgs({
@@ -37,27 +28,6 @@ function sqliteShell() {
   const res = spawnSync('sqlite3', ['--version'], { encoding: 'utf8' });
   if (res.status !== 0) throw new Error('bench: the sqlite3 shell is missing (apt-get install -y sqlite3)');
   return res.stdout.split(' ')[0];
-}
-
-/** FtM JSON lines scaled to `count` entities by copying the real OpenSanctions fixtures with new ids. */
-async function makeFtmSource(count) {
-  const file = join(OUT, `ftm-${count}.jsonl`);
-  if (existsSync(file)) return file;
-  const dir = join(DATA, 'opensanctions-ftm-fixtures');
-  const base = existsSync(dir)
-    ? ['zala_sanctions.ftm.jsonl', 't1_eu_fsf.ftm.jsonl', 'parteispenden_donations.ftm.jsonl'].flatMap((f) =>
-        parseFtmLines(readFileSync(join(dir, f), 'utf8')),
-      )
-    : buildScenario().open;
-  const out = createWriteStream(`${file}.tmp`);
-  let n = 0;
-  for (const e of replicate(base, Math.ceil(count / base.length))) {
-    if (n++ >= count) break;
-    if (!out.write(`${JSON.stringify(e)}\n`)) await new Promise((ok) => out.once('drain', ok));
-  }
-  await new Promise((ok) => out.end(ok));
-  spawnSync('mv', [`${file}.tmp`, file]);
-  return file;
 }
 
 // The peer loads the same rows Nexus stored (entities, provenance, statements) into equivalent tables with the
@@ -155,7 +125,7 @@ function round(x) {
 
 const machine = machineInfo({ sqliteShell: sqliteShell() });
 const results = [];
-const ftm = await makeFtmSource(ENTITIES);
+const ftm = await makeFtmSource(ENTITIES, DATA, OUT);
 results.push(measure('ftm', 'ftm', [ftm], ENTITIES));
 if (existsSync(join(DATA, 'ofac-sdn')))
   results.push(measure('ofac', 'ofac', [join(DATA, 'ofac-sdn')], 'OFAC SDN 8976 entries'));
