@@ -5,7 +5,8 @@
 // words from real names, POST /match/default with one yente query per body over real names.
 // Usage: npm run bench:api [-- --duration 20 --warmup 3 --configs 1x1,8x2 --routes entity,search,match
 //        --reuse-home]. Needs wrk (apt-get install -y wrk). Store: the demo plus the real datasets found in
-// NEXUS_DATA_DIR (default ../shared/data), loaded by `nexus demo` into bench/out/api-home.
+// NEXUS_DATA_DIR (default ../shared/data), loaded by `nexus demo` into bench/out/api-home, or into PostgreSQL when
+// NEXUS_DATABASE_URL is set (schema NEXUS_DATABASE_SCHEMA, default nexus; --reuse-home then reuses that schema).
 // Prints progress on stderr and a Markdown table on stdout; writes bench/out/api-bench.json and api-bench.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -13,6 +14,7 @@ import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import Database from 'better-sqlite3';
+import pg from 'pg';
 import { machineInfo } from './machine.js';
 
 const { values: opt } = parseArgs({
@@ -67,7 +69,7 @@ function nexus(args, input, inherit = false) {
 }
 
 function buildStore() {
-  if (opt['reuse-home'] && existsSync(join(HOME, 'nexus.db'))) {
+  if (opt['reuse-home'] && (PG_URL || existsSync(join(HOME, 'nexus.db')))) {
     log(`reusing ${HOME}`);
     return null;
   }
@@ -105,18 +107,34 @@ function makeToken() {
 }
 
 // ---------- what to ask: real ids, words of real names, real names ----------
-function sample() {
+const PG_URL = process.env.NEXUS_DATABASE_URL || '';
+const PARTIES_SQL = `SELECT e.id, e.schema, (SELECT s.value FROM statements s WHERE s.eid = e.eid AND s.prop = 'name'
+    ORDER BY s.id LIMIT 1) AS name
+  FROM entities e WHERE e.schema IN ('Person', 'Company', 'Organization', 'Vessel') ORDER BY e.eid`;
+const DATASETS_SQL = 'SELECT dataset, count(*) AS n FROM entity_datasets GROUP BY dataset';
+
+/** The same two reads from either store (the tables have the same names and columns in both). */
+async function storeRows() {
+  if (PG_URL) {
+    const client = new pg.Client({ connectionString: PG_URL });
+    await client.connect();
+    await client.query(`SET search_path = ${process.env.NEXUS_DATABASE_SCHEMA || 'nexus'}, public`);
+    const parties = (await client.query(PARTIES_SQL)).rows;
+    const datasets = (await client.query(DATASETS_SQL)).rows.map((r) => ({ ...r, n: Number(r.n) }));
+    await client.end();
+    return { parties, datasets };
+  }
   const db = new Database(join(HOME, 'nexus.db'), { readonly: true, fileMustExist: true });
-  const parties = db
-    .prepare(
-      `SELECT e.id, e.schema, (SELECT s.value FROM statements s WHERE s.eid = e.eid AND s.prop = 'name'
-         ORDER BY s.id LIMIT 1) AS name
-       FROM entities e WHERE e.schema IN ('Person', 'Company', 'Organization', 'Vessel') ORDER BY e.eid`,
-    )
-    .all()
-    .filter((p) => p.name);
-  const datasets = db.prepare('SELECT dataset, count(*) AS n FROM entity_datasets GROUP BY dataset').all();
+  const parties = db.prepare(PARTIES_SQL).all();
+  const datasets = db.prepare(DATASETS_SQL).all();
   db.close();
+  return { parties, datasets };
+}
+
+async function sample() {
+  const rows = await storeRows();
+  const parties = rows.parties.filter((p) => p.name);
+  const datasets = rows.datasets;
   const every = (list, n) => {
     const step = Math.max(1, list.length / n);
     const out = [];
@@ -307,7 +325,7 @@ mkdirSync(WORK, { recursive: true });
 const loadStart = load();
 const storeSeconds = buildStore();
 const token = makeToken();
-const s = sample();
+const s = await sample();
 log(
   `${s.parties} parties in the store; ${s.ids.length} ids, ${s.words.length} search words, ${s.names.length} names to rotate`,
 );
@@ -406,7 +424,7 @@ for (const r of results) {
   };
 }
 
-const machine = machineInfo({ wrk: wrkVer });
+const machine = machineInfo({ wrk: wrkVer, store: PG_URL ? 'postgres' : 'sqlite' });
 const rows = [];
 for (const route of ROUTES)
   for (const c of CONFIGS) {
@@ -452,7 +470,7 @@ writeFileSync(join(OUT, 'api-bench.json'), `${JSON.stringify(report, null, 2)}\n
 
 const md = [];
 md.push(
-  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Node ${machine.node}, wrk ${machine.wrk}, ${machine.date}; load average at start ${loadStart.join(' ')}, at end ${report.loadavgEnd.join(' ')}\n`,
+  `Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memGiB} GiB, Node ${machine.node}, wrk ${machine.wrk}, store ${machine.store}, ${machine.date}; load average at start ${loadStart.join(' ')}, at end ${report.loadavgEnd.join(' ')}\n`,
 );
 md.push(
   '| route | conns/threads | Nexus req/s | mean ms (closed loop) | wrk p50 / p90 / p99 ms | server log p50 / p90 / p99 ms | server CPU ms/req | floor req/s | floor p50 / p99 ms | req/s ratio | bytes/resp |',
