@@ -2,7 +2,6 @@
 // in group commits that resolve once durable; listing and an in-order scan for chain verification.
 import type { AccessContext } from '../../access/index.js';
 import {
-  type AuditCategory,
   type AuditEventInput,
   type AuditQuery,
   type AuditRecord,
@@ -11,22 +10,12 @@ import {
   recordHash,
 } from '../../audit/index.js';
 import { NexusError } from '../../model/index.js';
+import { type AuditRow, errorCode, toAuditRecord } from '../audit-rows.js';
 import { type Client, Params, type PgDb } from './db.js';
 
-interface Row {
-  seq: number;
-  at: string;
-  user_name: string;
-  action: string;
-  category: string;
-  objects: string;
-  purpose: string;
-  request_id: string | null;
-  outcome: string;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
+/** user_name read back as user: `user` is reserved in PostgreSQL. */
+const COLUMNS =
+  'seq, at, user_name AS "user", action, category, objects, purpose, request_id, outcome, detail, prev_hash, hash';
 
 interface Pending {
   ctx: AccessContext;
@@ -112,7 +101,7 @@ export class PgAudit {
     } catch (err) {
       throw new NexusError(
         'AUDIT_UNAVAILABLE',
-        `audit.append: the audit record could not be written (${code(err)})`,
+        `audit.append: the audit record could not be written (${errorCode(err)})`,
       );
     }
   }
@@ -162,7 +151,7 @@ export class PgAudit {
           ? err
           : new NexusError(
               'AUDIT_UNAVAILABLE',
-              `audit.append: the audit record could not be written (${code(err)})`,
+              `audit.append: the audit record could not be written (${errorCode(err)})`,
             );
       for (const p of batch) p.reject(e);
       return;
@@ -180,23 +169,23 @@ export class PgAudit {
     if (query.before !== undefined) where.push(`seq < ${q.p(query.before)}`);
     if (query.since !== undefined) where.push(`at >= ${q.p(query.since)}`);
     const limit = Math.min(Math.max(1, query.limit ?? 100), 1000);
-    const rows = await this.db.query<Row>(
-      `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${q.p(limit)}`,
+    const rows = await this.db.query<AuditRow>(
+      `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${q.p(limit)}`,
       q.values,
     );
-    return rows.map(toRecord);
+    return rows.map(toAuditRecord);
   }
 
   async *scan(batch: number): AsyncGenerator<AuditRecord[]> {
     let after = 0;
     for (;;) {
-      const rows = await this.db.query<Row>('SELECT * FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2', [
-        after,
-        batch,
-      ]);
+      const rows = await this.db.query<AuditRow>(
+        `SELECT ${COLUMNS} FROM audit_log WHERE seq > $1 ORDER BY seq LIMIT $2`,
+        [after, batch],
+      );
       if (rows.length === 0) return;
       after = rows[rows.length - 1]?.seq ?? after;
-      yield rows.map(toRecord);
+      yield rows.map(toAuditRecord);
     }
   }
 
@@ -207,34 +196,4 @@ export class PgAudit {
     );
     return rows[0]?.n ?? 0;
   }
-}
-
-function code(err: unknown): string {
-  return err instanceof Error && 'code' in err ? String(err.code) : err instanceof Error ? err.name : 'error';
-}
-
-function parseJson<T>(text: string, fallback: T): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    // A row edited into invalid JSON still reaches verify, whose hash check then fails at it.
-    return fallback;
-  }
-}
-
-function toRecord(r: Row): AuditRecord {
-  return {
-    seq: r.seq,
-    at: r.at,
-    user: r.user_name,
-    action: r.action,
-    category: r.category as AuditCategory,
-    objects: parseJson<string[]>(r.objects, []),
-    purpose: r.purpose,
-    requestId: r.request_id,
-    outcome: r.outcome,
-    detail: parseJson<Record<string, string | number | boolean | null>>(r.detail, {}),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
 }

@@ -3,7 +3,6 @@
 import type Database from 'better-sqlite3';
 import type { AccessContext } from '../../access/index.js';
 import {
-  type AuditCategory,
   type AuditEventInput,
   type AuditQuery,
   type AuditRecord,
@@ -12,21 +11,7 @@ import {
   recordHash,
 } from '../../audit/index.js';
 import { NexusError } from '../../model/index.js';
-
-interface Row {
-  seq: number;
-  at: string;
-  user: string;
-  action: string;
-  category: string;
-  objects: string;
-  purpose: string;
-  request_id: string | null;
-  outcome: string;
-  detail: string;
-  prev_hash: string;
-  hash: string;
-}
+import { type AuditRow, errorCode, toAuditRecord } from '../audit-rows.js';
 
 interface Pending {
   ctx: AccessContext;
@@ -104,7 +89,7 @@ export class AuditTable {
     } catch (err) {
       throw new NexusError(
         'AUDIT_UNAVAILABLE',
-        `audit.append: the audit record could not be written (${code(err)})`,
+        `audit.append: the audit record could not be written (${errorCode(err)})`,
       );
     }
   }
@@ -137,7 +122,7 @@ export class AuditTable {
           ? err
           : new NexusError(
               'AUDIT_UNAVAILABLE',
-              `audit.append: the audit record could not be written (${code(err)})`,
+              `audit.append: the audit record could not be written (${errorCode(err)})`,
             );
       for (const p of batch) p.reject(e);
       return;
@@ -177,18 +162,18 @@ export class AuditTable {
       .prepare(
         `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`,
       )
-      .all(params) as Row[];
-    return rows.map(toRecord);
+      .all(params) as AuditRow[];
+    return rows.map(toAuditRecord);
   }
 
   *scan(batch: number): Generator<AuditRecord[]> {
     let after = 0;
     const page = this.db.prepare('SELECT * FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?');
     for (;;) {
-      const rows = page.all(after, batch) as Row[];
+      const rows = page.all(after, batch) as AuditRow[];
       if (rows.length === 0) return;
       after = rows[rows.length - 1]?.seq ?? after;
-      yield rows.map(toRecord);
+      yield rows.map(toAuditRecord);
     }
   }
 
@@ -198,34 +183,4 @@ export class AuditTable {
       this.db.prepare("SELECT coalesce(max(seq), 0) FROM audit_log WHERE category = 'erasure'").pluck().get(),
     );
   }
-}
-
-function code(err: unknown): string {
-  return err instanceof Error && 'code' in err ? String(err.code) : err instanceof Error ? err.name : 'error';
-}
-
-function parseJson<T>(text: string, fallback: T): T {
-  try {
-    return JSON.parse(text) as T;
-  } catch {
-    // A row edited into invalid JSON still reaches verify, whose hash check then fails at it.
-    return fallback;
-  }
-}
-
-function toRecord(r: Row): AuditRecord {
-  return {
-    seq: r.seq,
-    at: r.at,
-    user: r.user,
-    action: r.action,
-    category: r.category as AuditCategory,
-    objects: parseJson<string[]>(r.objects, []),
-    purpose: r.purpose,
-    requestId: r.request_id,
-    outcome: r.outcome,
-    detail: parseJson<Record<string, string | number | boolean | null>>(r.detail, {}),
-    prevHash: r.prev_hash,
-    hash: r.hash,
-  };
 }
