@@ -44,6 +44,12 @@ export function storeLocation(env: NodeJS.ProcessEnv, home: string): StoreLocati
     : { kind: 'sqlite', where: join(home, 'nexus.db') };
 }
 
+/** The PostgreSQL store the environment names (URL and schema), or undefined for the embedded one. */
+export function postgresTarget(env: NodeJS.ProcessEnv): { url: string; schema: string } | undefined {
+  const url = postgresUrl(env);
+  return url ? { url, schema: schemaOf(env) } : undefined;
+}
+
 /** A new, unmigrated store for the environment: NEXUS_DATABASE_URL (+ NEXUS_DATABASE_SCHEMA) or HOME/nexus.db. */
 export function storeFromEnv(env: NodeJS.ProcessEnv, home: string): Store {
   const url = postgresUrl(env);

@@ -16,11 +16,16 @@ export function tempHome(prefix = 'nexus-cli-'): string {
 }
 
 export async function nexus(home: string, ...args: string[]): Promise<Run> {
+  return nexusWith({}, home, ...args);
+}
+
+/** As nexus(), with more environment (NEXUS_DATABASE_URL for a PostgreSQL store, say). */
+export async function nexusWith(env: Record<string, string>, home: string, ...args: string[]): Promise<Run> {
   let stdout = '';
   let stderr = '';
   const code = await main(
     ['--home', home, ...args],
-    { NEXUS_DATA_DIR: process.env.NEXUS_DATA_DIR },
+    { NEXUS_DATA_DIR: process.env.NEXUS_DATA_DIR, ...env },
     {
       stdout: (t) => {
         stdout += t;
