@@ -13,7 +13,12 @@ export interface ChainReport {
 }
 
 /** Migrates the store in `schema` and walks its audit chain; AUDIT_CHAIN_BROKEN names where it breaks. */
-async function checkSchema(url: string, schema: string, ctx: AccessContext, label: string): Promise<ChainReport> {
+async function checkSchema(
+  url: string,
+  schema: string,
+  ctx: AccessContext,
+  label: string,
+): Promise<ChainReport> {
   const store = new PostgresStore({ url, schema, maxConnections: 2 });
   try {
     const m = await store.migrate();
