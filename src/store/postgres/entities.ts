@@ -1,6 +1,33 @@
-// The PostgreSQL store's statements, entities, datasets, checkpoints, search, stats, export, scan, version, digest, erasure, backup. (stub: being written)
-import type { Store } from '../store.js';
-import { notBuilt, type PgParts } from './parts.js';
+// The PostgreSQL store's statements, entities, datasets, checkpoints, search, stats, export, scan, version, digest,
+// erasure and backup. The work lives in the entities-* and search-* files; this class wires them to the store.
+import type { AccessContext } from '../../access/index.js';
+import type { Entity } from '../../model/index.js';
+import type {
+  BatchResult,
+  Checkpoint,
+  DatasetInfo,
+  EntityFilter,
+  ErasureRequest,
+  ErasureResult,
+  FacetedSearchQuery,
+  Page,
+  Reference,
+  ScanOptions,
+  SearchHit,
+  SearchOptions,
+  SearchResults,
+  Store,
+  StoreStats,
+  WriteBatch,
+} from '../store.js';
+import { backup } from './entities-backup.js';
+import { erase } from './entities-erase.js';
+import { exportDataset, listEntities, referencing, resolvedEntities, scanEntities } from './entities-read.js';
+import { datasets, digest, stats, upsertDatasetTx, version } from './entities-stats.js';
+import { prepareBatch, writeBatch } from './entities-write.js';
+import type { PgParts } from './parts.js';
+import { facetedSearch } from './search-faceted.js';
+import { searchNames } from './search-names.js';
 
 export type PgEntitiesMethods = Pick<
   Store,
@@ -26,57 +53,115 @@ export type PgEntitiesMethods = Pick<
 export class PgEntities implements PgEntitiesMethods {
   constructor(readonly parts: PgParts) {}
 
-  async putStatements(..._a: unknown[]): Promise<never> {
-    notBuilt('putStatements');
+  async putStatements(ctx: AccessContext, batch: WriteBatch): Promise<BatchResult> {
+    // Everything that needs no database happens before the write lock is taken.
+    const prepared = prepareBatch(batch);
+    return this.parts.db.write(
+      ctx,
+      (c) => writeBatch(c, batch, prepared, this.parts.clock().toISOString()),
+      (r) => ({
+        action: 'ingest.batch',
+        category: 'collection',
+        objects: [batch.dataset],
+        detail: {
+          records: batch.records.length,
+          statements_written: r.statementsWritten,
+          entities_created: r.entitiesCreated,
+          source: batch.checkpoint?.sourceKey ?? null,
+        },
+      }),
+    );
   }
-  async upsertDataset(..._a: unknown[]): Promise<never> {
-    notBuilt('upsertDataset');
+
+  async upsertDataset(
+    ctx: AccessContext,
+    info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>,
+  ): Promise<void> {
+    const now = this.parts.clock().toISOString();
+    await this.parts.db.write(
+      ctx,
+      (c) => upsertDatasetTx(c, info, now),
+      () => ({ action: 'dataset.put', category: 'collection', objects: [info.name] }),
+    );
   }
-  async getCheckpoint(..._a: unknown[]): Promise<never> {
-    notBuilt('getCheckpoint');
+
+  async getCheckpoint(_ctx: AccessContext, sourceKey: string): Promise<Checkpoint | undefined> {
+    const found = await this.parts.db.query<{
+      source_key: string;
+      dataset: string;
+      items_done: number;
+      complete: boolean;
+    }>('SELECT source_key, dataset, items_done, complete FROM ingest_checkpoints WHERE source_key = $1', [
+      sourceKey,
+    ]);
+    const row = found[0];
+    return (
+      row && {
+        sourceKey: row.source_key,
+        dataset: row.dataset,
+        itemsDone: row.items_done,
+        complete: row.complete,
+      }
+    );
   }
-  async getEntity(..._a: unknown[]): Promise<never> {
-    notBuilt('getEntity');
+
+  async getEntity(ctx: AccessContext, id: string): Promise<Entity | undefined> {
+    return (await resolvedEntities(this.parts.db, ctx, [id])).get(id);
   }
-  async getEntities(..._a: unknown[]): Promise<never> {
-    notBuilt('getEntities');
+
+  async getEntities(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, Entity>> {
+    return resolvedEntities(this.parts.db, ctx, ids);
   }
-  async listEntities(..._a: unknown[]): Promise<never> {
-    notBuilt('listEntities');
+
+  listEntities(
+    ctx: AccessContext,
+    filter: EntityFilter,
+    page: { limit: number; after?: string | null },
+  ): Promise<Page<Entity>> {
+    return listEntities(this.parts.db, ctx, filter, page);
   }
-  async searchNames(..._a: unknown[]): Promise<never> {
-    notBuilt('searchNames');
+
+  searchNames(ctx: AccessContext, query: string, options?: SearchOptions): Promise<SearchHit[]> {
+    return searchNames(this.parts.db, ctx, query, options);
   }
-  async search(..._a: unknown[]): Promise<never> {
-    notBuilt('search');
+
+  search(ctx: AccessContext, query: FacetedSearchQuery): Promise<SearchResults> {
+    return facetedSearch(this.parts.db, ctx, query);
   }
-  async referencing(..._a: unknown[]): Promise<never> {
-    notBuilt('referencing');
+
+  referencing(ctx: AccessContext, id: string): Promise<Reference[]> {
+    return referencing(this.parts.db, ctx, id);
   }
-  async datasets(..._a: unknown[]): Promise<never> {
-    notBuilt('datasets');
+
+  datasets(ctx: AccessContext): Promise<DatasetInfo[]> {
+    return datasets(this.parts.db, ctx);
   }
-  async stats(..._a: unknown[]): Promise<never> {
-    notBuilt('stats');
+
+  stats(ctx: AccessContext): Promise<StoreStats> {
+    return stats(this.parts.db, ctx);
   }
-  // biome-ignore lint/correctness/useYield: stub
-  async *exportDataset(..._a: unknown[]): AsyncGenerator<never> {
-    notBuilt('exportDataset');
+
+  exportDataset(ctx: AccessContext, dataset: string): AsyncIterable<Entity> {
+    return exportDataset(this.parts.db, ctx, dataset);
   }
-  // biome-ignore lint/correctness/useYield: stub
-  async *scanEntities(..._a: unknown[]): AsyncGenerator<never> {
-    notBuilt('scanEntities');
+
+  scanEntities(ctx: AccessContext, options?: ScanOptions): AsyncIterable<Entity[]> {
+    return scanEntities(this.parts.db, ctx, options);
   }
-  async version(..._a: unknown[]): Promise<never> {
-    notBuilt('version');
+
+  version(_ctx: AccessContext): Promise<string> {
+    return version(this.parts.db);
   }
-  async digest(..._a: unknown[]): Promise<never> {
-    notBuilt('digest');
+
+  digest(ctx: AccessContext): Promise<string> {
+    return digest(this.parts.db, ctx);
   }
-  async erase(..._a: unknown[]): Promise<never> {
-    notBuilt('erase');
+
+  erase(ctx: AccessContext, request: ErasureRequest): Promise<ErasureResult> {
+    return erase(this.parts, ctx, request);
   }
-  async backup(..._a: unknown[]): Promise<never> {
-    notBuilt('backup');
+
+  backup(ctx: AccessContext, path: string): Promise<{ bytes: number }> {
+    return backup(this.parts, ctx, path);
   }
 }
