@@ -3,6 +3,7 @@ import { describe, it } from 'vitest';
 import { runAuditContract } from './audit-contract.js';
 import { runConcurrencyContract } from './concurrency-contract.js';
 import { runCryptoContract } from './crypto-contract.js';
+import { runDocumentContract } from './document-contract.js';
 import { freshSchema, pgStore, pgUnavailable } from './pg.js';
 import { runSeriesContract } from './series-contract.js';
 import { runStoreContract } from './store-contract.js';
@@ -18,6 +19,7 @@ if (unavailable) {
   runAuditContract('postgres', async () => pgStore());
   runCryptoContract('postgres', async () => pgStore());
   runSeriesContract('postgres', async () => pgStore());
+  runDocumentContract('postgres', async () => pgStore());
   // Three pools on one schema: the store's write lock orders their transactions, losing none.
   const shared = freshSchema();
   runConcurrencyContract('postgres (three pools, one schema)', async () => pgStore({ schema: shared }));

@@ -1,6 +1,7 @@
 // Erasure on PostgreSQL (DPA 2018), as SQLite's (src/store/sqlite/erasure.ts): each record's cluster is undone, then
-// its statements, the statements elsewhere that refer to it, its names-index, match-key, suggestion, judgement and
-// cluster rows go for good, all in one transaction with one audit record that names ids and counts only.
+// its statements, the statements elsewhere that refer to it, its names- and texts-index, match-key, suggestion,
+// judgement and cluster rows go for good, all in one transaction with one audit record that names ids and counts
+// only.
 import type { AccessContext } from '../../access/index.js';
 import { NexusError } from '../../model/index.js';
 import type { ErasureRequest, ErasureResult } from '../store.js';
@@ -91,6 +92,7 @@ async function eraseRecord(c: Client, id: string): Promise<{ statements: number;
   const eid = (await c.query<{ eid: number }>('SELECT eid FROM entities WHERE id = $1', [id])).rows[0]?.eid;
   if (eid !== undefined) {
     await c.query('DELETE FROM names WHERE eid = $1', [eid]);
+    await c.query('DELETE FROM texts WHERE eid = $1', [eid]);
     statements = (await c.query('DELETE FROM statements WHERE eid = $1', [eid])).rowCount ?? 0;
     await c.query(
       'UPDATE match_key_df d SET n = d.n - 1 FROM match_keys k WHERE k.eid = $1 AND d.key = k.key',

@@ -20,6 +20,13 @@ export const CAVEAT_SEP = '\u001f';
 export const MAX_TOKEN_CHARS = 200;
 /** Words of one name kept in the names index: a name is a few words; this only bounds hostile input. */
 const MAX_NAME_TOKENS = 256;
+/** Document text, indexed in `texts` for Store.searchText (migration 11), as SQLite's writer indexes it. */
+export const TEXT_PROP = 'bodyText';
+/** tsvector limits: positions run to 16,383 (later words all sit there), at most 256 kept per word. */
+const MAX_TEXT_POSITION = 16_383;
+const MAX_WORD_POSITIONS = 256;
+/** Bytes of distinct words in one text's tsvector (PostgreSQL refuses over 1 MB); later new words are dropped. */
+const MAX_TEXT_WORD_BYTES = 1_000_000;
 
 /** A name's words as the index holds them (deduplicated, bounded), or [] when it has none. */
 export function indexTokens(name: string): string[] {
@@ -34,6 +41,34 @@ export function indexTokens(name: string): string[] {
 /** Words as tsvector input text: each quoted, quotes and backslashes escaped, so no word is read as syntax. */
 function lexemes(words: readonly string[]): string {
   return words.map((w) => `'${w.replaceAll('\\', '\\\\').replaceAll("'", "''")}'`).join(' ');
+}
+
+/**
+ * A document text as tsvector input: its words folded as queries are (search-query.ts nameTokens), cut as the names
+ * index cuts them, each with its positions (for ts_rank); null when it has no word.
+ */
+export function textVector(text: string): string | null {
+  const positions = new Map<string, number[]>();
+  let bytes = 0;
+  let at = 0;
+  for (const token of nameTokens(text)) {
+    at++;
+    const word = token.slice(0, MAX_TOKEN_CHARS);
+    let list = positions.get(word);
+    if (!list) {
+      const size = Buffer.byteLength(word);
+      if (bytes + size > MAX_TEXT_WORD_BYTES) continue;
+      bytes += size;
+      list = [];
+      positions.set(word, list);
+    }
+    const pos = Math.min(at, MAX_TEXT_POSITION);
+    if (list.length < MAX_WORD_POSITIONS && list[list.length - 1] !== pos) list.push(pos);
+  }
+  if (positions.size === 0) return null;
+  const out: string[] = [];
+  for (const [word, list] of positions) out.push(`${lexemes([word])}:${list.join(',')}`);
+  return out.join(' ');
 }
 
 /** Everything about a batch that needs no database: built before the write lock is taken. */
@@ -60,6 +95,8 @@ export interface PreparedBatch {
     /** For names: the folded words as text (for similarity) and as tsvector input; null otherwise or when none. */
     folded: (string | null)[];
     lexemes: (string | null)[];
+    /** For document text (TEXT_PROP): its textVector; null otherwise or when it has no word. */
+    text: (string | null)[];
   };
   /** Later occurrences (repeats within the batch): they can only move last_seen. */
   repeats: { entity: number[]; id: string[]; lastSeen: string[] };
@@ -76,7 +113,17 @@ export function prepareBatch(batch: WriteBatch): PreparedBatch {
     entityIds: [],
     entitySchemas: [],
     entityFirstSeen: [],
-    first: { group: [], id: [], prop: [], type: [], value: [], original: [], folded: [], lexemes: [] },
+    first: {
+      group: [],
+      id: [],
+      prop: [],
+      type: [],
+      value: [],
+      original: [],
+      folded: [],
+      lexemes: [],
+      text: [],
+    },
     repeats: { entity: [], id: [], lastSeen: [] },
     records: batch.records.length,
   };
@@ -124,6 +171,9 @@ export function prepareBatch(batch: WriteBatch): PreparedBatch {
         const words = g.propTypes[i] === 'name' ? indexTokens(g.values[i] as string) : [];
         p.first.folded.push(words.length > 0 ? words.join(' ') : null);
         p.first.lexemes.push(words.length > 0 ? lexemes(words) : null);
+        p.first.text.push(
+          g.props[i] === TEXT_PROP && g.propTypes[i] === 'text' ? textVector(g.values[i] as string) : null,
+        );
       }
     }
   });
@@ -219,10 +269,11 @@ export async function writeBatch(
     for (const r of ins.rows) inserted.set(`${r.eid}\u0000${r.id}`, r.seq);
   }
 
-  // 4. What was new: per group and record, the names to index, the dataset memberships.
+  // 4. What was new: per group and record, the names and texts to index, the dataset memberships.
   const freshPerGroup = new Array<number>(groupCount).fill(0);
   const names = { seq: [] as number[], eid: [] as number[], pid: [] as number[], folded: [] as string[] };
   const tokens: string[] = [];
+  const texts: TextRows = { seq: [], eid: [], pid: [], tokens: [] };
   const memberships = new Set<string>();
   const touch = new Map<string, { eid: number; id: string; lastSeen: string }>();
   const touchAt = (eid: number, id: string, seen: string) => {
@@ -248,6 +299,13 @@ export async function writeBatch(
       names.pid.push(stPid[i] as number);
       names.folded.push(folded);
       tokens.push(p.first.lexemes[i] as string);
+    }
+    const text = p.first.text[i];
+    if (text) {
+      texts.seq.push(seq);
+      texts.eid.push(eid);
+      texts.pid.push(stPid[i] as number);
+      texts.tokens.push(text);
     }
     // Every group carries its entity's `id` statement; when that is new, so is the dataset membership.
     if (p.first.prop[i] === ID_PROP)
@@ -320,7 +378,7 @@ export async function writeBatch(
     );
   }
 
-  // 6. The names index and dataset memberships of what is new.
+  // 6. The names and texts indexes and dataset memberships of what is new.
   if (names.seq.length > 0)
     await c.query(
       `INSERT INTO names (seq, eid, pid, folded, tokens)
@@ -328,6 +386,7 @@ export async function writeBatch(
        FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[], $5::text[]) AS t(seq, eid, pid, folded, tokens)`,
       [names.seq, names.eid, names.pid, names.folded, tokens],
     );
+  await insertTexts(c, texts);
   if (memberships.size > 0) {
     const pairs = [...memberships].map((m) => m.split('\u0000'));
     await c.query(
@@ -384,6 +443,25 @@ export async function writeBatch(
     written += freshPerGroup[gi] as number;
   }
   return { newPerRecord, statementsWritten: written, entitiesCreated };
+}
+
+/** Rows of the texts index: the statement's seq, eid and pid, and its textVector. */
+export interface TextRows {
+  seq: number[];
+  eid: number[];
+  pid: number[];
+  tokens: string[];
+}
+
+/** Adds rows to the texts index in one statement (the writer's batches, migration 11's backfill). */
+export async function insertTexts(c: Client, t: TextRows): Promise<void> {
+  if (t.seq.length === 0) return;
+  await c.query(
+    `INSERT INTO texts (seq, eid, pid, tokens)
+     SELECT t.seq, t.eid, t.pid, t.tokens::tsvector
+     FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::text[]) AS t(seq, eid, pid, tokens)`,
+    [t.seq, t.eid, t.pid, t.tokens],
+  );
 }
 
 /** The more specific schema; on a conflict the existing one stays (the entity page shows the conflict). */

@@ -1,5 +1,5 @@
-// The PostgreSQL store's statements, entities, datasets, checkpoints, search, stats, export, scan, version, digest,
-// erasure and backup. The work lives in the entities-* and search-* files; this class wires them to the store.
+// The PostgreSQL store's statements, entities, datasets, checkpoints, search (names, faceted, document text), stats,
+// export, scan, version, digest, erasure and backup. The work lives in the entities-* and search-* files; this class wires them to the store.
 import type { AccessContext } from '../../access/index.js';
 import type { Entity } from '../../model/index.js';
 import type {
@@ -18,6 +18,8 @@ import type {
   SearchResults,
   Store,
   StoreStats,
+  TextSearchQuery,
+  TextSearchResults,
   WriteBatch,
 } from '../store.js';
 import { backup } from './entities-backup.js';
@@ -28,6 +30,7 @@ import { prepareBatch, writeBatch } from './entities-write.js';
 import type { PgParts } from './parts.js';
 import { facetedSearch } from './search-faceted.js';
 import { searchNames } from './search-names.js';
+import { searchText } from './search-text.js';
 
 export type PgEntitiesMethods = Pick<
   Store,
@@ -39,6 +42,7 @@ export type PgEntitiesMethods = Pick<
   | 'listEntities'
   | 'searchNames'
   | 'search'
+  | 'searchText'
   | 'referencing'
   | 'datasets'
   | 'stats'
@@ -127,6 +131,10 @@ export class PgEntities implements PgEntitiesMethods {
 
   search(ctx: AccessContext, query: FacetedSearchQuery): Promise<SearchResults> {
     return facetedSearch(this.parts.db, ctx, query);
+  }
+
+  searchText(ctx: AccessContext, query: TextSearchQuery): Promise<TextSearchResults> {
+    return searchText(this.parts.db, ctx, query);
   }
 
   referencing(ctx: AccessContext, id: string): Promise<Reference[]> {

@@ -2,6 +2,7 @@
 // (entities-schema.ts), 20-29 resolution, match keys and users (resolution-schema.ts), 30-39 crypto and series
 // (crypto-schema.ts). All of one run apply in one transaction under an advisory lock (migrator.ts).
 import { cryptoMigrations } from './crypto-schema.js';
+import type { Client } from './db.js';
 import { entityMigrations } from './entities-schema.js';
 import { resolutionMigrations } from './resolution-schema.js';
 
@@ -9,6 +10,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Work SQL alone cannot do (e.g. folding text in JavaScript), run after `sql` in the same transaction. */
+  run?: (c: Client) => Promise<void>;
 }
 
 const core: Migration[] = [

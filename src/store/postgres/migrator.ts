@@ -35,6 +35,7 @@ export async function migrate(
     for (const m of migrations) {
       if (done.has(m.version)) continue;
       await c.query(m.sql);
+      if (m.run) await m.run(c);
       await c.query('INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)', [
         m.version,
         m.name,

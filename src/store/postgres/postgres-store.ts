@@ -96,6 +96,9 @@ export class PostgresStore implements Store {
   search(...a: Parameters<Store['search']>): ReturnType<Store['search']> {
     return this.entities.search(...a);
   }
+  searchText(...a: Parameters<Store['searchText']>): ReturnType<Store['searchText']> {
+    return this.entities.searchText(...a);
+  }
   referencing(...a: Parameters<Store['referencing']>): ReturnType<Store['referencing']> {
     return this.entities.referencing(...a);
   }
