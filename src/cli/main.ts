@@ -29,6 +29,7 @@ import {
   pathsHelp,
 } from './commands/graph.js';
 import { ingestCommand, ingestHelp } from './commands/ingest.js';
+import { jobsCommand, jobsHelp } from './commands/jobs.js';
 import {
   compareCommand,
   compareHelp,
@@ -66,6 +67,7 @@ import {
   traceHelp,
 } from './commands/trace.js';
 import { tokenCommand, tokenHelp, userCommand, userHelp } from './commands/user.js';
+import { workerCommand, workerHelp } from './commands/worker.js';
 import { type CommandEnv, type Io, processIo } from './io.js';
 
 type Command = (args: string[], c: CommandEnv) => Promise<number>;
@@ -272,6 +274,22 @@ export const commands = new Map<string, { run: Command; summary: string; help?: 
       help: tokenHelp,
     },
   ],
+  [
+    'jobs',
+    {
+      run: jobsCommand,
+      summary: 'background jobs on the queue: submit KIND ... | list | show ID | cancel ID',
+      help: jobsHelp,
+    },
+  ],
+  [
+    'worker',
+    {
+      run: workerCommand,
+      summary: 'run background jobs from the queue (REDIS_URL) until stopped [--concurrency N]',
+      help: workerHelp,
+    },
+  ],
 ]);
 
 /**
@@ -314,6 +332,9 @@ export const COMMAND_AUDIT: Readonly<Record<string, AuditCategory | { none: stri
   cluster: 'combination',
   restore: { none: 'replaces the store; its record goes into the restored store once checked' },
   token: 'authentication',
+  // Managing jobs; each job records its own action (job.ingest, job.xref, ...) as its user when it runs.
+  jobs: 'administration',
+  worker: 'administration',
 };
 
 export const COMMAND_NAMES: readonly string[] = [...commands.keys()];
@@ -364,7 +385,7 @@ global options:
   --purpose TEXT     why (recorded with access; env NEXUS_PURPOSE)
   --grading EXPR     see only statements graded so (env NEXUS_GRADING): AB = assessment A or B, 1AB = source 1
                      and A or B, AB+ungraded lets ungraded through too; see docs/grading.md. After \`ingest\`,
-                     --grading is the ingest's own 3x5x2 code
+                     --grading is the ingest's own 3x5x2 code (and after \`jobs\`, the job's own option)
   --help, --version
 
 environment:
@@ -380,7 +401,7 @@ const GLOBAL_WITH_VALUE = new Set(['--home', '--user', '--clearance', '--caveats
 /** Commands with a --clearance of their own (the clearance of the user being managed): after them it is theirs. */
 const OWN_CLEARANCE = new Set(['user']);
 /** Commands with a --grading of their own (the 3x5x2 code of what they load): after them it is theirs. */
-const OWN_GRADING = new Set(['ingest']);
+const OWN_GRADING = new Set(['ingest', 'jobs']);
 
 /** Splits global options (anywhere on the line) from the command and its own arguments. */
 function splitGlobals(argv: string[]): { globals: Map<string, string>; rest: string[] } {

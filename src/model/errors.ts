@@ -30,7 +30,11 @@ export type ErrorCode =
   | 'AUDIT_UNAVAILABLE'
   | 'AUDIT_CHAIN_BROKEN'
   | 'HANDLING_CONDITIONS_REQUIRED'
-  | 'EXPORT_CEILING_INVALID';
+  | 'EXPORT_CEILING_INVALID'
+  // Background jobs on the durable queue (src/work).
+  | 'QUEUE_UNAVAILABLE'
+  | 'JOB_NOT_FOUND'
+  | 'JOB_AUTHORITY_CHANGED';
 
 export class NexusError extends Error {
   readonly code: ErrorCode;

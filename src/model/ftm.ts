@@ -1,8 +1,11 @@
 // Access to the FollowTheMoney model (schemata, property types, topics) shipped by @alephdata/followthemoney.
 import { defaultModel, Model, type Property, type Schema } from '@alephdata/followthemoney';
+import extensions from './data/ftm-extensions.json' with { type: 'json' };
 import { NexusError } from './errors.js';
+import { extendModel } from './extensions.js';
 
-export const model: Model = new Model(defaultModel);
+// FtM's model with Nexus's few documented additions for evidence findings (data/ftm-extensions.json).
+export const model: Model = new Model(extendModel(defaultModel, extensions));
 
 // Property lookups go through Maps so a name such as `__proto__` is never resolved through Object.prototype.
 const propertyCache = new Map<string, Map<string, Property>>();

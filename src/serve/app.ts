@@ -13,6 +13,7 @@ import { apiRoutes } from './api-routes.js';
 import { assessRoutes } from './assess-routes.js';
 import { Authenticator, type AuthOptions } from './auth.js';
 import { errorAnswer, HttpError } from './errors.js';
+import { evidenceRoutes } from './evidence-routes.js';
 import { graphRoutes } from './graph-routes.js';
 import { parseMatchParams } from './match-params.js';
 import { openApiRoutes } from './openapi.js';
@@ -183,6 +184,7 @@ export function createApp(input: AppInput): Hono<AppEnv> {
   app.route('/trace', traceRoutes(graph, deps.contextFor));
   app.route('/assess', assessRoutes(graph, deps.contextFor, deps.home));
   app.route('/api', apiRoutes(deps));
+  app.route('/api', evidenceRoutes(deps));
   app.route('/api', adminRoutes(deps));
   if (deps.uploads !== false)
     app.route(

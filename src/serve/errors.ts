@@ -48,6 +48,8 @@ const CODE_STATUS = new Map<ErrorCode, Mapping>([
   ['AUDIT_UNAVAILABLE', { status: 503, expose: false, detail: 'audit log unavailable' }],
   ['STORE_DEGRADED', { status: 503, expose: false, detail: 'store degraded' }],
   ['STORE_UNAVAILABLE', { status: 503, expose: false, detail: 'store unavailable' }],
+  // The durable job queue's Redis does not answer (src/work); its message names the Redis host.
+  ['QUEUE_UNAVAILABLE', { status: 503, expose: false, detail: 'job queue unavailable' }],
 ]);
 
 export interface ErrorBody {

@@ -1,7 +1,8 @@
-// Background jobs of this server process: an in-process registry (the durable queue comes later) with per-user
-// limits, progress events replayed to late subscribers, cancellation between batches, and the /api/jobs routes
-// (list, one job, its events as server-sent events, cancel). A job acts with its user's authority, re-checked when it
-// starts (SECURITY.md R17): the work's `authorize` decides, and a refusal fails the job with a typed code.
+// Background jobs of this server process: an in-process registry with per-user limits, progress events replayed to
+// late subscribers, cancellation between batches, and the /api/jobs routes (list, one job, its events as server-sent
+// events, cancel); `nexus serve --queue` serves the durable queue's jobs instead (src/serve/queue-jobs.ts). A job
+// acts with its user's authority, re-checked when it starts (SECURITY.md R17): the work's `authorize` decides, and a
+// refusal fails the job with a typed code.
 import { randomUUID } from 'node:crypto';
 import { type Context, Hono } from 'hono';
 import type { AccessContext } from '../access/index.js';

@@ -376,6 +376,49 @@ const schemas: Record<string, Json> = {
     highlight: arr(ref('HighlightPart')),
   }),
   FacetCount: obj({ value: str(), count: { type: 'integer' } }),
+  DocumentHit: obj({
+    id: str(),
+    schema: str(),
+    caption: str(),
+    datasets: stringList,
+    marking: ref('Marking'),
+    score: { type: 'number', description: 'Relevance (BM25) of the best matching text.' },
+    snippet: arr(ref('HighlightPart'), {
+      description: 'About 240 characters of the text around the first matched word; render as text.',
+    }),
+  }),
+  DocumentSearchResults: obj({
+    total: { type: 'integer', description: 'Visible documents matching, over all pages.' },
+    limit: { type: 'integer' },
+    offset: { type: 'integer' },
+    marking: ref('Marking'),
+    hits: arr(ref('DocumentHit')),
+  }),
+  MentioningDocument: obj({
+    id: str(),
+    schema: str(),
+    caption: str(),
+    file_name: { type: ['string', 'null'] },
+    datasets: stringList,
+    marking: ref('Marking'),
+    mentions: arr(
+      obj({
+        id: str('The Mention record.'),
+        name: str('The words as the document has them.'),
+        spans: arr(str(), {
+          description: '`start-end` offsets in the text (UTF-16 code units, end exclusive).',
+        }),
+        score: { type: ['number', 'null'], description: "The matcher's score for the entity." },
+        snippet: arr(ref('HighlightPart')),
+      }),
+    ),
+  }),
+  EntityDocuments: obj({
+    entity: obj({ id: str(), schema: str(), caption: str() }),
+    marking: ref('Marking'),
+    total: { type: 'integer' },
+    documents: arr(ref('MentioningDocument'), { maxItems: 200 }),
+  }),
   SearchResults: obj({
     total: { type: 'integer', description: 'Visible entities matching, over all pages.' },
     limit: { type: 'integer' },
@@ -1353,6 +1396,41 @@ const paths: Record<string, Json> = {
       responses: { '200': ok('Scored candidates.', ref('EntityMatch')), ...errors(400, 404, 500, 503) },
     },
   },
+  '/api/entities/{id}/documents': {
+    get: {
+      tags: ['entities'],
+      operationId: 'entityDocuments',
+      summary:
+        'The documents that mention this entity (FtM Mention records), each with where and how it is named.',
+      parameters: [param('EntityId')],
+      responses: {
+        '200': ok('The mentioning documents.', ref('EntityDocuments')),
+        ...errors(400, 404, 500, 503),
+      },
+    },
+  },
+  '/api/documents/search': {
+    get: {
+      tags: ['entities'],
+      operationId: 'documentSearch',
+      summary:
+        'Search the text of documents (PDF text, email bodies, OCR, ...), with a snippet of each match.',
+      parameters: [
+        query(
+          'q',
+          'Words: prefix, case- and accent-insensitive, all required.',
+          str(undefined, { maxLength: 200 }),
+        ),
+        listQuery('dataset', 'Only text from one of these datasets.'),
+        query('limit', 'Hits per page.', int(1, 100, { default: 20 })),
+        query('offset', 'Hits to skip.', int(0, 10_000, { default: 0 })),
+      ],
+      responses: {
+        '200': ok('A page of documents with snippets, and the total.', ref('DocumentSearchResults')),
+        ...errors(400, 500, 503),
+      },
+    },
+  },
   '/api/xref/next': {
     get: {
       tags: ['review'],
@@ -1431,7 +1509,7 @@ const paths: Record<string, Json> = {
     get: {
       tags: ['system'],
       operationId: 'jobs',
-      summary: "The caller's jobs in this server process, newest first.",
+      summary: "The caller's upload jobs (this process's, or the durable queue's), newest first.",
       responses: { '200': ok('The jobs.', ref('Jobs')), ...errors(500) },
     },
   },

@@ -98,6 +98,22 @@ export const ROUTE_RULES: readonly RouteRule[] = [
     category: 'consultation',
   },
   {
+    method: 'GET',
+    path: '/api/entities/:id/documents',
+    permission: 'read',
+    action: 'entity.documents',
+    category: 'consultation',
+  },
+  {
+    method: 'GET',
+    path: '/api/documents/search',
+    permission: 'search',
+    action: 'document.search',
+    category: 'consultation',
+    objectParams: ['dataset'],
+    detailParams: ['q', 'offset', 'limit'],
+  },
+  {
     method: 'DELETE',
     path: '/api/entities/:id',
     permission: 'erase',

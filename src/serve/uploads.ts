@@ -12,7 +12,15 @@ import { createGunzip } from 'node:zlib';
 import { type Context, Hono } from 'hono';
 import yauzl, { type Entry, type ZipFile } from 'yauzl';
 import { type AccessContext, canSee, makeContext } from '../access/index.js';
-import { guessFormat, ingest, readers } from '../ingest/index.js';
+import {
+  ArchiveRefusal,
+  checkZipEntry,
+  guessFormat,
+  ingest,
+  RATIO_MIN_BYTES,
+  ratioTooHigh,
+  readers,
+} from '../ingest/index.js';
 import {
   DEFAULT_MARKING,
   formatMarking,
@@ -22,17 +30,19 @@ import {
   parseMarking,
 } from '../model/index.js';
 import type { Store } from '../store/index.js';
+import type { JobQueue } from '../work/index.js';
 import type { AppEnv } from './app.js';
 import type { Authenticated } from './auth.js';
 import { HttpError } from './errors.js';
 import { ApiError, answerCoded, JobRegistry, type JobRegistryOptions, jobRoutes } from './jobs.js';
+import { queueJobRoutes, reserveQueued, submitUpload } from './queue-jobs.js';
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_ARCHIVE_MAX_ENTRIES = 1000;
 export const DEFAULT_ARCHIVE_MAX_BYTES = 1024 * 1024 * 1024;
 export const DEFAULT_ARCHIVE_MAX_RATIO = 100;
-/** Ratios are judged from this many uncompressed bytes up: a small file of repeated text is no bomb. */
-export const RATIO_MIN_BYTES = 1024 * 1024;
+export { RATIO_MIN_BYTES };
+
 /** Job folders older than this are removed when the upload folder is first used (left by a killed server). */
 const STALE_MS = 24 * 60 * 60 * 1000;
 const SNIFF_BYTES = 64 * 1024;
@@ -58,6 +68,12 @@ export interface UploadOptions {
   batchSize?: number;
   /** The job registry, or options for the one made for this app. */
   jobs?: JobRegistry | JobRegistryOptions;
+  /**
+   * The durable queue (`nexus serve --queue`, src/work): uploads become jobs for `nexus worker` processes, which
+   * must read this upload folder at the same path (a shared volume), and the job routes read the queue. Without
+   * it, jobs run in this process.
+   */
+  queue?: JobQueue;
   /** How often idle event streams get a heartbeat comment; default 15 s. */
   heartbeatMs?: number;
 }
@@ -347,68 +363,14 @@ function archiveTooLarge(max: number): ApiError {
   return new ApiError(413, 'ARCHIVE_TOO_LARGE', `ingest: the archive expands to more than ${max} bytes`);
 }
 
-/** Junk that archivers add: skipped (after the safety checks), never ingested. */
-function isJunk(name: string): boolean {
-  const parts = name.split('/');
-  const last = parts.at(-1) ?? '';
-  return parts.includes('__MACOSX') || last === '.DS_Store' || last === 'Thumbs.db' || last.startsWith('._');
-}
-
-const S_IFMT = 0o170000;
-const S_IFREG = 0o100000;
-const S_IFDIR = 0o040000;
-const WINDOWS_REPARSE_POINT = 0x400;
-
-/** Checks one central-directory entry; answers whether it is a file to extract (not a folder or junk). */
+/** Checks one central-directory entry by the rules evidence ingest shares (src/ingest/archive-checks.ts). */
 function checkEntry(entry: Entry): { name: string; file: boolean } {
-  const raw = entry.fileNameRaw;
-  // CP437 names show control bytes as symbols, so the raw bytes are checked as well as the decoded name.
-  if (raw.some((b) => b < 0x20 || b === 0x7f))
-    throw new ApiError(
-      400,
-      'ARCHIVE_NAME_INVALID',
-      'ingest: an archive entry name holds CR, LF or control characters',
-    );
-  const name = yauzl.getFileNameLowLevel(entry.generalPurposeBitFlag, raw, entry.extraFields, true);
-  if (CONTROL.test(name) || name.length > 255)
-    throw new ApiError(
-      400,
-      'ARCHIVE_NAME_INVALID',
-      'ingest: an archive entry name holds control characters or is too long',
-    );
-  const parts = name.split('/');
-  if (
-    name === '' ||
-    name.includes('\\') ||
-    name.startsWith('/') ||
-    /^[A-Za-z]:/.test(name) ||
-    parts.includes('..')
-  )
-    throw new ApiError(
-      400,
-      'ARCHIVE_UNSAFE_PATH',
-      'ingest: an archive entry path is absolute or climbs out of the archive (`..`); refused',
-    );
-  const mode = (entry.externalFileAttributes >>> 16) & S_IFMT;
-  if (
-    (mode !== 0 && mode !== S_IFREG && mode !== S_IFDIR) ||
-    entry.externalFileAttributes & WINDOWS_REPARSE_POINT
-  )
-    throw new ApiError(
-      400,
-      'ARCHIVE_SYMLINK',
-      'ingest: the archive holds a symbolic link or another special file; only plain files are taken',
-    );
-  const folder = name.endsWith('/') || mode === S_IFDIR;
-  if (folder) return { name, file: false };
-  if (entry.isEncrypted()) throw archiveInvalid('encrypted archive entries are not supported');
-  if (entry.compressionMethod !== 0 && entry.compressionMethod !== 8)
-    throw archiveInvalid('archive entries must be stored or deflated');
-  return { name, file: !isJunk(name) };
-}
-
-function ratioTooHigh(uncompressed: number, compressed: number, max: number): boolean {
-  return uncompressed >= RATIO_MIN_BYTES && uncompressed / Math.max(1, compressed) > max;
+  try {
+    return checkZipEntry(entry);
+  } catch (err) {
+    if (err instanceof ArchiveRefusal) throw new ApiError(400, err.code, `ingest: ${err.message}`);
+    throw err;
+  }
 }
 
 async function openZip(path: string): Promise<ZipFile> {
@@ -685,6 +647,11 @@ function formatFor(
   }
 }
 
+/** The per-user cap on jobs: the registry's option when given, else its default. */
+function maxPerUser(options: UploadOptions): number | undefined {
+  return options.jobs instanceof JobRegistry ? undefined : options.jobs?.maxPerUser;
+}
+
 /** POST /ingest and the /jobs routes, with the registry they share. */
 export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {}): Hono<AppEnv> {
   const registry =
@@ -736,7 +703,9 @@ export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {})
     if (declared !== undefined && /^\d+$/.test(declared) && Number(declared) > limits.maxBytes)
       throw tooLarge(limits.maxBytes);
 
-    const reservation = registry.reserve(ctx.user);
+    const reservation = options.queue
+      ? await reserveQueued(options.queue, registry, ctx.user, maxPerUser(options))
+      : registry.reserve(ctx.user);
     let jobDir: string | undefined;
     try {
       await prepared();
@@ -792,37 +761,58 @@ export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {})
       const scrub = (text: string) => text.split(`${filesDir}${sep}`).join('').split(dir).join('upload');
       // Smaller batches than the CLI's 50,000 statements: each is a synchronous write the server waits out.
       const batchSize = options.batchSize ?? 10_000;
-      const view = registry.create(reservation, {
-        kind: 'ingest',
-        user: ctx.user,
-        dataset,
-        params: { file: fileName ?? 'upload', bytes, type: kind, format: plan.format, marking, grading },
-        work: {
-          authorize: authorityOf(deps, ctx, requestId, marking),
-          run: async (jobCtx, signal, hooks) => {
-            try {
-              return await ingest(jobCtx, deps.store, {
-                dataset,
-                title: title ?? known?.title ?? dataset,
-                fictional: known?.fictional ?? false,
-                format: plan.format,
-                paths: plan.paths,
-                marking,
-                ...(grading === null ? {} : { grading }),
-                ...(batchSize === undefined ? {} : { batchSize }),
-                signal,
-                onProgress: hooks.progress,
-                onReject: (r) => hooks.reject({ ...r, file: scrub(r.file) }),
-              });
-            } catch (err) {
-              // Reader messages name the file by its path in the upload folder: shown by its name only.
-              if (isNexusError(err)) throw new NexusError(err.code, scrub(err.message));
-              throw err;
-            }
+      const queued = options.queue
+        ? await submitUpload(options.queue, {
+            ctx,
+            authenticated: deps.authenticated?.(requestId),
+            dataset,
+            title: title ?? known?.title ?? dataset,
+            fictional: known?.fictional ?? false,
+            format: plan.format,
+            paths: plan.paths,
+            marking,
+            grading,
+            batchSize,
+            file: fileName ?? 'upload',
+            bytes,
+            type: kind,
+            dir,
+          })
+        : undefined;
+      if (queued) reservation.release();
+      const view =
+        queued ??
+        registry.create(reservation, {
+          kind: 'ingest',
+          user: ctx.user,
+          dataset,
+          params: { file: fileName ?? 'upload', bytes, type: kind, format: plan.format, marking, grading },
+          work: {
+            authorize: authorityOf(deps, ctx, requestId, marking),
+            run: async (jobCtx, signal, hooks) => {
+              try {
+                return await ingest(jobCtx, deps.store, {
+                  dataset,
+                  title: title ?? known?.title ?? dataset,
+                  fictional: known?.fictional ?? false,
+                  format: plan.format,
+                  paths: plan.paths,
+                  marking,
+                  ...(grading === null ? {} : { grading }),
+                  ...(batchSize === undefined ? {} : { batchSize }),
+                  signal,
+                  onProgress: hooks.progress,
+                  onReject: (r) => hooks.reject({ ...r, file: scrub(r.file) }),
+                });
+              } catch (err) {
+                // Reader messages name the file by its path in the upload folder: shown by its name only.
+                if (isNexusError(err)) throw new NexusError(err.code, scrub(err.message));
+                throw err;
+              }
+            },
+            cleanup: () => rm(dir, { recursive: true, force: true }),
           },
-          cleanup: () => rm(dir, { recursive: true, force: true }),
-        },
-      });
+        });
       c.header('Location', `/api/jobs/${view.id}`);
       return c.json(view, 202);
     } catch (err) {
@@ -836,6 +826,10 @@ export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {})
     throw new HttpError(405, 'method not allowed', { Allow: 'POST' });
   });
 
-  app.route('/', jobRoutes(registry, { contextFor: deps.contextFor, heartbeatMs: options.heartbeatMs }));
+  const jobDeps = { contextFor: deps.contextFor, heartbeatMs: options.heartbeatMs };
+  app.route(
+    '/',
+    options.queue ? queueJobRoutes(options.queue, registry, jobDeps) : jobRoutes(registry, jobDeps),
+  );
   return app;
 }

@@ -272,6 +272,39 @@ export interface SearchResults {
   marking: string;
 }
 
+/** Full-text search over document text (see Store.searchText). */
+export interface TextSearchQuery {
+  /** Words, each matched as a prefix, all required, case- and accent-insensitive (as `search` reads `q`). */
+  q: string;
+  /** Only text from statements of these datasets; all when absent or empty. At most 100. */
+  datasets?: readonly string[];
+  /** 1..100. */
+  limit: number;
+  /** 0..10,000. */
+  offset?: number;
+}
+
+export interface TextSearchHit {
+  id: string;
+  schema: string;
+  caption: string;
+  datasets: string[];
+  /** Highest marking of the entity as the reader sees it. */
+  marking: string;
+  /** Relevance of its best-matching text, higher is better (bm25 on SQLite, ts_rank on PostgreSQL). */
+  score: number;
+  /** About 240 characters of that text around the first matched word, as text parts (never markup). */
+  snippet: HighlightPart[];
+}
+
+export interface TextSearchResults {
+  /** Visible entities matching, over all pages. */
+  total: number;
+  hits: TextSearchHit[];
+  /** Highest marking among the hits shown (OFFICIAL when none). */
+  marking: string;
+}
+
 export interface Reference {
   /** The entity that points at the target, e.g. an Ownership or a Sanction. */
   entityId: string;
@@ -438,6 +471,16 @@ export interface Store {
   searchNames(ctx: AccessContext, query: string, options?: SearchOptions): Promise<SearchHit[]>;
   /** Faceted search over source records: a page of hits, the total and facet counts, all over what ctx may see. */
   search(ctx: AccessContext, query: FacetedSearchQuery): Promise<SearchResults>;
+  /**
+   * Full-text search over document text: the `bodyText` statements the context may see (docs/evidence.md). Query
+   * words are folded and prefix-matched as in `search` (src/store/search-query.ts); a query with no word matches
+   * nothing. Each matching entity appears once, ranked by its best-matching statement (bm25 on SQLite, ts_rank on
+   * PostgreSQL, then id), with a snippet of that statement's text around the first matched word
+   * (src/store/sqlite/text-search.ts `snippet`). `total` counts visible matching entities, so hidden statements
+   * change neither hits nor counts (R8). USAGE_INVALID for a limit outside 1..100, an offset outside 0..10,000, a q
+   * over 1,000 characters or more than 100 datasets.
+   */
+  searchText(ctx: AccessContext, query: TextSearchQuery): Promise<TextSearchResults>;
   /** Entities whose entity-typed properties point at `id` (edges, sanctions, passports, ...). */
   referencing(ctx: AccessContext, id: string): Promise<Reference[]>;
   datasets(ctx: AccessContext): Promise<DatasetInfo[]>;

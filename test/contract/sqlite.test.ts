@@ -7,6 +7,7 @@ import { SqliteStore } from '../../src/store/index.js';
 import { runAuditContract } from './audit-contract.js';
 import { runConcurrencyContract } from './concurrency-contract.js';
 import { runCryptoContract } from './crypto-contract.js';
+import { runDocumentContract } from './document-contract.js';
 import { runSeriesContract } from './series-contract.js';
 import { runStoreContract } from './store-contract.js';
 
@@ -30,6 +31,7 @@ runAuditContract(
 
 runCryptoContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
 runSeriesContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
+runDocumentContract('sqlite (memory)', async () => new SqliteStore({ path: ':memory:' }));
 
 describe('SqliteStore marking cache', () => {
   it('sees markings another connection writes (no stale shortcut past the filter)', async () => {

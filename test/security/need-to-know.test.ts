@@ -694,6 +694,12 @@ const R9_CASES: Record<string, R9Case[]> = {
     { kind: 'entity', run: (w, v) => w.get(`/api/entities/${v}`) },
     { kind: 'entity', run: (w, v) => w.get(`/api/entities/${v.replace(HIDDEN_PERSON, HIDDEN_OWNERSHIP)}`) },
   ],
+  'GET /api/entities/{id}/documents': [
+    { kind: 'entity', run: (w, v) => w.get(`/api/entities/${v}/documents`) },
+  ],
+  'GET /api/documents/search': [
+    { kind: 'dataset', run: (w, v) => w.get(`/api/documents/search?q=Vexmoravian&dataset=${v}`) },
+  ],
   'DELETE /api/entities/{id}': [
     {
       kind: 'entity',

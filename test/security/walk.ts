@@ -3,6 +3,7 @@
 // runs every CLI command (enumerated from the command table), with the parameters a plan gives, and every answer
 // (status, headers and body, or exit code and output) is kept for the tests to search and compare. A route or
 // command without a case here makes both tests fail.
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect } from 'vitest';
@@ -14,6 +15,7 @@ import { METRICS } from '../../src/graph/index.js';
 import { createApp } from '../../src/serve/app.js';
 import { openApiDocument } from '../../src/serve/openapi.js';
 import { SqliteStore, type Store } from '../../src/store/index.js';
+import { JobQueue, queueConfig } from '../../src/work/index.js';
 
 // ---- exchanges and normalisation ------------------------------------------------------------------------------------
 
@@ -308,6 +310,13 @@ export function apiCases(plan: ApiPlan): Record<string, (w: ApiWalker) => Promis
     'GET /api/entities/{id}': async (w) => {
       for (const id of plan.entityIds) await w.get(`/api/entities/${id}`);
     },
+    'GET /api/entities/{id}/documents': async (w) => {
+      for (const id of plan.entityIds) await w.get(`/api/entities/${id}/documents`);
+    },
+    'GET /api/documents/search': async (w) => {
+      await w.get('/api/documents/search');
+      for (const q of plan.searches) await w.get(`/api/documents/search?q=${encodeURIComponent(q)}`);
+    },
     'DELETE /api/entities/{id}': async (w) => {
       // Erasure needs the erase permission, which analysts do not hold: 403 whatever is hidden.
       for (const id of plan.deleteIds)
@@ -536,6 +545,7 @@ export interface CliPlan {
 
 /** One case per command of the table, with the plan's parameters; the walk fails on a command without one. */
 export function cliCases(plan: CliPlan): Record<string, (w: CliWalker) => Promise<void>> {
+  let queue = 'walk-none';
   return {
     ingest: async (w) => {
       await w.run(['ingest', '--dataset', 'cliup', '--format', 'ftm', '--json', plan.uploadFile]);
@@ -683,6 +693,28 @@ export function cliCases(plan: CliPlan): Record<string, (w: CliWalker) => Promis
     },
     token: async (w) => {
       await w.run(['token', 'create', plan.tokenUser]);
+    },
+    // On a queue of the walk's own (a UUID in its name, so two walks read alike once normalised): the upload file
+    // as a job, the walker's jobs and every user's (the local operator only), and a job that does not exist. The
+    // worker case then runs it. Without Redis both fail alike (QUEUE_UNAVAILABLE).
+    jobs: async (w) => {
+      queue = `walk-${randomUUID()}`;
+      const on = ['--queue', queue];
+      await w.run(['jobs', 'submit', 'ingest', ...on, '--dataset', 'cliq', '--json', plan.uploadFile]);
+      await w.run(['jobs', 'list', ...on, '--json']);
+      await w.run(['jobs', 'list', ...on, '--all']);
+      await w.run(['jobs', 'show', '00000000-0000-4000-8000-000000000000', ...on]);
+    },
+    worker: async (w) => {
+      await w.run(['worker', '--queue', queue, '--drain', '--json']);
+      await w.run(['jobs', 'list', '--queue', queue, '--json']);
+      try {
+        const q = await JobQueue.open(queueConfig({}, { name: queue }));
+        await q.destroy();
+        await q.close();
+      } catch {
+        // No Redis: nothing was queued, nothing to remove.
+      }
     },
   };
 }

@@ -1,6 +1,8 @@
 // `nexus ingest`: load a source into the store with progress, a reject report and a summary.
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { localOperator } from '../../access/index.js';
+import { type EvidenceSummary, FILES_FORMAT, ingestEvidence } from '../../evidence/index.js';
 import { formatProgress, ingest, type ProgressEvent, RejectReport } from '../../ingest/index.js';
 import { NexusError } from '../../model/index.js';
 import { type CommandEnv, json } from '../io.js';
@@ -13,6 +15,10 @@ Load a source into the store. The format is guessed from the file when not given
                         (adjacency and edgelist: research networks, see docs/networks.md; never guessed)
                         series | wastewater | small-boats | police-crime: indicator time series, see
                         docs/indicators.md (never guessed; a series counts as an entity, a point as a statement)
+                        files: folders and files of mixed evidence (PDF, email, Office, HTML, text, images, video,
+                        ZIP) with text, mentions and media provenance, see docs/evidence.md (never guessed)
+  --ocr on|off          files: read scanned images and PDFs with tesseract where installed (default on)
+  --ocr-lang LIST       files: tesseract languages, e.g. eng or eng,rus (default eng,rus,ara,chi_sim: those installed)
   --mapping FILE        YAML mapping for CSV/XLSX sources (implies --format mapping)
   --marking LEVEL       default security marking, e.g. OFFICIAL, OFFICIAL-SENSITIVE, SECRET (default OFFICIAL)
   --grading CODE        default 3x5x2 grading, e.g. 2BP
@@ -38,8 +44,12 @@ export async function ingestCommand(args: string[], c: CommandEnv): Promise<numb
       rejects: { type: 'string' },
       progress: { type: 'string', default: 'auto' },
       json: { type: 'boolean', default: false },
+      ocr: { type: 'string', default: 'on' },
+      'ocr-lang': { type: 'string' },
     },
   });
+  if (values.ocr !== 'on' && values.ocr !== 'off')
+    throw new NexusError('USAGE_INVALID', 'ingest: --ocr is on or off');
   if (!values.dataset) throw new NexusError('USAGE_INVALID', 'ingest: --dataset is required');
   if (positionals.length === 0) throw new NexusError('USAGE_INVALID', 'ingest: give at least one PATH');
   const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
@@ -59,7 +69,7 @@ export async function ingestCommand(args: string[], c: CommandEnv): Promise<numb
   if (values.mapping) options.set('mapping', values.mapping);
   const store = await c.openStore();
   try {
-    const summary = await ingest(c.ctx, store, {
+    const request = {
       dataset: values.dataset,
       title: values.title,
       format: values.format ?? (values.mapping ? 'mapping' : undefined),
@@ -69,8 +79,22 @@ export async function ingestCommand(args: string[], c: CommandEnv): Promise<numb
       grading: values.grading,
       batchSize,
       onProgress,
-      onReject: (r) => report.add(r),
-    });
+      onReject: (r: Parameters<RejectReport['add']>[0]) => report.add(r),
+    };
+    // Evidence ingest matches names against the stored entities, so the match-key index is brought up to date first,
+    // as `nexus match` does, by the local operator (keys must come from whole records, whoever ingests).
+    const summary =
+      values.format === FILES_FORMAT
+        ? await ingestEvidence(c.ctx, store, {
+            ...request,
+            ocr: values.ocr === 'on',
+            ...(values['ocr-lang']
+              ? { ocrLanguages: values['ocr-lang'].split(/[,+]/).map((l) => l.trim()) }
+              : {}),
+            indexContext: localOperator(c.ctx.user, 'match index maintenance'),
+          })
+        : await ingest(c.ctx, store, request);
+    const evidence = values.format === FILES_FORMAT ? (summary as EvidenceSummary) : undefined;
     await report.close();
     const out = {
       accepted: summary.accepted,
@@ -84,6 +108,9 @@ export async function ingestCommand(args: string[], c: CommandEnv): Promise<numb
       dataset: summary.dataset,
       elapsedMs: summary.elapsedMs,
       rejectReport: report.count > 0 ? report.path : null,
+      ...(evidence
+        ? { documents: evidence.documents, nearDuplicates: evidence.nearDuplicates, ocr: evidence.ocr }
+        : {}),
     };
     if (values.json) c.io.stdout(json(out));
     else {
@@ -94,6 +121,11 @@ export async function ingestCommand(args: string[], c: CommandEnv): Promise<numb
       if (summary.resumedFrom > 0)
         c.io.stdout(`resumed after ${summary.resumedFrom} items committed by an interrupted run\n`);
       if (report.count > 0) c.io.stdout(`${report.count} rejects written to ${report.path}\n`);
+      if (evidence) {
+        c.io.stdout(`${evidence.documents} documents read; OCR: ${evidence.ocr}\n`);
+        for (const d of evidence.nearDuplicates)
+          c.io.stdout(`near-duplicate images: ${d.a} ${d.b} (${d.distance} of 64 bits differ)\n`);
+      }
     }
     return 0;
   } finally {

@@ -5,9 +5,10 @@ import { localOperator } from '../../access/index.js';
 import { formatMarking, NexusError } from '../../model/index.js';
 import { updateMatchIndex } from '../../resolve/index.js';
 import { createApp, formatLogLine, type ServerHandle, serve, serviceAccount } from '../../serve/index.js';
+import { JobQueue, queueConfig } from '../../work/index.js';
 import type { CommandEnv } from '../io.js';
 
-export const serveHelp = `nexus serve [--host H] [--port P] [--no-auth]
+export const serveHelp = `nexus serve [--host H] [--port P] [--no-auth] [--queue]
 
 Serves the HTTP API (POST /match/{dataset} in the yente shape, GET /health) on H:P, default 127.0.0.1:8080;
 --port 0 picks a free port. The match index is brought up to date first. Stops on SIGINT or SIGTERM.
@@ -21,7 +22,11 @@ bearer token from \`nexus token create\`, and acts with that user's clearance an
 stderr as JSON lines; see docs/api.md.
 
 Every authenticated read takes a \`grading\` query parameter (e.g. ?grading=AB) that narrows the answer to
-statements so graded; see docs/grading.md.`;
+statements so graded; see docs/grading.md.
+
+--queue (or NEXUS_QUEUE=redis): uploads become jobs on the durable queue in Redis (REDIS_URL, NEXUS_QUEUE_NAME),
+run by \`nexus worker\` processes, and /api/jobs reads the queue, so several API processes can serve behind a
+proxy. Uploads wait in HOME/uploads, which every worker must read at the same path. See docs/workers.md.`;
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', 'localhost']);
 
@@ -61,13 +66,20 @@ export async function serveCommand(args: string[], c: CommandEnv, hooks: ServeHo
       host: { type: 'string', default: '127.0.0.1' },
       port: { type: 'string', default: '8080' },
       'no-auth': { type: 'boolean', default: false },
+      queue: { type: 'boolean', default: false },
     },
   });
+  const useQueue = values.queue || c.env.NEXUS_QUEUE === 'redis';
+  if (c.env.NEXUS_QUEUE !== undefined && c.env.NEXUS_QUEUE !== '' && c.env.NEXUS_QUEUE !== 'redis')
+    throw new NexusError('USAGE_INVALID', 'serve: NEXUS_QUEUE is redis or unset');
   const auth = !values['no-auth'];
   const host = values.host;
   const port = parsePort(values.port);
   const store = await c.openStore();
+  let queue: JobQueue | undefined;
   try {
+    // Checked before serving: a configured queue that does not answer is a start-up error, not a later 503.
+    if (useQueue) queue = await JobQueue.open(queueConfig(c.env));
     // Keys built from a partial view would hide entities from readers cleared for more, so the index is built by
     // the named operator context; requests still see only what their own context allows.
     const indexer = localOperator(c.ctx.user, 'match index maintenance before serving');
@@ -81,7 +93,7 @@ export async function serveCommand(args: string[], c: CommandEnv, hooks: ServeHo
     const account = c.ctx;
     const log = (line: object) => c.io.stderr(`${formatLogLine(line)}\n`);
     // Uploads wait beside the store until their job has read them (deleted when it ends).
-    const uploads = { dir: join(c.home, 'uploads') };
+    const uploads = { dir: join(c.home, 'uploads'), ...(queue ? { queue } : {}) };
     const app = auth
       ? createApp({
           store,
@@ -116,6 +128,10 @@ export async function serveCommand(args: string[], c: CommandEnv, hooks: ServeHo
       if (!LOOPBACK.has(host))
         c.io.stderr(`nexus serve: WARNING: ${host} is not loopback and authentication is off\n`);
     }
+    if (queue)
+      c.io.stderr(
+        `nexus serve: uploads run as jobs on queue "${queue.config.name}"; start nexus worker processes to run them\n`,
+      );
     c.io.stdout(`nexus: listening on ${handle.url}\n`);
     hooks.onListening?.(handle);
     const why = await stopped(hooks.stop);
@@ -123,6 +139,7 @@ export async function serveCommand(args: string[], c: CommandEnv, hooks: ServeHo
     await handle.close();
     return 0;
   } finally {
+    await queue?.close();
     await store.close();
   }
 }

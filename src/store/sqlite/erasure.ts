@@ -13,6 +13,8 @@ export function eraseRecords(
   const eidOf = db.prepare('SELECT eid FROM entities WHERE id = ?').pluck();
   const nameRows = db.prepare("SELECT rowid FROM statements WHERE eid = ? AND prop_type = 'name'").pluck();
   const dropName = db.prepare('DELETE FROM names_fts WHERE rowid = ?');
+  const textRows = db.prepare("SELECT rowid FROM statements WHERE eid = ? AND prop = 'bodyText'").pluck();
+  const dropText = db.prepare('DELETE FROM texts_fts WHERE rowid = ?');
   const dropStatements = db.prepare('DELETE FROM statements WHERE eid = ?');
   const dropReferences = db.prepare("DELETE FROM statements WHERE prop_type = 'entity' AND value = ?");
   const keysOf = db.prepare('SELECT key FROM match_keys WHERE eid = ?').pluck();
@@ -32,6 +34,7 @@ export function eraseRecords(
     const eid = eidOf.get(id) as number | undefined;
     if (eid !== undefined) {
       for (const rowid of nameRows.all(eid) as number[]) dropName.run(rowid);
+      for (const rowid of textRows.all(eid) as number[]) dropText.run(rowid);
       statements += dropStatements.run(eid).changes;
       for (const key of keysOf.all(eid) as string[]) dropDf.run(key);
       dropKeys.run(eid);

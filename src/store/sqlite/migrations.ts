@@ -290,4 +290,17 @@ export const migrations: readonly Migration[] = [
       CREATE UNIQUE INDEX indicator_points_key ON indicator_points(sid, period);
     `,
   },
+  {
+    version: 10,
+    name: 'full-text index of document text',
+    sql: `
+      -- Document text (bodyText statements, src/evidence) for text search with snippets (text-search.ts). Like
+      -- names_fts, the index holds no text of its own (rowid = the statement's rowid), and erasure deletes its rows.
+      CREATE VIRTUAL TABLE texts_fts USING fts5(
+        body, content='', contentless_delete=1,
+        tokenize="unicode61 remove_diacritics 2", prefix='2 3'
+      );
+      INSERT INTO texts_fts (rowid, body) SELECT rowid, value FROM statements WHERE prop = 'bodyText' AND prop_type = 'text';
+    `,
+  },
 ];

@@ -49,6 +49,8 @@ import type {
   StoredSeriesPoint,
   StoreStats,
   Suggestion,
+  TextSearchQuery,
+  TextSearchResults,
   TransferBatch,
   TransferBatchResult,
   UserInput,
@@ -63,6 +65,7 @@ import { migrate } from './migrator.js';
 import { Resolution } from './resolution.js';
 import { facetedSearch } from './search.js';
 import { SeriesTables } from './series.js';
+import { textSearch } from './text-search.js';
 import { Users } from './users.js';
 import {
   ANY_GRADING,
@@ -784,6 +787,17 @@ export class SqliteStore implements Store {
       params,
       seesAll: this.seesAll(params),
       ...(query.schema !== undefined ? { family: schemaFamily(query.schema) } : {}),
+      load: (ids) => this.sourceEntities(ctx, ids),
+    });
+  }
+
+  /** Document text search (src/store/sqlite/text-search.ts), through this store's visibility rule and loader. */
+  async searchText(ctx: AccessContext, query: TextSearchQuery): Promise<TextSearchResults> {
+    const params = visibilityParams(ctx);
+    return textSearch(query, {
+      db: this.db,
+      params,
+      seesAll: this.seesAll(params),
       load: (ids) => this.sourceEntities(ctx, ids),
     });
   }

@@ -12,6 +12,8 @@ import type { BatchResult, WriteBatch } from '../store.js';
 import { CAVEAT_SEPARATOR } from './visibility.js';
 
 const NAME_TYPE = 'name';
+/** Document text, indexed for text search (migration 10). */
+const TEXT_PROP = 'bodyText';
 const EID_CACHE_LIMIT = 200_000;
 
 interface EntityRow {
@@ -25,6 +27,7 @@ export class SqliteWriter {
   private readonly insertProvenance: Database.Statement;
   private readonly deleteProvenance: Database.Statement;
   private readonly insertName: Database.Statement;
+  private readonly insertText: Database.Statement;
   private readonly findEntity: Database.Statement;
   private readonly insertEntity: Database.Statement;
   private readonly updateSchema: Database.Statement;
@@ -48,6 +51,7 @@ export class SqliteWriter {
     );
     this.deleteProvenance = db.prepare('DELETE FROM provenance WHERE pid = ?');
     this.insertName = db.prepare('INSERT INTO names_fts (rowid, name) VALUES (?, ?)');
+    this.insertText = db.prepare('INSERT INTO texts_fts (rowid, body) VALUES (?, ?)');
     this.findEntity = db.prepare('SELECT eid, schema FROM entities WHERE id = ?');
     this.insertEntity = db
       .prepare(
@@ -141,6 +145,8 @@ export class SqliteWriter {
       if (info.changes === 1) {
         fresh++;
         if (propType === NAME_TYPE) this.insertName.run(info.lastInsertRowid, value);
+        else if (g.props[i] === TEXT_PROP && propType === 'text')
+          this.insertText.run(info.lastInsertRowid, value);
         // Every group carries its entity's `id` statement; when that is new, so is the dataset membership.
         if (g.props[i] === ID_PROP) this.insertEntityDataset.run(g.dataset, row.eid);
       } else this.touchStatement.run(g.lastSeen, row.eid, id, g.lastSeen);

@@ -16,6 +16,8 @@ import {
 } from '../types.js';
 import { datasetChips, empty, Frame, failure, loading, markingBadge } from '../ui.js';
 import { topicLabel } from './dashboard.js';
+import { listsMentions, mentioningDocuments } from './mentions.js';
+import { provenancePanel } from './provenance.js';
 import type { View } from './view.js';
 
 /** Properties in the order of their groups; anything not listed falls under Other. */
@@ -293,10 +295,14 @@ export const entityView: View = (ctx) => {
           matchButton,
         ),
         matchBox,
+        provenancePanel(e),
         sanctionList(e, fictional),
         e.properties.size === 0
           ? empty('No property of this entity is visible to you.')
           : groupProperties(e.properties).map((g) => propertyTable(g.name, g.props, fictional)),
+        listsMentions(e.schema)
+          ? mentioningDocuments(e.id, ctx.signal, (m) => frame.setMarking('documents', m))
+          : null,
         h(
           'section',
           { class: 'references' },

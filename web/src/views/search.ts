@@ -7,6 +7,7 @@ import { visibleDatasets } from '../session.js';
 import { type FacetValue, type Highlight, readSearch, type SearchAnswer, type SearchHit } from '../types.js';
 import { datasetChips, empty, Frame, failure, loading, markingBadge } from '../ui.js';
 import { topicLabel } from './dashboard.js';
+import { documentTextResults } from './document-search.js';
 import type { View } from './view.js';
 
 export const PAGE_SIZE = 20;
@@ -87,7 +88,15 @@ export const searchView: View = (ctx) => {
   const chips = h('div', { class: 'active-filters', 'aria-label': 'Active filters' });
   const facetsBox = h('aside', { class: 'facets', 'aria-label': 'Filters' });
   const results = h('div', { class: 'results', 'aria-live': 'polite' });
-  replace(frame.body, form, chips, h('div', { class: 'search-layout' }, facetsBox, results));
+  replace(
+    frame.body,
+    form,
+    chips,
+    h('div', { class: 'search-layout' }, facetsBox, results),
+    q
+      ? documentTextResults(q, active.get('dataset'), ctx.signal, (m) => frame.setMarking('documents', m))
+      : null,
+  );
 
   if (active.size)
     replace(
