@@ -8,6 +8,7 @@ import { GraphService } from '../../graph/index.js';
 import { formatProgress, type IngestSummary, ingest, RejectReport } from '../../ingest/index.js';
 import { isNexusError } from '../../model/index.js';
 import { updateMatchIndex, xref } from '../../resolve/index.js';
+import { storeLocation } from '../../store/index.js';
 import type { CommandEnv } from '../io.js';
 
 export const demoHelp = `nexus demo [--data-dir DIR] [--no-real] [--json]
@@ -108,7 +109,7 @@ export async function demoCommand(args: string[], c: CommandEnv): Promise<number
       );
       return 0;
     }
-    c.io.stdout(`\nNexus demo loaded into ${c.home}\n\n`);
+    c.io.stdout(`\nNexus demo loaded into ${storeLocation(c.env, c.home).where}\n\n`);
     for (const r of results) {
       const d = stats.datasets[r.dataset];
       const line = r.error

@@ -62,6 +62,7 @@ export class PgCrypto implements PgCryptoMethods {
           source: batch.checkpoint?.sourceKey ?? null,
         },
       }),
+      ({ result: r }) => r.legsWritten,
     );
     this.addresses.keep(set, aids);
     return result;
@@ -163,6 +164,7 @@ export class PgCrypto implements PgCryptoMethods {
           source: batch.checkpoint?.sourceKey ?? null,
         },
       }),
+      (r) => r.pointsWritten,
     );
   }
 

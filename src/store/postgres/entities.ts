@@ -74,6 +74,7 @@ export class PgEntities implements PgEntitiesMethods {
           source: batch.checkpoint?.sourceKey ?? null,
         },
       }),
+      (r) => r.statementsWritten,
     );
   }
 

@@ -174,6 +174,7 @@ export class PgResolution implements PgResolutionMethods {
         category: 'combination',
         detail: { entities: entries.length, marker },
       }),
+      () => entries.reduce((n, e) => n + e.keys.length, 0),
     );
   }
 
