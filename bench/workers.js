@@ -7,7 +7,7 @@
 //        [--overhead-jobs 200] [--tmp DIR] [--keep]
 // Needs Redis (REDIS_URL, default redis://127.0.0.1:6379). The store is SQLite in a temporary home unless
 // NEXUS_DATABASE_URL names another. Prints Markdown; writes bench/out/workers-bench.json.
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,13 +55,17 @@ async function source(i) {
  * Starts `n` drain-mode workers on `home` and the queue. Timed from the first job's start to the last job's end (the
  * workers' own event times), so that process start-up and the drain check's last look are left out.
  */
-function runWorkers(n, home, queueName) {
+function runWorkers(n, home, queueName, schema) {
   let first = Number.POSITIVE_INFINITY;
   let last = 0;
   const exits = Array.from({ length: n }, () => {
     const child = spawn(process.execPath, ['bin/nexus.js', '--home', home, 'worker', '--drain', '--json'], {
       stdio: ['ignore', 'pipe', 'inherit'],
-      env: { ...process.env, NEXUS_QUEUE_NAME: queueName },
+      env: {
+        ...process.env,
+        NEXUS_QUEUE_NAME: queueName,
+        ...(schema ? { NEXUS_DATABASE_SCHEMA: schema } : {}),
+      },
     });
     let done = 0;
     let statements = 0;
@@ -89,6 +93,17 @@ function runWorkers(n, home, queueName) {
   return Promise.all(exits).then((per) => ({ seconds: (last - first) / 1000, per }));
 }
 
+function dropSchema(schema) {
+  const res = spawnSync(
+    'psql',
+    [process.env.NEXUS_DATABASE_URL, '-qc', `DROP SCHEMA IF EXISTS ${schema} CASCADE`],
+    {
+      encoding: 'utf8',
+    },
+  );
+  if (res.status !== 0) throw new Error(`psql: ${res.stderr}`);
+}
+
 async function scenario(kind, n, sources) {
   const home = join(work, `${kind}-${n}`);
   const config = queueConfig(process.env, { name: `bench-${kind}-${n}-${process.pid}` });
@@ -101,7 +116,11 @@ async function scenario(kind, n, sources) {
       // A job that does almost nothing: the queue's round trip, the audit record and the worker's bookkeeping.
       else await queue.submit(ctx, 'graph', { analysis: 'project', datasets: ['none'] });
     }
-    const run = await runWorkers(n, home, config.name);
+    // On PostgreSQL each scenario gets a fresh schema, as on SQLite a fresh home: nothing is already loaded.
+    const schema = process.env.NEXUS_DATABASE_URL ? `bench_workers_${kind}_${n}` : undefined;
+    if (schema) dropSchema(schema);
+    const run = await runWorkers(n, home, config.name, schema);
+    if (schema) dropSchema(schema);
     const done = run.per.reduce((s, p) => s + p.done, 0);
     const statements = run.per.reduce((s, p) => s + p.statements, 0);
     return {

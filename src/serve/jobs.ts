@@ -8,8 +8,21 @@ import { type Context, Hono } from 'hono';
 import type { AccessContext } from '../access/index.js';
 import type { IngestSummary, ProgressEvent, Reject } from '../ingest/index.js';
 import { isNexusError } from '../model/index.js';
+import { clipText, type JobError, type RejectView, rejectView } from '../work/job-data.js';
 import type { AppEnv } from './app.js';
 import { HttpError } from './errors.js';
+import {
+  cancelMethodNotAllowed,
+  HIDDEN_JOB_CODES,
+  jobIdOf,
+  jobNotFound,
+  lastEventId,
+  SHOWN_JOB_CODES,
+  sseFrame,
+  sseHeartbeat,
+  sseResponse,
+  sseRetry,
+} from './job-sse.js';
 
 export const DEFAULT_MAX_JOBS_PER_USER = 2;
 export const DEFAULT_MAX_RUNNING_JOBS = 2;
@@ -21,7 +34,6 @@ export const DEFAULT_MAX_STREAMS_PER_USER = 10;
 export const MAX_LISTED_JOBS = 100;
 /** Rejected records kept on a job for the caller to see; the summary counts all of them. */
 export const MAX_JOB_REJECTS = 100;
-const MAX_REJECT_TEXT = 500;
 
 /**
  * A refusal with a typed code the client can act on: answered as `{status, detail, code}`. The detail is written
@@ -65,10 +77,7 @@ export function answerCoded(err: Error, c: Context<AppEnv>): Response {
 export type JobState = 'queued' | 'running' | 'done' | 'failed' | 'cancelled';
 export type JobEventName = 'progress' | 'done' | 'failed' | 'cancelled';
 
-export interface JobError {
-  code: string;
-  message: string;
-}
+export type { JobError, RejectView };
 
 /** What was uploaded and how it is read. */
 export interface IngestJobParams {
@@ -79,15 +88,6 @@ export interface IngestJobParams {
   format: string;
   marking: string;
   grading: string | null;
-}
-
-export interface RejectView {
-  file: string;
-  line?: number;
-  record?: string;
-  field?: string;
-  code: string;
-  reason: string;
 }
 
 /** A job as its owner sees it. */
@@ -174,30 +174,8 @@ interface Job {
 
 const FINISHED: ReadonlySet<JobState> = new Set(['done', 'failed', 'cancelled']);
 /** Codes whose messages are written for the client; others are replaced by a generic message. */
-const SHOWN_CODES = new Set([
-  'USAGE_INVALID',
-  'FORMAT_UNKNOWN',
-  'FORMAT_MISMATCH',
-  'SOURCE_UNREADABLE',
-  'ENCODING_INVALID',
-  'RECORD_INVALID',
-  'MAPPING_INVALID',
-  'COLUMN_MISSING',
-  'MARKING_INVALID',
-  'GRADING_INVALID',
-  'VALUE_INVALID',
-  'LIMIT_REACHED',
-]);
-const HIDDEN_CODES = new Map([
-  ['STORE_UNAVAILABLE', 'store unavailable'],
-  ['STORE_DEGRADED', 'store degraded'],
-]);
-
-function clipText(text: string): string {
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is removed
-  const clean = text.replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, ' ');
-  return clean.length > MAX_REJECT_TEXT ? `${clean.slice(0, MAX_REJECT_TEXT)}...` : clean;
-}
+const SHOWN_CODES = new Set(SHOWN_JOB_CODES);
+const HIDDEN_CODES = new Map(HIDDEN_JOB_CODES);
 
 /** In-process jobs: queued in order, at most `maxRunning` at once, at most `maxPerUser` per user. */
 export class JobRegistry {
@@ -454,14 +432,7 @@ export class JobRegistry {
         },
         reject: (r) => {
           if (v.rejects.length >= MAX_JOB_REJECTS) return;
-          v.rejects.push({
-            file: clipText(r.file),
-            ...(r.line === undefined ? {} : { line: r.line }),
-            ...(r.record === undefined ? {} : { record: clipText(r.record) }),
-            ...(r.field === undefined ? {} : { field: clipText(r.field) }),
-            code: clipText(r.code),
-            reason: clipText(r.reason),
-          });
+          v.rejects.push(rejectView(r));
         },
       });
       v.summary = summary;
@@ -532,24 +503,6 @@ export class JobRegistry {
 
 // ---- routes -----------------------------------------------------------------------------------------------------
 
-const JOB_ID = /^[A-Za-z0-9-]{1,64}$/;
-const encoder = new TextEncoder();
-
-function jobNotFound(): HttpError {
-  // One answer for "no such job" and "another user's job" (SECURITY.md R9).
-  return new HttpError(404, 'job not found');
-}
-
-function sseFrame(e: JobEvent): Uint8Array {
-  // JSON.stringify escapes CR and LF, so the data is always one line.
-  return encoder.encode(`id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
-}
-
-function lastEventId(c: Context<AppEnv>): number {
-  const raw = c.req.header('last-event-id') ?? new URL(c.req.url).searchParams.get('last_event_id') ?? '';
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
-}
-
 export interface JobRoutesDeps {
   contextFor(req: Request, requestId: string): AccessContext;
   /** How often a comment line keeps an idle event stream open; default 15 s. */
@@ -561,11 +514,7 @@ export function jobRoutes(registry: JobRegistry, deps: JobRoutesDeps): Hono<AppE
   const app = new Hono<AppEnv>();
   app.onError(answerCoded);
   const userOf = (c: Context<AppEnv>) => deps.contextFor(c.req.raw, c.get('requestId')).user;
-  const idOf = (c: Context<AppEnv>) => {
-    const id = c.req.param('id') ?? '';
-    if (!JOB_ID.test(id)) throw jobNotFound();
-    return id;
-  };
+  const idOf = jobIdOf;
   const heartbeatMs = deps.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
 
   app.get('/jobs', (c) => c.json({ jobs: registry.list(userOf(c)) }));
@@ -613,13 +562,13 @@ export function jobRoutes(registry: JobRegistry, deps: JobRoutesDeps): Hono<AppE
           write(sseFrame(e));
           if (e.event !== 'progress') end();
         };
-        write(encoder.encode('retry: 3000\n\n'));
+        write(sseRetry());
         const sub = registry.subscribe(id, user, after, send);
         if (!sub) return end();
         unsubscribe = sub.unsubscribe;
         for (const e of sub.replay) send(e);
         if (sub.finished) return end();
-        timer = setInterval(() => write(encoder.encode(': heartbeat\n\n')), heartbeatMs);
+        timer = setInterval(() => write(sseHeartbeat()), heartbeatMs);
         timer.unref();
       },
       cancel() {
@@ -627,15 +576,7 @@ export function jobRoutes(registry: JobRegistry, deps: JobRoutesDeps): Hono<AppE
         stop();
       },
     });
-    return new Response(body, {
-      status: 200,
-      headers: {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache, no-store, no-transform',
-        'X-Accel-Buffering': 'no',
-        'X-Content-Type-Options': 'nosniff',
-      },
-    });
+    return sseResponse(body);
   });
 
   app.post('/jobs/:id/cancel', (c) => {
@@ -644,9 +585,7 @@ export function jobRoutes(registry: JobRegistry, deps: JobRoutesDeps): Hono<AppE
     return c.json(job, 202);
   });
 
-  app.all('/jobs/:id/cancel', () => {
-    throw new HttpError(405, 'method not allowed', { Allow: 'POST' });
-  });
+  app.all('/jobs/:id/cancel', cancelMethodNotAllowed);
 
   return app;
 }

@@ -8,14 +8,24 @@ import type { IngestSummary } from '../ingest/index.js';
 import type { JobQueue, JobError as WorkError, WorkJobView } from '../work/index.js';
 import type { AppEnv } from './app.js';
 import type { Authenticated } from './auth.js';
-import { HttpError } from './errors.js';
+import {
+  cancelMethodNotAllowed,
+  HIDDEN_JOB_CODES,
+  jobIdOf,
+  jobNotFound,
+  lastEventId,
+  SHOWN_JOB_CODES,
+  sseFrame,
+  sseHeartbeat,
+  sseResponse,
+  sseRetry,
+} from './job-sse.js';
 import {
   ApiError,
   answerCoded,
   DEFAULT_HEARTBEAT_MS,
   DEFAULT_MAX_JOBS_PER_USER,
   type JobError,
-  type JobEvent,
   type JobRegistry,
   type JobView,
   MAX_LISTED_JOBS,
@@ -24,28 +34,11 @@ import {
 
 /** How often an event stream asks the queue about its job. */
 export const DEFAULT_POLL_MS = 500;
-const JOB_ID = /^[A-Za-z0-9-]{1,64}$/;
-const encoder = new TextEncoder();
 
 /** Codes whose messages are written for the client; the rest are shown by a fixed text (SECURITY.md R18). */
-const SHOWN_CODES = new Set([
-  'USAGE_INVALID',
-  'FORMAT_UNKNOWN',
-  'FORMAT_MISMATCH',
-  'SOURCE_UNREADABLE',
-  'ENCODING_INVALID',
-  'RECORD_INVALID',
-  'MAPPING_INVALID',
-  'COLUMN_MISSING',
-  'MARKING_INVALID',
-  'GRADING_INVALID',
-  'VALUE_INVALID',
-  'LIMIT_REACHED',
-  'JOB_AUTHORITY_CHANGED',
-]);
+const SHOWN_CODES = new Set([...SHOWN_JOB_CODES, 'JOB_AUTHORITY_CHANGED']);
 const FIXED_TEXT = new Map([
-  ['STORE_UNAVAILABLE', 'store unavailable'],
-  ['STORE_DEGRADED', 'store degraded'],
+  ...HIDDEN_JOB_CODES,
   ['JOB_STALLED', 'the job was interrupted too often and gave up'],
 ]);
 
@@ -186,20 +179,6 @@ export interface QueueJobRoutesDeps {
   pollMs?: number;
 }
 
-function jobNotFound(): HttpError {
-  // One answer for "no such job" and "another user's job" (SECURITY.md R9).
-  return new HttpError(404, 'job not found');
-}
-
-function sseFrame(e: JobEvent): Uint8Array {
-  return encoder.encode(`id: ${e.id}\nevent: ${e.event}\ndata: ${JSON.stringify(e.data)}\n\n`);
-}
-
-function lastEventId(c: Context<AppEnv>): number {
-  const raw = c.req.header('last-event-id') ?? new URL(c.req.url).searchParams.get('last_event_id') ?? '';
-  return /^\d{1,9}$/.test(raw) ? Number(raw) : 0;
-}
-
 /** GET /jobs, GET /jobs/{id}, GET /jobs/{id}/events (SSE), POST /jobs/{id}/cancel, read from the queue. */
 export function queueJobRoutes(
   queue: JobQueue,
@@ -209,11 +188,7 @@ export function queueJobRoutes(
   const app = new Hono<AppEnv>();
   app.onError(answerCoded);
   const userOf = (c: Context<AppEnv>) => deps.contextFor(c.req.raw, c.get('requestId')).user;
-  const idOf = (c: Context<AppEnv>) => {
-    const id = c.req.param('id') ?? '';
-    if (!JOB_ID.test(id)) throw jobNotFound();
-    return id;
-  };
+  const idOf = jobIdOf;
   const viewFor = async (id: string, user: string) => {
     const w = await queue.get(id, user);
     return w && jobViewOf(w);
@@ -289,25 +264,17 @@ export function queueJobRoutes(
             busy = false;
           }
         };
-        write(encoder.encode('retry: 3000\n\n'));
+        write(sseRetry());
         void poll();
         timers.push(setInterval(() => void poll(), pollMs));
-        timers.push(setInterval(() => write(encoder.encode(': heartbeat\n\n')), heartbeatMs));
+        timers.push(setInterval(() => write(sseHeartbeat()), heartbeatMs));
         for (const t of timers) t.unref();
       },
       cancel() {
         stop();
       },
     });
-    return new Response(body, {
-      status: 200,
-      headers: {
-        'Content-Type': 'text/event-stream; charset=utf-8',
-        'Cache-Control': 'no-cache, no-store, no-transform',
-        'X-Accel-Buffering': 'no',
-        'X-Content-Type-Options': 'nosniff',
-      },
-    });
+    return sseResponse(body);
   });
 
   app.post('/jobs/:id/cancel', async (c) => {
@@ -321,9 +288,7 @@ export function queueJobRoutes(
     return c.json(job, 202);
   });
 
-  app.all('/jobs/:id/cancel', () => {
-    throw new HttpError(405, 'method not allowed', { Allow: 'POST' });
-  });
+  app.all('/jobs/:id/cancel', cancelMethodNotAllowed);
 
   return app;
 }

@@ -5,12 +5,11 @@ import {
   type AuditEventInput,
   type AuditQuery,
   type AuditRecord,
-  GENESIS_HASH,
   normaliseEvent,
-  recordHash,
 } from '../../audit/index.js';
 import { NexusError } from '../../model/index.js';
-import { type AuditRow, errorCode, toAuditRecord } from '../audit-rows.js';
+import { auditLimit, auditUnavailable, buildAuditRecords } from '../audit-append.js';
+import { type AuditRow, toAuditRecord } from '../audit-rows.js';
 import { type Client, Params, type PgDb } from './db.js';
 
 /** user_name read back as user: `user` is reserved in PostgreSQL. */
@@ -51,58 +50,19 @@ export class PgAudit {
       const head = await c.query<{ seq: number; hash: string }>(
         'SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1',
       );
-      let seq = head.rows[0]?.seq ?? 0;
-      let prevHash = head.rows[0]?.hash ?? GENESIS_HASH;
-      const at = this.clock().toISOString();
-      const out: AuditRecord[] = [];
+      const { records, rows } = buildAuditRecords(ctx, events, head.rows[0], this.clock().toISOString());
       const cols: unknown[][] = [[], [], [], [], [], [], [], [], [], [], [], []];
-      for (const e of events) {
-        seq++;
-        const base = {
-          seq,
-          at,
-          user: ctx.user,
-          action: e.action,
-          category: e.category,
-          objects: [...e.objects],
-          purpose: ctx.purpose,
-          requestId: ctx.requestId,
-          outcome: e.outcome,
-          detail: { ...e.detail },
-          prevHash,
-        };
-        const hash = recordHash(base);
-        const row = [
-          seq,
-          at,
-          base.user,
-          base.action,
-          base.category,
-          JSON.stringify(base.objects),
-          base.purpose,
-          base.requestId,
-          base.outcome,
-          JSON.stringify(base.detail),
-          prevHash,
-          hash,
-        ];
-        for (const [i, v] of row.entries()) cols[i]?.push(v);
-        out.push({ ...base, hash });
-        prevHash = hash;
-      }
-      if (out.length > 0)
+      for (const row of rows) for (const [i, v] of row.entries()) cols[i]?.push(v);
+      if (records.length > 0)
         await c.query(
           `INSERT INTO audit_log (seq, at, user_name, action, category, objects, purpose, request_id, outcome, detail, prev_hash, hash)
            SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[], $7::text[],
              $8::text[], $9::text[], $10::text[], $11::text[], $12::text[])`,
           cols,
         );
-      return out;
+      return records;
     } catch (err) {
-      throw new NexusError(
-        'AUDIT_UNAVAILABLE',
-        `audit.append: the audit record could not be written (${errorCode(err)})`,
-      );
+      throw auditUnavailable(err);
     }
   }
 
@@ -146,13 +106,7 @@ export class PgAudit {
         return out;
       });
     } catch (err) {
-      const e =
-        err instanceof NexusError && err.code === 'AUDIT_UNAVAILABLE'
-          ? err
-          : new NexusError(
-              'AUDIT_UNAVAILABLE',
-              `audit.append: the audit record could not be written (${errorCode(err)})`,
-            );
+      const e = err instanceof NexusError && err.code === 'AUDIT_UNAVAILABLE' ? err : auditUnavailable(err);
       for (const p of batch) p.reject(e);
       return;
     }
@@ -168,7 +122,7 @@ export class PgAudit {
     if (query.requestId !== undefined) where.push(`request_id = ${q.p(query.requestId)}`);
     if (query.before !== undefined) where.push(`seq < ${q.p(query.before)}`);
     if (query.since !== undefined) where.push(`at >= ${q.p(query.since)}`);
-    const limit = Math.min(Math.max(1, query.limit ?? 100), 1000);
+    const limit = auditLimit(query);
     const rows = await this.db.query<AuditRow>(
       `SELECT ${COLUMNS} FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT ${q.p(limit)}`,
       q.values,

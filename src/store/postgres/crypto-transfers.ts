@@ -4,6 +4,7 @@
 // time is kept and reported.
 import type { AccessContext } from '../../access/index.js';
 import { NexusError } from '../../model/index.js';
+import { legConflict, legDiffers } from '../crypto-rules.js';
 import type { StoredCryptoTx, TransferBatch, TransferBatchResult, TransferLeg } from '../store.js';
 import { type AddressIds, AddressSet, insertProvenance, integerArray, textArray } from './crypto-shared.js';
 import { type Client, Params, type PgDb } from './db.js';
@@ -191,13 +192,9 @@ export async function writeTransfers(
       }
       // Stored before this batch, or earlier in it (then what it holds is the first occurrence's values).
       const held = before ?? { time: cols.time[row] as number, amount: cols.amount[row] as string };
-      if (!conflict && (held.amount !== l.amount || held.time !== t.time)) {
+      if (!conflict && legDiffers(held, l.amount, t.time)) {
         conflict = true;
-        conflicts.push({
-          tx: t.tx,
-          index,
-          reason: `already stored with amount ${held.amount} at ${new Date(held.time).toISOString()}`,
-        });
+        conflicts.push(legConflict(t.tx, index, held));
       }
     }
     written += fresh;

@@ -2,6 +2,8 @@
 // the store's write lock with its checkpoint and audit record (the same action, category, objects and detail as the
 // SQLite store's), each read filtered by the provenance rows' markings like statements.
 import type { AccessContext } from '../../access/index.js';
+import { labelsEvent, seriesEvent, transfersEvent } from '../ingest-audit.js';
+import { checkSeriesBatch } from '../series-rules.js';
 import type {
   AddressLabel,
   SeriesBatch,
@@ -19,7 +21,7 @@ import { AddressIds, AddressSet, insertProvenance, markingColumns, saveCheckpoin
 import { scanTransfers, writeTransfers } from './crypto-transfers.js';
 import { Params } from './db.js';
 import type { PgParts } from './parts.js';
-import { checkSeriesBatch, listSeries, seriesPoints, writeSeries } from './series.js';
+import { listSeries, seriesPoints, writeSeries } from './series.js';
 import { visibleSql } from './visibility.js';
 
 export type PgCryptoMethods = Pick<
@@ -50,18 +52,7 @@ export class PgCrypto implements PgCryptoMethods {
         await saveCheckpoint(c, batch.checkpoint, now);
         return written;
       },
-      ({ result: r }) => ({
-        action: 'ingest.transfers',
-        category: 'collection',
-        objects: [batch.dataset],
-        detail: {
-          transactions: batch.txs.length,
-          legs_written: r.legsWritten,
-          addresses_created: r.addressesCreated,
-          conflicts: r.conflicts.length,
-          source: batch.checkpoint?.sourceKey ?? null,
-        },
-      }),
+      ({ result: r }) => transfersEvent(batch, r),
       ({ result: r }) => r.legsWritten,
     );
     this.addresses.keep(set, aids);
@@ -110,12 +101,7 @@ export class PgCrypto implements PgCryptoMethods {
         );
         return { fresh: res.rowCount ?? 0, set, aids };
       },
-      ({ fresh: n }) => ({
-        action: 'ingest.labels',
-        category: 'collection',
-        objects: [batch.dataset],
-        detail: { labels: batch.labels.length, new: n },
-      }),
+      ({ fresh: n }) => labelsEvent(batch, n),
     );
     this.addresses.keep(set, aids);
     return fresh;
@@ -152,18 +138,7 @@ export class PgCrypto implements PgCryptoMethods {
         await saveCheckpoint(c, batch.checkpoint, now);
         return result;
       },
-      (r) => ({
-        action: 'ingest.series',
-        category: 'collection',
-        objects: [batch.dataset],
-        detail: {
-          series: batch.series.length,
-          series_created: r.seriesCreated,
-          points_written: r.pointsWritten,
-          conflicts: r.conflicts.length,
-          source: batch.checkpoint?.sourceKey ?? null,
-        },
-      }),
+      (r) => seriesEvent(batch, r),
       (r) => r.pointsWritten,
     );
   }

@@ -2,6 +2,7 @@
 // each through the marking rule on the statements' provenance rows (visibility.ts).
 import type { AccessContext } from '../../access/index.js';
 import { Entity, NexusError, type Statement } from '../../model/index.js';
+import { schemaFamily } from '../schema-family.js';
 import type { EntityFilter, Page, Reference, ScanOptions } from '../store.js';
 import { Params, type PgDb } from './db.js';
 import {
@@ -11,7 +12,6 @@ import {
   rows,
   rowsOn,
   STATEMENT_COLUMNS,
-  schemaFamily,
   seesAll,
   toStatement,
 } from './entities-sql.js';

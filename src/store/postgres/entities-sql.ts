@@ -1,7 +1,7 @@
 // Shared pieces of the entities part's reads: statement rows as arrays, entities assembled from them, cursors for
-// reads too large to hold, the "sees every marking" shortcut and schema families.
+// reads too large to hold and the "sees every marking" shortcut (schema families: src/store/schema-family.ts).
 import type { AccessContext } from '../../access/index.js';
-import { Entity, getSchema, hasSchema, NexusError, type Statement } from '../../model/index.js';
+import { Entity, type Statement } from '../../model/index.js';
 import { type Client, type PgDb, storeError } from './db.js';
 
 /** The columns every statement read selects, on aliases s (statements), e (entities) and p (provenance). */
@@ -137,22 +137,4 @@ export async function seesAll(c: Client, ctx: AccessContext): Promise<boolean> {
   return present.rows.every(
     (m) => m.mlevel <= ctx.clearance.rank && m.caveats.every((k) => ctx.caveats.has(k)),
   );
-}
-
-/** A schema and every schema that descends from it, so `LegalEntity` finds people and companies. */
-export function schemaFamily(name: string): string[] {
-  if (!hasSchema(name)) throw new NexusError('SCHEMA_UNKNOWN', `store.filter: unknown schema "${name}"`);
-  const schema = getSchema(name);
-  const family = new Set<string>([schema.name]);
-  const queue = [schema];
-  while (queue.length > 0) {
-    const next = queue.pop();
-    for (const child of next?.getChildren() ?? []) {
-      if (!family.has(child.name)) {
-        family.add(child.name);
-        queue.push(child);
-      }
-    }
-  }
-  return [...family].sort();
 }

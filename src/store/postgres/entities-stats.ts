@@ -1,7 +1,7 @@
 // Whole-store reads of the PostgreSQL store: datasets, counts, the version stamp and the digest.
 import { createHash } from 'node:crypto';
 import type { AccessContext } from '../../access/index.js';
-import { getSchema, hasSchema, type Schema, specificSchema } from '../../model/index.js';
+import { SchemaCounts } from '../schema-family.js';
 import type { DatasetInfo, StoreStats } from '../store.js';
 import { type Client, Params, type PgDb } from './db.js';
 import { cursor, cursorOn, seesAll } from './entities-sql.js';
@@ -67,30 +67,13 @@ export async function stats(db: PgDb, ctx: AccessContext): Promise<StoreStats> {
  */
 async function visibleSchemaCounts(c: Client, ctx: AccessContext): Promise<[string, number][]> {
   const q = new Params();
-  const counts = new Map<string, number>();
-  let eid: number | undefined;
-  let schema: Schema | undefined;
-  const flush = () => {
-    if (eid === undefined) return;
-    const name = schema?.name ?? 'Thing';
-    counts.set(name, (counts.get(name) ?? 0) + 1);
-  };
+  const counts = new SchemaCounts();
   const sql = `SELECT s.eid, p.schema FROM statements s JOIN provenance p ON p.pid = s.pid WHERE ${visibleSql(ctx, 'p', q)}
     GROUP BY s.eid, p.schema ORDER BY s.eid, min(s.seq)`;
   for await (const batch of cursorOn(c, sql, q.values)) {
-    for (const [id, name] of batch as [number, string][]) {
-      if (id !== eid) {
-        flush();
-        eid = id;
-        schema = undefined;
-      }
-      if (!hasSchema(name)) continue;
-      const next = getSchema(name);
-      schema = schema ? (specificSchema(schema, next) ?? schema) : next;
-    }
+    for (const [id, name] of batch as [number, string][]) counts.add(id, name);
   }
-  flush();
-  return [...counts].sort((a, b) => (a[0] < b[0] ? -1 : 1));
+  return counts.done();
 }
 
 /**

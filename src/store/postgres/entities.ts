@@ -2,6 +2,7 @@
 // export, scan, version, digest, erasure and backup. The work lives in the entities-* and search-* files; this class wires them to the store.
 import type { AccessContext } from '../../access/index.js';
 import type { Entity } from '../../model/index.js';
+import { batchEvent } from '../ingest-audit.js';
 import type {
   BatchResult,
   Checkpoint,
@@ -63,17 +64,7 @@ export class PgEntities implements PgEntitiesMethods {
     return this.parts.db.write(
       ctx,
       (c) => writeBatch(c, batch, prepared, this.parts.clock().toISOString()),
-      (r) => ({
-        action: 'ingest.batch',
-        category: 'collection',
-        objects: [batch.dataset],
-        detail: {
-          records: batch.records.length,
-          statements_written: r.statementsWritten,
-          entities_created: r.entitiesCreated,
-          source: batch.checkpoint?.sourceKey ?? null,
-        },
-      }),
+      (r) => batchEvent(batch, r),
       (r) => r.statementsWritten,
     );
   }

@@ -17,6 +17,7 @@ import type {
   UserInput,
   UserRecord,
 } from '../store.js';
+import { sessionCreateEvent, sessionRevokeEvent, sessionsRevokeEvent, userPutEvent } from '../user-audit.js';
 import { storeError } from './db.js';
 import * as index from './match-index.js';
 import type { PgParts } from './parts.js';
@@ -190,20 +191,7 @@ export class PgResolution implements PgResolutionMethods {
         const before = await users.getUser(c, user.name);
         return { before, after: await users.putUser(c, ctx, user, this.now()) };
       },
-      ({ before, after }) => ({
-        action: before ? 'user.update' : 'user.create',
-        category: 'administration',
-        objects: [after.name],
-        // What changed, never the password hash.
-        detail: {
-          role: after.role,
-          clearance: after.clearance,
-          caveats: after.caveats.join(','),
-          disabled: after.disabled,
-          password_changed: before !== undefined && before.passwordHash !== after.passwordHash,
-          version: after.version,
-        },
-      }),
+      ({ before, after }) => userPutEvent(before, after),
     );
     return after;
   }
@@ -217,16 +205,7 @@ export class PgResolution implements PgResolutionMethods {
   }
 
   async createSession(ctx: AccessContext, session: SessionInput): Promise<SessionRecord> {
-    return this.parts.db.write(
-      ctx,
-      (c) => users.createSession(c, session, this.now()),
-      (r) => ({
-        action: r.kind === 'token' ? 'token.create' : 'session.create',
-        category: 'authentication',
-        objects: [r.user],
-        detail: { expires_at: r.expiresAt },
-      }),
-    );
+    return this.parts.db.write(ctx, (c) => users.createSession(c, session, this.now()), sessionCreateEvent);
   }
 
   async sessionByTokenHash(
@@ -237,23 +216,14 @@ export class PgResolution implements PgResolutionMethods {
   }
 
   async revokeSession(ctx: AccessContext, tokenHash: string): Promise<boolean> {
-    return this.parts.db.write(
-      ctx,
-      (c) => users.revokeSession(c, tokenHash, this.now()),
-      (done) => ({ action: 'session.revoke', category: 'authentication', outcome: done ? 'ok' : 'none' }),
-    );
+    return this.parts.db.write(ctx, (c) => users.revokeSession(c, tokenHash, this.now()), sessionRevokeEvent);
   }
 
   async revokeSessions(ctx: AccessContext, user: string): Promise<number> {
     return this.parts.db.write(
       ctx,
       (c) => users.revokeSessions(c, user, this.now()),
-      (n) => ({
-        action: 'session.revoke_all',
-        category: 'administration',
-        objects: [user],
-        detail: { revoked: n },
-      }),
+      (n) => sessionsRevokeEvent(user, n),
     );
   }
 }

@@ -15,11 +15,7 @@ import {
   type Schema,
   specificSchema,
 } from '../../model/index.js';
-import { nameTokens } from '../search-query.js';
-import type { FacetCount, FacetedHit, FacetedSearchQuery, SearchResults } from '../store.js';
-import { type Client, Params, type PgDb } from './db.js';
-import { sourceEntities } from './entities-read.js';
-import { pinned, rowsOn, schemaFamily, seesAll } from './entities-sql.js';
+import { schemaFamily } from '../schema-family.js';
 import {
   checkPage,
   FACET_SIZE,
@@ -27,9 +23,14 @@ import {
   filterValues,
   highestOf,
   hitOf,
-  nameQuery,
   QUERY_TOKENS,
-} from './search-hits.js';
+} from '../search-hits.js';
+import { nameTokens } from '../search-query.js';
+import type { FacetCount, FacetedHit, FacetedSearchQuery, SearchResults } from '../store.js';
+import { type Client, Params, type PgDb } from './db.js';
+import { sourceEntities } from './entities-read.js';
+import { pinned, rowsOn, seesAll } from './entities-sql.js';
+import { nameQuery } from './search-names.js';
 import { visibleSql } from './visibility.js';
 
 /**

@@ -1,12 +1,28 @@
 // Name search on PostgreSQL (Store.searchNames): every word of the query a prefix of a word of one name, through the
 // names index (tsvector, GIN); the best names first by pg_trgm similarity of the folded words.
 import type { AccessContext } from '../../access/index.js';
+import { schemaFamily } from '../schema-family.js';
+import { QUERY_TOKENS } from '../search-hits.js';
+import { nameTokens } from '../search-query.js';
 import type { SearchHit, SearchOptions } from '../store.js';
 import { Params, type PgDb } from './db.js';
 import { sourceEntities } from './entities-read.js';
-import { schemaFamily } from './entities-sql.js';
-import { nameQuery } from './search-hits.js';
+import { MAX_TOKEN_CHARS } from './entities-write.js';
 import { visibleSql } from './visibility.js';
+
+/**
+ * A name query for the names index: every word a prefix (`'jos':* & 'mul':*`, all required, as data: the words are
+ * letters and digits only, quoted anyway) and the folded words for pg_trgm's similarity. Undefined when the query
+ * has no word.
+ */
+export function nameQuery(text: string): { tsquery: string; folded: string } | undefined {
+  const tokens = nameTokens(text)
+    .slice(0, QUERY_TOKENS)
+    .map((t) => t.slice(0, MAX_TOKEN_CHARS));
+  if (tokens.length === 0) return undefined;
+  const quoted = tokens.map((t) => `'${t.replaceAll('\\', '\\\\').replaceAll("'", "''")}':*`);
+  return { tsquery: quoted.join(' & '), folded: tokens.join(' ') };
+}
 
 export async function searchNames(
   db: PgDb,

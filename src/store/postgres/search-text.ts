@@ -5,13 +5,14 @@
 // one snapshot.
 import type { AccessContext } from '../../access/index.js';
 import { DEFAULT_MARKING, formatMarking, highestMarking, parseMarking } from '../../model/index.js';
+import { QUERY_TOKENS } from '../search-hits.js';
 import { nameTokens } from '../search-query.js';
 import { checkTextQuery, snippet } from '../sqlite/text-search.js';
 import type { TextSearchHit, TextSearchQuery, TextSearchResults } from '../store.js';
 import { Params, type PgDb } from './db.js';
 import { sourceEntities } from './entities-read.js';
 import { pinned, rowsOn, seesAll } from './entities-sql.js';
-import { nameQuery, QUERY_TOKENS } from './search-hits.js';
+import { nameQuery } from './search-names.js';
 import { visibleSql } from './visibility.js';
 
 /**

@@ -3,6 +3,14 @@
 // Values are stored as decimal text (String(x)), so they read back bit for bit and a reload compares exactly.
 import type { AccessContext } from '../../access/index.js';
 import { NexusError } from '../../model/index.js';
+import {
+  filterSeries,
+  type PointText,
+  pointConflictReason,
+  pointText,
+  seriesConflictReason,
+  sortPoints,
+} from '../series-rules.js';
 import type {
   SeriesBatch,
   SeriesBatchResult,
@@ -15,55 +23,6 @@ import type {
 import { insertProvenance } from './crypto-shared.js';
 import { type Client, Params, type PgDb } from './db.js';
 import { visibleSql } from './visibility.js';
-
-const FREQUENCIES: ReadonlySet<string> = new Set(['day', 'week', 'month', 'quarter', 'year', 'irregular']);
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
-
-/** Decimal text of a finite number: JavaScript's shortest round-trip form, so Number(text) gives it back exactly. */
-function decimalText(value: number, what: string): string {
-  if (!Number.isFinite(value))
-    throw new NexusError('VALUE_INVALID', `store.putSeries: ${what} is not a finite number`);
-  return String(value);
-}
-
-function optionalText(value: number | null | undefined, what: string): string | null {
-  return value === null || value === undefined ? null : decimalText(value, what);
-}
-
-function checkSeries(s: SeriesInput, index: number): void {
-  if (s.id === '' || s.id.length > 200)
-    throw new NexusError('USAGE_INVALID', `store.putSeries: series ${index} needs an id of 1-200 characters`);
-  if (!FREQUENCIES.has(s.frequency))
-    throw new NexusError(
-      'USAGE_INVALID',
-      `store.putSeries: series "${s.id}" has unknown frequency "${s.frequency}"`,
-    );
-  for (const p of s.points)
-    if (!PERIOD.test(p.period))
-      throw new NexusError(
-        'USAGE_INVALID',
-        `store.putSeries: series "${s.id}" has period "${p.period}", not YYYY-MM-DD`,
-      );
-}
-
-interface PointText {
-  value: string;
-  low: string | null;
-  high: string | null;
-}
-
-/** Checks every series' id, frequency and periods (as SQLite does before writing anything), so a bad batch fails early. */
-export function checkSeriesBatch(batch: SeriesBatch): void {
-  batch.series.forEach(checkSeries);
-}
-
-function pointText(s: SeriesInput, p: SeriesInput['points'][number]): PointText {
-  return {
-    value: decimalText(p.value, `${s.id} ${p.period} value`),
-    low: optionalText(p.low, `${s.id} ${p.period} low`),
-    high: optionalText(p.high, `${s.id} ${p.period} high`),
-  };
-}
 
 /**
  * Runs inside the caller's write transaction, after checkSeriesBatch. A value that is not finite throws
@@ -127,7 +86,7 @@ export async function writeSeries(c: Client, batch: SeriesBatch, now: string): P
     if (!row) throw new NexusError('STORE_UNAVAILABLE', `store.putSeries: series "${s.id}" was not stored`);
     if (created.delete(s.id)) result.seriesCreated++;
     else if (row.unit !== s.unit || row.frequency !== s.frequency) {
-      refs.push(`series already stored with unit "${row.unit}" and frequency ${row.frequency}`);
+      refs.push(seriesConflictReason(row));
       texts.push([]);
       continue;
     }
@@ -201,7 +160,7 @@ export async function writeSeries(c: Client, batch: SeriesBatch, now: string): P
           series: s.id,
           index,
           period: p.period,
-          reason: `already stored as ${held.value}${held.low === null ? '' : ` [${held.low}, ${held.high}]`}`,
+          reason: pointConflictReason(held),
         });
     }
     result.newPerSeries.push(written);
@@ -253,17 +212,11 @@ export async function listSeries(
      WHERE ${where.join(' AND ')}`,
     q.values,
   );
-  // Case is folded here rather than in SQL, as SQLite's store does, so both fold alike (Gävle, Domžale).
-  const area = filter.area?.toLowerCase();
-  const subject = filter.subject?.toLowerCase();
-  return rows
-    .filter(
-      (r) =>
-        (area === undefined || r.area.toLowerCase() === area || r.country === area) &&
-        (subject === undefined || r.subject.toLowerCase() === subject),
-    )
-    .map((r) => ({ ...r, points: Number(r.points), frequency: r.frequency as SeriesFrequency }))
-    .sort((a, b) => compare(a.id, b.id) || compare(a.dataset, b.dataset));
+  return filterSeries(rows, filter).map((r) => ({
+    ...r,
+    points: Number(r.points),
+    frequency: r.frequency as SeriesFrequency,
+  }));
 }
 
 interface PointRow {
@@ -295,8 +248,8 @@ export async function seriesPoints(
      WHERE ${where.join(' AND ')}`,
     q.values,
   );
-  return rows
-    .map((r) => ({
+  return sortPoints(
+    rows.map((r) => ({
       series: r.id,
       dataset: r.dataset,
       period: r.period,
@@ -306,12 +259,6 @@ export async function seriesPoints(
       partial: r.partial,
       origin: r.origin,
       marking: r.marking,
-    }))
-    .sort(
-      (a, b) => compare(a.series, b.series) || compare(a.dataset, b.dataset) || compare(a.period, b.period),
-    );
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
+    })),
+  );
 }

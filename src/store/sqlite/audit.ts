@@ -6,12 +6,11 @@ import {
   type AuditEventInput,
   type AuditQuery,
   type AuditRecord,
-  GENESIS_HASH,
   normaliseEvent,
-  recordHash,
 } from '../../audit/index.js';
 import { NexusError } from '../../model/index.js';
-import { type AuditRow, errorCode, toAuditRecord } from '../audit-rows.js';
+import { auditLimit, auditUnavailable, buildAuditRecords } from '../audit-append.js';
+import { type AuditRow, toAuditRecord } from '../audit-rows.js';
 
 interface Pending {
   ctx: AccessContext;
@@ -48,49 +47,11 @@ export class AuditTable {
   private write(ctx: AccessContext, events: Required<AuditEventInput>[]): AuditRecord[] {
     try {
       const last = this.head.get() as { seq: number; hash: string } | undefined;
-      let seq = last?.seq ?? 0;
-      let prevHash = last?.hash ?? GENESIS_HASH;
-      const at = this.clock().toISOString();
-      const out: AuditRecord[] = [];
-      for (const e of events) {
-        seq++;
-        const base = {
-          seq,
-          at,
-          user: ctx.user,
-          action: e.action,
-          category: e.category,
-          objects: [...e.objects],
-          purpose: ctx.purpose,
-          requestId: ctx.requestId,
-          outcome: e.outcome,
-          detail: { ...e.detail },
-          prevHash,
-        };
-        const hash = recordHash(base);
-        this.insert.run(
-          seq,
-          at,
-          base.user,
-          base.action,
-          base.category,
-          JSON.stringify(base.objects),
-          base.purpose,
-          base.requestId,
-          base.outcome,
-          JSON.stringify(base.detail),
-          prevHash,
-          hash,
-        );
-        out.push({ ...base, hash });
-        prevHash = hash;
-      }
-      return out;
+      const { records, rows } = buildAuditRecords(ctx, events, last, this.clock().toISOString());
+      for (const row of rows) this.insert.run(...row);
+      return records;
     } catch (err) {
-      throw new NexusError(
-        'AUDIT_UNAVAILABLE',
-        `audit.append: the audit record could not be written (${errorCode(err)})`,
-      );
+      throw auditUnavailable(err);
     }
   }
 
@@ -117,13 +78,7 @@ export class AuditTable {
     try {
       results = this.db.transaction(() => batch.map((p) => this.write(p.ctx, p.events))).immediate();
     } catch (err) {
-      const e =
-        err instanceof NexusError
-          ? err
-          : new NexusError(
-              'AUDIT_UNAVAILABLE',
-              `audit.append: the audit record could not be written (${errorCode(err)})`,
-            );
+      const e = err instanceof NexusError ? err : auditUnavailable(err);
       for (const p of batch) p.reject(e);
       return;
     }
@@ -157,7 +112,7 @@ export class AuditTable {
       where.push('at >= @since');
       params.since = query.since;
     }
-    params.limit = Math.min(Math.max(1, query.limit ?? 100), 1000);
+    params.limit = auditLimit(query);
     const rows = this.db
       .prepare(
         `SELECT * FROM audit_log ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY seq DESC LIMIT @limit`,

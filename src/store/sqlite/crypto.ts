@@ -3,6 +3,7 @@
 import type Database from 'better-sqlite3';
 import type { AccessContext } from '../../access/index.js';
 import { parseMarking } from '../../model/index.js';
+import { legConflict, legDiffers } from '../crypto-rules.js';
 import type {
   AddressLabel,
   StoredAddressLabel,
@@ -108,13 +109,9 @@ export class CryptoTables {
           const old = this.existingLeg.get(t.tx, t.chain, t.asset, l.leg, l.n, from, to) as
             | { time: number; amount: string }
             | undefined;
-          if (!conflict && old && (old.amount !== l.amount || old.time !== t.time)) {
+          if (!conflict && old && legDiffers(old, l.amount, t.time)) {
             conflict = true;
-            conflicts.push({
-              tx: t.tx,
-              index,
-              reason: `already stored with amount ${old.amount} at ${new Date(old.time).toISOString()}`,
-            });
+            conflicts.push(legConflict(t.tx, index, old));
           }
         }
       }

@@ -9,31 +9,23 @@ import {
   hasSchema,
   highestMarking,
   type Marking,
-  markingLevels,
-  NexusError,
   parseMarking,
   type Schema,
   specificSchema,
 } from '../../model/index.js';
+import {
+  checkPage,
+  FACET_SIZE,
+  facet,
+  filterValues,
+  highestOf,
+  hitOf,
+  QUERY_TOKENS,
+} from '../search-hits.js';
 import { ftsQuery, nameTokens } from '../search-query.js';
-import type {
-  FacetCount,
-  FacetedHit,
-  FacetedSearchQuery,
-  HighlightPart,
-  SearchFacets,
-  SearchResults,
-} from '../store.js';
+import type { FacetCount, FacetedHit, FacetedSearchQuery, SearchFacets, SearchResults } from '../store.js';
 import { CAVEAT_SEPARATOR, caveatsOk, type VisibilityParams, visibleSql } from './visibility.js';
 
-export const SEARCH_MAX_LIMIT = 100;
-export const SEARCH_MAX_OFFSET = 10_000;
-/** Values per facet: the most frequent first. */
-export const FACET_SIZE = 30;
-const MAX_FILTER_VALUES = 100;
-const MAX_QUERY_CHARS = 1000;
-/** ftsQuery reads this many tokens of a query; highlighting looks for the same ones. */
-const QUERY_TOKENS = 12;
 /**
  * Up to this many matches (for a reader who sees every marking) the answer's marking is read from their statements;
  * above it, the highest marking present stands in: never lower than the truth, and no scan of millions of rows.
@@ -44,7 +36,6 @@ const EXACT_MARKING_MATCHES = 10_000;
  * table, entity by entity; above it SQLite's own plan (walking the statement indexes in order) is faster.
  */
 const FEW_MATCHES = 10_000;
-const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
 export interface SearchEnv {
   db: Database.Database;
@@ -75,16 +66,6 @@ function count(db: Database.Database): number {
   return Number(db.prepare('SELECT count(*) FROM temp.nexus_search').pluck().get());
 }
 
-function bad(message: string): NexusError {
-  return new NexusError('USAGE_INVALID', `store.search: ${message}`);
-}
-
-function values(name: string, list: readonly string[] | undefined): string[] {
-  const out = [...new Set((list ?? []).filter((v) => v !== ''))];
-  if (out.length > MAX_FILTER_VALUES) throw bad(`at most ${MAX_FILTER_VALUES} ${name} values`);
-  return out;
-}
-
 /** Binds a list as @<prefix>0, @<prefix>1, ... and returns the placeholders. */
 function bind(params: Record<string, unknown>, prefix: string, list: readonly string[]): string {
   list.forEach((v, i) => {
@@ -93,105 +74,27 @@ function bind(params: Record<string, unknown>, prefix: string, list: readonly st
   return list.map((_, i) => `@${prefix}${i}`).join(', ');
 }
 
-function checkPage(query: FacetedSearchQuery): { limit: number; offset: number } {
-  const limit = query.limit;
-  const offset = query.offset ?? 0;
-  if (!Number.isInteger(limit) || limit < 1 || limit > SEARCH_MAX_LIMIT)
-    throw bad(`limit must be a whole number from 1 to ${SEARCH_MAX_LIMIT}`);
-  if (!Number.isInteger(offset) || offset < 0 || offset > SEARCH_MAX_OFFSET)
-    throw bad(`offset must be a whole number from 0 to ${SEARCH_MAX_OFFSET}`);
-  if ((query.q ?? '').length > MAX_QUERY_CHARS) throw bad(`q is longer than ${MAX_QUERY_CHARS} characters`);
-  return { limit, offset };
-}
-
-/**
- * Splits a name into runs of text, marking the words that one of the query tokens (already folded) begins, as the
- * FTS index matched them. Plain text parts: the caller renders them as text, never as markup.
- */
-export function highlight(name: string, tokens: readonly string[]): HighlightPart[] {
-  const parts: HighlightPart[] = [];
-  let last = 0;
-  for (const m of name.matchAll(WORD)) {
-    const word = m[0];
-    const folded = nameTokens(word);
-    if (!folded.some((f) => tokens.some((t) => f.startsWith(t)))) continue;
-    if (m.index > last) parts.push({ text: name.slice(last, m.index), match: false });
-    parts.push({ text: word, match: true });
-    last = m.index + word.length;
-  }
-  if (last < name.length) parts.push({ text: name.slice(last), match: false });
-  return parts;
-}
-
-/** How many of the query tokens a name's words begin with. */
-function matchedTokens(name: string, tokens: readonly string[]): number {
-  const words = nameTokens(name);
-  return tokens.filter((t) => words.some((w) => w.startsWith(t))).length;
-}
-
-/** The visible name that matches the most query tokens (the caption on a tie), highlighted. */
-function bestName(entity: Entity, tokens: readonly string[]): HighlightPart[] {
-  const caption = entity.caption;
-  if (tokens.length === 0) return caption === '' ? [] : [{ text: caption, match: false }];
-  let best = caption;
-  let bestScore = matchedTokens(caption, tokens);
-  for (const st of entity.statements) {
-    if (st.propType !== 'name' || st.value === best) continue;
-    const score = matchedTokens(st.value, tokens);
-    if (score > bestScore) {
-      best = st.value;
-      bestScore = score;
-    }
-  }
-  return highlight(best, tokens);
-}
-
-function hitOf(entity: Entity, rank: number, tokens: readonly string[]): FacetedHit {
-  const countries = [
-    ...new Set(entity.statements.filter((s) => s.propType === 'country').map((s) => s.value)),
-  ];
-  return {
-    id: entity.id,
-    schema: entity.schema.name,
-    caption: entity.caption,
-    score: tokens.length === 0 ? 0 : Math.round(-rank * 1000) / 1000,
-    datasets: entity.datasets,
-    topics: [...(entity.properties.get('topics') ?? [])],
-    countries: countries.sort(),
-    marking: entity.marking,
-    highlight: bestName(entity, tokens),
-  };
-}
-
-function facet(counts: Map<string, number>): FacetCount[] {
-  return [...counts]
-    .map(([value, count]) => ({ value, count }))
-    .sort((a, b) => b.count - a.count || (a.value < b.value ? -1 : a.value > b.value ? 1 : 0))
-    .slice(0, FACET_SIZE);
-}
-
 /** The highest marking present in the store that the reader may see: a safe stand-in for a large answer. */
 function highestPresent(db: Database.Database, params: VisibilityParams): Marking {
   const rows = db.prepare('SELECT mlevel, caveats FROM markings_present').all() as {
     mlevel: number;
     caveats: string;
   }[];
-  const names = new Map(markingLevels().map((l) => [parseMarking(l).rank, l]));
-  const seen: Marking[] = [];
-  for (const r of rows) {
-    if (r.mlevel > params.rank || caveatsOk(r.caveats, params.held) !== 1) continue;
-    const level = names.get(r.mlevel);
-    if (level === undefined) continue;
-    seen.push(parseMarking([level, ...r.caveats.split(CAVEAT_SEPARATOR).filter(Boolean)].join(' ')));
-  }
-  return highestMarking(seen);
+  return highestOf(
+    rows.map((r) => ({
+      mlevel: r.mlevel,
+      stored: r.caveats,
+      caveats: r.caveats.split(CAVEAT_SEPARATOR).filter(Boolean),
+    })),
+    (m) => m.mlevel <= params.rank && caveatsOk(m.stored, params.held) === 1,
+  );
 }
 
 export function facetedSearch(query: FacetedSearchQuery, env: SearchEnv): SearchResults {
   const { limit, offset } = checkPage(query);
-  const datasets = values('dataset', query.datasets);
-  const topics = values('topic', query.topics);
-  const countries = values('country', query.countries);
+  const datasets = filterValues('dataset', query.datasets);
+  const topics = filterValues('topic', query.topics);
+  const countries = filterValues('country', query.countries);
   const q = query.q ?? '';
   const match = ftsQuery(q);
   // Text but no searchable word (only punctuation): nothing can match, as in searchNames.

@@ -2,20 +2,26 @@
 // with a provenance row (dataset, marking, grading) so the statement access rule applies as is.
 import type Database from 'better-sqlite3';
 import type { AccessContext } from '../../access/index.js';
-import { NexusError, parseMarking } from '../../model/index.js';
+import { parseMarking } from '../../model/index.js';
+import {
+  checkSeriesBatch,
+  filterSeries,
+  type PointText,
+  pointConflictReason,
+  pointText,
+  seriesConflictReason,
+  sortPoints,
+} from '../series-rules.js';
 import type {
   SeriesBatch,
   SeriesBatchResult,
   SeriesFilter,
   SeriesFrequency,
-  SeriesInput,
   StoredSeries,
   StoredSeriesPoint,
 } from '../store.js';
 import { CAVEAT_SEPARATOR, visibilityParams, visibleSql } from './visibility.js';
 
-const FREQUENCIES: ReadonlySet<string> = new Set(['day', 'week', 'month', 'quarter', 'year', 'irregular']);
-const PERIOD = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])$/;
 /** Ids, periods and names bound per query at most, well under SQLite's parameter limit. */
 const CHUNK = 200;
 
@@ -23,39 +29,6 @@ interface SeriesRow {
   sid: number;
   unit: string;
   frequency: string;
-}
-
-interface PointRow {
-  value: string;
-  low: string | null;
-  high: string | null;
-}
-
-/** Decimal text of a finite number: JavaScript's shortest round-trip form, so Number(text) gives it back exactly. */
-export function decimalText(value: number, what: string): string {
-  if (!Number.isFinite(value))
-    throw new NexusError('VALUE_INVALID', `store.putSeries: ${what} is not a finite number`);
-  return String(value);
-}
-
-function optionalText(value: number | null | undefined, what: string): string | null {
-  return value === null || value === undefined ? null : decimalText(value, what);
-}
-
-function checkSeries(s: SeriesInput, index: number): void {
-  if (s.id === '' || s.id.length > 200)
-    throw new NexusError('USAGE_INVALID', `store.putSeries: series ${index} needs an id of 1-200 characters`);
-  if (!FREQUENCIES.has(s.frequency))
-    throw new NexusError(
-      'USAGE_INVALID',
-      `store.putSeries: series "${s.id}" has unknown frequency "${s.frequency}"`,
-    );
-  for (const p of s.points)
-    if (!PERIOD.test(p.period))
-      throw new NexusError(
-        'USAGE_INVALID',
-        `store.putSeries: series "${s.id}" has period "${p.period}", not YYYY-MM-DD`,
-      );
 }
 
 export class SeriesTables {
@@ -94,7 +67,7 @@ export class SeriesTables {
 
   /** Runs inside the caller's transaction. */
   write(batch: SeriesBatch, now: string): SeriesBatchResult {
-    batch.series.forEach(checkSeries);
+    checkSeriesBatch(batch);
     const m = parseMarking(batch.marking);
     const caveats = m.caveats.join(CAVEAT_SEPARATOR);
     this.insertMarking.run(m.rank, caveats);
@@ -136,7 +109,7 @@ export class SeriesTables {
             series: s.id,
             index,
             period: null,
-            reason: `series already stored with unit "${row.unit}" and frequency ${row.frequency}`,
+            reason: seriesConflictReason(row),
           });
           result.newPerSeries.push(0);
           continue;
@@ -144,9 +117,7 @@ export class SeriesTables {
       }
       let written = 0;
       for (const p of s.points) {
-        const value = decimalText(p.value, `${s.id} ${p.period} value`);
-        const low = optionalText(p.low, `${s.id} ${p.period} low`);
-        const high = optionalText(p.high, `${s.id} ${p.period} high`);
+        const { value, low, high } = pointText(s, p);
         const info = this.insertPoint.run(
           sid,
           p.period,
@@ -159,13 +130,13 @@ export class SeriesTables {
         );
         if (info.changes === 1) written++;
         else {
-          const old = this.existingPoint.get(sid, p.period) as PointRow;
+          const old = this.existingPoint.get(sid, p.period) as PointText;
           if (old.value !== value || old.low !== low || old.high !== high)
             result.conflicts.push({
               series: s.id,
               index,
               period: p.period,
-              reason: `already stored as ${old.value}${old.low === null ? '' : ` [${old.low}, ${old.high}]`}`,
+              reason: pointConflictReason(old),
             });
         }
       }
@@ -201,17 +172,7 @@ export class SeriesTables {
       const wanted = [...new Set(filter.ids)];
       for (let i = 0; i < wanted.length; i += CHUNK) rows.push(...run(wanted.slice(i, i + CHUNK)));
     }
-    // Case is folded here rather than in SQL, whose lower() knows only ASCII (Gävle, Domžale).
-    const area = filter.area?.toLowerCase();
-    const subject = filter.subject?.toLowerCase();
-    return rows
-      .filter(
-        (r) =>
-          (area === undefined || r.area.toLowerCase() === area || r.country === area) &&
-          (subject === undefined || r.subject.toLowerCase() === subject),
-      )
-      .map((r) => ({ ...r, frequency: r.frequency as SeriesFrequency }))
-      .sort((a, b) => compare(a.id, b.id) || compare(a.dataset, b.dataset));
+    return filterSeries(rows, filter).map((r) => ({ ...r, frequency: r.frequency as SeriesFrequency }));
   }
 
   points(
@@ -261,14 +222,8 @@ export class SeriesTables {
           marking: r[8],
         });
     }
-    return out.sort(
-      (a, b) => compare(a.series, b.series) || compare(a.dataset, b.dataset) || compare(a.period, b.period),
-    );
+    return sortPoints(out);
   }
-}
-
-function compare(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** `column IN (@p0, ...)` binding the values into params; nothing when the list is absent. */

@@ -5,15 +5,9 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { AccessContext } from '../../access/index.js';
 import type { AuditEventInput, AuditQuery, AuditRecord } from '../../audit/index.js';
-import {
-  Entity,
-  getSchema,
-  hasSchema,
-  NexusError,
-  type Schema,
-  type Statement,
-  specificSchema,
-} from '../../model/index.js';
+import { Entity, NexusError, type Statement } from '../../model/index.js';
+import { batchEvent, labelsEvent, seriesEvent, transfersEvent } from '../ingest-audit.js';
+import { SchemaCounts, schemaFamily } from '../schema-family.js';
 import { ftsQuery } from '../search-query.js';
 import type {
   AddressLabel,
@@ -57,6 +51,7 @@ import type {
   UserRecord,
   WriteBatch,
 } from '../store.js';
+import { sessionCreateEvent, sessionRevokeEvent, sessionsRevokeEvent, userPutEvent } from '../user-audit.js';
 import { AuditTable } from './audit.js';
 import { CryptoTables } from './crypto.js';
 import { eraseRecords } from './erasure.js';
@@ -225,18 +220,7 @@ export class SqliteStore implements Store {
             ).run(c.sourceKey, c.dataset, c.itemsDone, c.complete ? 1 : 0, now);
           return result;
         },
-        (r) => ({
-          action: 'ingest.transfers',
-          category: 'collection',
-          objects: [batch.dataset],
-          detail: {
-            transactions: batch.txs.length,
-            legs_written: r.legsWritten,
-            addresses_created: r.addressesCreated,
-            conflicts: r.conflicts.length,
-            source: batch.checkpoint?.sourceKey ?? null,
-          },
-        }),
+        (r) => transfersEvent(batch, r),
       );
     } catch (err) {
       crypto.forget();
@@ -269,12 +253,7 @@ export class SqliteStore implements Store {
       return this.audited(
         ctx,
         () => crypto.putLabels(batch, now),
-        (n) => ({
-          action: 'ingest.labels',
-          category: 'collection',
-          objects: [batch.dataset],
-          detail: { labels: batch.labels.length, new: n },
-        }),
+        (n) => labelsEvent(batch, n),
       );
     } catch (err) {
       crypto.forget();
@@ -312,18 +291,7 @@ export class SqliteStore implements Store {
           ).run(c.sourceKey, c.dataset, c.itemsDone, c.complete ? 1 : 0, now);
         return result;
       },
-      (r) => ({
-        action: 'ingest.series',
-        category: 'collection',
-        objects: [batch.dataset],
-        detail: {
-          series: batch.series.length,
-          series_created: r.seriesCreated,
-          points_written: r.pointsWritten,
-          conflicts: r.conflicts.length,
-          source: batch.checkpoint?.sourceKey ?? null,
-        },
-      }),
+      (r) => seriesEvent(batch, r),
     );
   }
 
@@ -425,17 +393,7 @@ export class SqliteStore implements Store {
       return this.audited(
         ctx,
         () => writer.write(batch, this.clock().toISOString()),
-        (r) => ({
-          action: 'ingest.batch',
-          category: 'collection',
-          objects: [batch.dataset],
-          detail: {
-            records: batch.records.length,
-            statements_written: r.statementsWritten,
-            entities_created: r.entitiesCreated,
-            source: batch.checkpoint?.sourceKey ?? null,
-          },
-        }),
+        (r) => batchEvent(batch, r),
       );
     } catch (err) {
       writer.forget();
@@ -881,26 +839,9 @@ export class SqliteStore implements Store {
       )
       .raw()
       .iterate(params) as IterableIterator<[number, string]>;
-    const counts = new Map<string, number>();
-    let eid: number | undefined;
-    let schema: Schema | undefined;
-    const flush = () => {
-      if (eid === undefined) return;
-      const name = schema?.name ?? 'Thing';
-      counts.set(name, (counts.get(name) ?? 0) + 1);
-    };
-    for (const [id, name] of rows) {
-      if (id !== eid) {
-        flush();
-        eid = id;
-        schema = undefined;
-      }
-      if (!hasSchema(name)) continue;
-      const next = getSchema(name);
-      schema = schema ? (specificSchema(schema, next) ?? schema) : next;
-    }
-    flush();
-    return [...counts].map(([schema, n]) => ({ schema, n })).sort((a, b) => (a.schema < b.schema ? -1 : 1));
+    const counts = new SchemaCounts();
+    for (const [id, name] of rows) counts.add(id, name);
+    return counts.done().map(([schema, n]) => ({ schema, n }));
   }
 
   async *exportDataset(ctx: AccessContext, dataset: string): AsyncIterable<Entity> {
@@ -1057,20 +998,7 @@ export class SqliteStore implements Store {
     return this.audited(
       ctx,
       () => ({ before: users.get(user.name), after: users.put(ctx, user, this.clock().toISOString()) }),
-      ({ before, after }) => ({
-        action: before ? 'user.update' : 'user.create',
-        category: 'administration',
-        objects: [after.name],
-        // What changed, never the password hash.
-        detail: {
-          role: after.role,
-          clearance: after.clearance,
-          caveats: after.caveats.join(','),
-          disabled: after.disabled,
-          password_changed: before !== undefined && before.passwordHash !== after.passwordHash,
-          version: after.version,
-        },
-      }),
+      ({ before, after }) => userPutEvent(before, after),
     ).after;
   }
 
@@ -1087,12 +1015,7 @@ export class SqliteStore implements Store {
     return this.audited(
       ctx,
       () => this.users().createSession(session, this.clock().toISOString()),
-      (r) => ({
-        action: r.kind === 'token' ? 'token.create' : 'session.create',
-        category: 'authentication',
-        objects: [r.user],
-        detail: { expires_at: r.expiresAt },
-      }),
+      sessionCreateEvent,
     );
   }
 
@@ -1108,7 +1031,7 @@ export class SqliteStore implements Store {
     return this.audited(
       ctx,
       () => this.users().revoke(tokenHash, this.clock().toISOString()),
-      (done) => ({ action: 'session.revoke', category: 'authentication', outcome: done ? 'ok' : 'none' }),
+      sessionRevokeEvent,
     );
   }
 
@@ -1117,12 +1040,7 @@ export class SqliteStore implements Store {
     return this.audited(
       ctx,
       () => this.users().revokeAll(user, this.clock().toISOString()),
-      (n) => ({
-        action: 'session.revoke_all',
-        category: 'administration',
-        objects: [user],
-        detail: { revoked: n },
-      }),
+      (n) => sessionsRevokeEvent(user, n),
     );
   }
 
@@ -1156,22 +1074,4 @@ function schemaClause(schema: string, params: Record<string, unknown>): string {
     params[`s${i}`] = n;
   });
   return `e.schema IN (${names.map((_, i) => `@s${i}`).join(', ')})`;
-}
-
-/** A schema and every schema that descends from it, so `LegalEntity` finds people and companies. */
-function schemaFamily(name: string): string[] {
-  if (!hasSchema(name)) throw new NexusError('SCHEMA_UNKNOWN', `store.filter: unknown schema "${name}"`);
-  const schema = getSchema(name);
-  const family = new Set<string>([schema.name]);
-  const queue = [schema];
-  while (queue.length > 0) {
-    const next = queue.pop();
-    for (const child of next?.getChildren() ?? []) {
-      if (!family.has(child.name)) {
-        family.add(child.name);
-        queue.push(child);
-      }
-    }
-  }
-  return [...family].sort();
 }

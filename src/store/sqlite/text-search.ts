@@ -10,9 +10,9 @@ import {
   NexusError,
   parseMarking,
 } from '../../model/index.js';
+import { highlight } from '../search-hits.js';
 import { ftsQuery, nameTokens } from '../search-query.js';
 import type { HighlightPart, TextSearchHit, TextSearchQuery, TextSearchResults } from '../store.js';
-import { highlight } from './search.js';
 import { type VisibilityParams, visibleSql } from './visibility.js';
 
 export const TEXT_SEARCH_MAX_LIMIT = 100;

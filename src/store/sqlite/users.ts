@@ -1,16 +1,20 @@
 // Users and sessions in SQLite: who may sign in, with what clearance, and which tokens (by hash) stand for them.
 import type Database from 'better-sqlite3';
-import { type AccessContext, canSee } from '../../access/index.js';
-import { isTotpSecret } from '../../access/totp.js';
-import {
-  checkRole,
-  checkUserName,
-  normaliseCaveats,
-  normaliseClearance,
-  type UserRole,
-} from '../../access/users.js';
-import { NexusError, parseMarking } from '../../model/index.js';
+import type { AccessContext } from '../../access/index.js';
+import type { UserRole } from '../../access/users.js';
 import type { SessionInput, SessionRecord, UserInput, UserRecord } from '../store.js';
+import {
+  checkSessionInput,
+  checkUserInput,
+  isTokenHash,
+  newSessionRecord,
+  newUser,
+  sessionUser,
+  toSessionRecord,
+  totpStepUsed,
+  toUserRecord,
+  updatedUser,
+} from '../user-rules.js';
 
 interface UserRow {
   name: string;
@@ -34,48 +38,12 @@ interface SessionRow {
   user_version: number;
 }
 
-const HASH = /^[0-9a-f]{64}$/;
-
 function toUser(r: UserRow): UserRecord {
-  return {
-    name: r.name,
-    passwordHash: r.password_hash,
-    role: r.role,
-    clearance: r.clearance,
-    caveats: JSON.parse(r.caveats) as string[],
-    disabled: r.disabled === 1,
-    totpSecret: r.totp_secret ?? null,
-    version: r.version,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-  };
+  return toUserRecord(r, JSON.parse(r.caveats) as string[], r.disabled === 1);
 }
 
 function toSession(r: SessionRow): SessionRecord {
-  return {
-    user: r.user,
-    kind: r.kind,
-    createdAt: r.created_at,
-    expiresAt: r.expires_at,
-    revokedAt: r.revoked_at,
-    userVersion: r.user_version,
-  };
-}
-
-function checkHash(hash: string, where: string): string {
-  if (!HASH.test(hash))
-    throw new NexusError('USAGE_INVALID', `${where}: a token hash is 64 lower-case hex digits (SHA-256)`);
-  return hash;
-}
-
-/** Nobody grants a clearance or caveat they do not hold themselves. */
-function checkGrant(ctx: AccessContext, clearance: string, caveats: readonly string[]): void {
-  const granted = parseMarking([clearance, ...caveats].join(' '));
-  if (!canSee(ctx, granted))
-    throw new NexusError(
-      'ACCESS_CONTEXT_INVALID',
-      `store.putUser: ${ctx.user} cannot grant a clearance or caveat they do not hold`,
-    );
+  return toSessionRecord(r.user, r);
 }
 
 export class Users {
@@ -98,29 +66,10 @@ export class Users {
   }
 
   private putTx(ctx: AccessContext, input: UserInput, now: string): UserRecord {
-    const name = checkUserName(input.name, 'store.putUser');
-    const role = input.role === undefined ? undefined : checkRole(input.role, 'store.putUser');
-    const clearance = input.clearance === undefined ? undefined : normaliseClearance(input.clearance);
-    const caveats = input.caveats === undefined ? undefined : normaliseCaveats(input.caveats);
-    if (input.passwordHash !== undefined && input.passwordHash.trim() === '')
-      throw new NexusError('USAGE_INVALID', 'store.putUser: the password hash is empty');
-    if (typeof input.totpSecret === 'string' && !isTotpSecret(input.totpSecret))
-      throw new NexusError(
-        'USAGE_INVALID',
-        'store.putUser: a TOTP secret is upper-case base32 of 10 to 64 bytes',
-      );
-    if (input.totpStep !== undefined && !(Number.isSafeInteger(input.totpStep) && input.totpStep >= 0))
-      throw new NexusError('USAGE_INVALID', 'store.putUser: a TOTP step is a whole number from 0');
-    const old = this.get(name);
+    const checked = checkUserInput(input);
+    const old = this.get(checked.name);
     if (!old) {
-      if (input.passwordHash === undefined || role === undefined || clearance === undefined)
-        throw new NexusError(
-          'USAGE_INVALID',
-          `store.putUser: a new user needs a password hash, a role and a clearance`,
-        );
-      if (input.totpStep !== undefined)
-        throw new NexusError('USAGE_INVALID', 'store.putUser: a new user has no TOTP step to record');
-      checkGrant(ctx, clearance, caveats ?? []);
+      const user = newUser(ctx, input, checked);
       this.db
         .prepare(
           `INSERT INTO users (name, password_hash, role, clearance, caveats, disabled, version, created_at, updated_at,
@@ -128,37 +77,20 @@ export class Users {
            VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?)`,
         )
         .run(
-          name,
-          input.passwordHash,
-          role,
-          clearance,
-          JSON.stringify(caveats ?? []),
-          input.disabled ? 1 : 0,
+          user.name,
+          user.passwordHash,
+          user.role,
+          user.clearance,
+          JSON.stringify(user.caveats),
+          user.disabled ? 1 : 0,
           now,
           now,
-          input.totpSecret ?? null,
+          user.totpSecret,
         );
-      return this.get(name) as UserRecord;
+      return this.get(user.name) as UserRecord;
     }
-    const next = {
-      passwordHash: input.passwordHash ?? old.passwordHash,
-      role: role ?? old.role,
-      clearance: clearance ?? old.clearance,
-      caveats: caveats ?? old.caveats,
-      disabled: input.disabled ?? old.disabled,
-      totpSecret: input.totpSecret === undefined ? old.totpSecret : input.totpSecret,
-    };
-    const totpChanged = next.totpSecret !== old.totpSecret;
-    const changed =
-      next.passwordHash !== old.passwordHash ||
-      next.role !== old.role ||
-      next.clearance !== old.clearance ||
-      JSON.stringify(next.caveats) !== JSON.stringify(old.caveats) ||
-      next.disabled !== old.disabled ||
-      totpChanged;
+    const { next, changed, totpChanged } = updatedUser(ctx, old, input, checked);
     if (changed) {
-      if (next.clearance !== old.clearance || JSON.stringify(next.caveats) !== JSON.stringify(old.caveats))
-        checkGrant(ctx, next.clearance, next.caveats);
       // A new or removed secret starts the record of used steps afresh.
       this.db
         .prepare(
@@ -190,46 +122,24 @@ export class Users {
          WHERE name = ? AND totp_secret IS NOT NULL AND (totp_last_step IS NULL OR totp_last_step < ?)`,
       )
       .run(step, name, step);
-    if (r.changes === 0)
-      throw new NexusError(
-        'USAGE_INVALID',
-        'store.putUser: no TOTP enrolled, or this TOTP step or a later one has been used already',
-      );
+    if (r.changes === 0) throw totpStepUsed();
   }
 
   createSession(input: SessionInput, now: string): SessionRecord {
-    const hash = checkHash(input.tokenHash, 'store.createSession');
-    if (input.kind !== 'session' && input.kind !== 'token')
-      throw new NexusError('USAGE_INVALID', 'store.createSession: kind is session or token');
-    let expiresAt: string | null = null;
-    if (input.expiresAt !== null) {
-      const at = new Date(input.expiresAt);
-      if (Number.isNaN(at.getTime()))
-        throw new NexusError('USAGE_INVALID', 'store.createSession: expiresAt is not a date');
-      expiresAt = at.toISOString();
-    }
-    const user = this.get(input.user);
-    if (!user || user.disabled)
-      throw new NexusError('USAGE_INVALID', 'store.createSession: no such enabled user');
+    const { hash, expiresAt } = checkSessionInput(input);
+    const user = sessionUser(this.get(input.user));
     this.db
       .prepare(
         `INSERT INTO sessions (token_hash, user, kind, created_at, expires_at, revoked_at, user_version)
          VALUES (?, ?, ?, ?, ?, NULL, ?)`,
       )
       .run(hash, user.name, input.kind, now, expiresAt, user.version);
-    return {
-      user: user.name,
-      kind: input.kind,
-      createdAt: now,
-      expiresAt,
-      revokedAt: null,
-      userVersion: user.version,
-    };
+    return newSessionRecord(user, input.kind, now, expiresAt);
   }
 
   /** Every validity rule in one query, so no caller can forget one. */
   byTokenHash(hash: string, now: string): { user: UserRecord; session: SessionRecord } | undefined {
-    if (!HASH.test(hash)) return undefined;
+    if (!isTokenHash(hash)) return undefined;
     const row = this.db
       .prepare(
         `SELECT s.user, s.kind, s.created_at, s.expires_at, s.revoked_at, s.user_version,
@@ -248,7 +158,7 @@ export class Users {
   }
 
   revoke(hash: string, now: string): boolean {
-    if (!HASH.test(hash)) return false;
+    if (!isTokenHash(hash)) return false;
     const r = this.db
       .prepare('UPDATE sessions SET revoked_at = ? WHERE token_hash = ? AND revoked_at IS NULL')
       .run(now, hash);

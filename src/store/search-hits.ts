@@ -1,5 +1,5 @@
-// What faceted search shows of each hit and how it checks its input: the same rules as the SQLite store's
-// search (src/store/sqlite/search.ts), whose limits and highlighting it shares.
+// What faceted search checks of its input and shows of each hit (limits, highlighting, facets, the answer's marking),
+// shared by the SQLite and PostgreSQL stores so both refuse and answer exactly alike.
 import {
   type Entity,
   highestMarking,
@@ -7,23 +7,25 @@ import {
   markingLevels,
   NexusError,
   parseMarking,
-} from '../../model/index.js';
-import { nameTokens } from '../search-query.js';
-import { FACET_SIZE, highlight, SEARCH_MAX_LIMIT, SEARCH_MAX_OFFSET } from '../sqlite/search.js';
-import type { FacetCount, FacetedHit, FacetedSearchQuery, HighlightPart } from '../store.js';
-import { MAX_TOKEN_CHARS } from './entities-write.js';
+} from '../model/index.js';
+import { nameTokens } from './search-query.js';
+import type { FacetCount, FacetedHit, FacetedSearchQuery, HighlightPart } from './store.js';
 
-export { FACET_SIZE };
-
+export const SEARCH_MAX_LIMIT = 100;
+export const SEARCH_MAX_OFFSET = 10_000;
+/** Values per facet: the most frequent first. */
+export const FACET_SIZE = 30;
 const MAX_FILTER_VALUES = 100;
 const MAX_QUERY_CHARS = 1000;
-/** Words of a query that count, as in SQLite's ftsQuery. */
+/** Words of a query that count (ftsQuery reads this many); highlighting looks for the same ones. */
 export const QUERY_TOKENS = 12;
+const WORD = /[\p{L}\p{N}\p{M}]+/gu;
 
 export function bad(message: string): NexusError {
   return new NexusError('USAGE_INVALID', `store.search: ${message}`);
 }
 
+/** A filter's values, each once and none empty; at most MAX_FILTER_VALUES of them. */
 export function filterValues(name: string, list: readonly string[] | undefined): string[] {
   const out = [...new Set((list ?? []).filter((v) => v !== ''))];
   if (out.length > MAX_FILTER_VALUES) throw bad(`at most ${MAX_FILTER_VALUES} ${name} values`);
@@ -42,17 +44,22 @@ export function checkPage(query: FacetedSearchQuery): { limit: number; offset: n
 }
 
 /**
- * A name query for the names index: every word a prefix (`'jos':* & 'mul':*`, all required, as data: the words are
- * letters and digits only, quoted anyway) and the folded words for pg_trgm's similarity. Undefined when the query
- * has no word.
+ * Splits a name into runs of text, marking the words that one of the query tokens (already folded) begins, as the
+ * FTS index matched them. Plain text parts: the caller renders them as text, never as markup.
  */
-export function nameQuery(text: string): { tsquery: string; folded: string } | undefined {
-  const tokens = nameTokens(text)
-    .slice(0, QUERY_TOKENS)
-    .map((t) => t.slice(0, MAX_TOKEN_CHARS));
-  if (tokens.length === 0) return undefined;
-  const quoted = tokens.map((t) => `'${t.replaceAll('\\', '\\\\').replaceAll("'", "''")}':*`);
-  return { tsquery: quoted.join(' & '), folded: tokens.join(' ') };
+export function highlight(name: string, tokens: readonly string[]): HighlightPart[] {
+  const parts: HighlightPart[] = [];
+  let last = 0;
+  for (const m of name.matchAll(WORD)) {
+    const word = m[0];
+    const folded = nameTokens(word);
+    if (!folded.some((f) => tokens.some((t) => f.startsWith(t)))) continue;
+    if (m.index > last) parts.push({ text: name.slice(last, m.index), match: false });
+    parts.push({ text: word, match: true });
+    last = m.index + word.length;
+  }
+  if (last < name.length) parts.push({ text: name.slice(last), match: false });
+  return parts;
 }
 
 /** How many of the query tokens a name's words begin with. */
@@ -78,7 +85,7 @@ function bestName(entity: Entity, tokens: readonly string[]): HighlightPart[] {
   return highlight(best, tokens);
 }
 
-/** A hit as shown; `rank` is the negated best name similarity (browsing: 0), so the score is the similarity. */
+/** A hit as shown; `rank` is the negated score (browsing: 0), so the score is its opposite, to 3 decimals. */
 export function hitOf(entity: Entity, rank: number, tokens: readonly string[]): FacetedHit {
   const countries = [
     ...new Set(entity.statements.filter((s) => s.propType === 'country').map((s) => s.value)),
@@ -101,6 +108,7 @@ export function byBytes(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** A facet's values, the most frequent first (then in byte order), at most FACET_SIZE. */
 export function facet(counts: Map<string, number>): FacetCount[] {
   return [...counts]
     .map(([value, count]) => ({ value, count }))
@@ -109,9 +117,9 @@ export function facet(counts: Map<string, number>): FacetCount[] {
 }
 
 /** The highest of the present markings (level and caveats as stored) that the reader may see. */
-export function highestOf(
-  present: readonly { mlevel: number; caveats: string[] }[],
-  visible: (m: { mlevel: number; caveats: string[] }) => boolean,
+export function highestOf<T extends { mlevel: number; caveats: string[] }>(
+  present: readonly T[],
+  visible: (m: T) => boolean,
 ): Marking {
   const names = new Map(markingLevels().map((l) => [parseMarking(l).rank, l]));
   const seen: Marking[] = [];
