@@ -737,6 +737,27 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(many.facets.countries[0]).toEqual({ value: 'ad', count: 1 });
     });
 
+    it('treats only NX- (that exact case) as a canonical id: a source id nx-... is a record like any other', async () => {
+      await put([
+        statementsOf(record('nx-lower', 'Person', { name: ['Lower Case'] })),
+        statementsOf(record('plain', 'Person', { name: ['Lower Case'] }, 2)),
+      ]);
+      const { canonical } = await store.judge(admin, 'nx-lower', 'plain', 'match', 'same person');
+      expect(canonical).toMatch(/^NX-/);
+      expect(await store.clusterMap(admin)).toEqual(
+        new Map([
+          ['nx-lower', canonical],
+          ['plain', canonical],
+        ]),
+      );
+      expect(await store.canonicalOf(admin, 'nx-lower')).toBe(canonical);
+      expect((await store.getEntity(admin, canonical as string))?.properties.get('name')).toEqual([
+        'Lower Case',
+      ]);
+      expect((await store.unmerge(admin, canonical as string)).sort()).toEqual(['nx-lower', 'plain']);
+      expect(await store.canonicalOf(admin, 'nx-lower')).toBe('nx-lower');
+    });
+
     it('keeps users whose version moves on every change of role, clearance, caveats, password or state', async () => {
       const alice = await store.putUser(admin, {
         name: 'alice',

@@ -11,11 +11,8 @@ import { visibleSql } from './visibility.js';
 /** Something that runs a query: a client inside a transaction, or the pool. */
 export type Queryable = Pick<Client, 'query'>;
 
-/**
- * SQL: true when the member column is a canonical id. ILIKE because SQLite's LIKE, which the reference store uses
- * for this, ignores ASCII case.
- */
-export const IS_CANONICAL = (col: string) => `${col} ILIKE 'NX-%'`;
+/** SQL: true when the member column is a canonical id (`NX-` exactly: a source id may be `nx-...`). */
+export const IS_CANONICAL = (col: string) => `${col} LIKE 'NX-%'`;
 
 interface JudgementRow {
   a: string;

@@ -58,7 +58,7 @@ export class Resolution {
   /** Source records of a canonical id (only records, not absorbed canonical ids); [id] when not clustered. */
   members(canonical: string): string[] {
     const rows = this.db
-      .prepare("SELECT member FROM clusters WHERE canonical = ? AND member NOT LIKE 'NX-%' ORDER BY member")
+      .prepare("SELECT member FROM clusters WHERE canonical = ? AND member NOT GLOB 'NX-*' ORDER BY member")
       .pluck()
       .all(canonical) as string[];
     return rows.length > 0 ? rows : [canonical];

@@ -922,7 +922,7 @@ export class SqliteStore implements Store {
 
   async clusterMap(_ctx: AccessContext): Promise<Map<string, string>> {
     const rows = this.db
-      .prepare("SELECT member, canonical FROM clusters WHERE member NOT LIKE 'NX-%'")
+      .prepare("SELECT member, canonical FROM clusters WHERE member NOT GLOB 'NX-*'")
       .raw()
       .all() as [string, string][];
     return new Map(rows);
