@@ -126,22 +126,14 @@ export class PgDb {
   ): Promise<T> {
     const append = this.appendTx;
     if (!append) throw new NexusError('STORE_UNAVAILABLE', 'store.write: migrate() has not run');
-    const c = await this.connect();
-    try {
-      await c.query('BEGIN');
-      await c.query('SELECT pg_advisory_xact_lock($1, hashtext($2))', [LOCK_WRITE, this.schema]);
-      const result = await run(c);
-      const e = events(result);
+    const result = await this.locked(async (c) => {
+      const r = await run(c);
+      const e = events(r);
       await append(c, ctx, Array.isArray(e) ? e : [e as AuditEventInput]);
-      await c.query('COMMIT');
-      if (grew) this.noteGrowth(grew(result));
-      return result;
-    } catch (err) {
-      await c.query('ROLLBACK').catch(() => {});
-      throw storeError('store.write', err);
-    } finally {
-      c.release();
-    }
+      return r;
+    });
+    if (grew) this.noteGrowth(grew(result));
+    return result;
   }
 
   /** A transaction holding the write lock with no audit record of its own (the audit table's group commits). */

@@ -1,12 +1,13 @@
 // The match-key index in PostgreSQL: blocking keys per entity with document frequencies, for bounded candidate
 // retrieval. The same rules as src/store/sqlite/match-index.ts; the marker is statements.seq, which grows in commit
 // order because every write holds the store's write lock, so "statements after marker N" never misses a late commit.
+
+import { changedFromRows, changedRowLimit } from '../changed-rows.js';
 import type { Candidate, CandidateOptions, ChangedEntities, MatchKeys } from '../store.js';
 import type { Client, PgDb } from './db.js';
 import { storable } from './resolution-clusters.js';
 
 const DEFAULT_PER_KEY = 300;
-const SCAN_ROWS = 200_000;
 /** Ranked entities looked up per query when filters apply: most candidates pass, so one round usually does. */
 const LOOKUP_CHUNK = 1000;
 
@@ -24,20 +25,9 @@ export async function entitiesChangedSince(
   const rows = await db.query<{ r: number; id: string }>(
     `SELECT s.seq AS r, e.id FROM statements s JOIN entities e ON e.eid = s.eid
      WHERE s.seq > $1 ORDER BY s.seq LIMIT $2`,
-    [marker, Math.min(SCAN_ROWS, Math.max(1, limit) * 64)],
+    [marker, changedRowLimit(limit)],
   );
-  const ids: string[] = [];
-  const seen = new Set<string>();
-  let last = marker;
-  for (const row of rows) {
-    if (!seen.has(row.id)) {
-      if (ids.length >= limit) break;
-      seen.add(row.id);
-      ids.push(row.id);
-    }
-    last = row.r;
-  }
-  return { ids, marker: last };
+  return changedFromRows(rows, marker, limit);
 }
 
 /**

@@ -1,9 +1,9 @@
 // The match-key index in SQLite: blocking keys per entity with document frequencies, for bounded candidate retrieval.
 import type Database from 'better-sqlite3';
+import { changedFromRows, changedRowLimit } from '../changed-rows.js';
 import type { Candidate, CandidateOptions, ChangedEntities, MatchKeys } from '../store.js';
 
 const DEFAULT_PER_KEY = 300;
-const SCAN_ROWS = 200_000;
 
 export class MatchIndex {
   private readonly marker: Database.Statement;
@@ -52,19 +52,8 @@ export class MatchIndex {
       .prepare(
         'SELECT s.rowid AS r, e.id AS id FROM statements s JOIN entities e ON e.eid = s.eid WHERE s.rowid > ? ORDER BY s.rowid LIMIT ?',
       )
-      .all(marker, Math.min(SCAN_ROWS, Math.max(1, limit) * 64)) as { r: number; id: string }[];
-    const ids: string[] = [];
-    const seen = new Set<string>();
-    let last = marker;
-    for (const row of rows) {
-      if (!seen.has(row.id)) {
-        if (ids.length >= limit) break;
-        seen.add(row.id);
-        ids.push(row.id);
-      }
-      last = row.r;
-    }
-    return { ids, marker: last };
+      .all(marker, changedRowLimit(limit)) as { r: number; id: string }[];
+    return changedFromRows(rows, marker, limit);
   }
 
   candidates(keys: string[], options: CandidateOptions): Candidate[] {
