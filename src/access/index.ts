@@ -5,6 +5,7 @@ export {
   canSee,
   localOperator,
   makeContext,
+  seesEverything,
   withGrading,
   withoutGrading,
 } from './context.js';

@@ -43,8 +43,22 @@ export function matchKeysFor(entity: Entity | Subject, config: ScoringConfig = D
 /**
  * True when the entity, as the reader sees it, files under one of the keys. Candidates come from an index of every
  * statement (a hidden alias included), so one found only through values the reader may not see is no candidate for
- * that reader: keeping it would show that something hidden matched (SECURITY.md R8).
+ * that reader: keeping it would show that something hidden matched (SECURITY.md R8). Stops at the first shared key;
+ * callers skip the check for a reader who sees every statement (`seesEverything`).
  */
-export function sharesKey(entity: Entity, keys: ReadonlySet<string>): boolean {
-  return matchKeysFor(entity).some((k) => keys.has(k));
+export function sharesKey(
+  entity: Entity,
+  keys: ReadonlySet<string>,
+  config: ScoringConfig = DEFAULT_SCORING,
+): boolean {
+  const s = subjectOf(entity);
+  for (const name of namesOf(s))
+    for (const k of nameKeys(name.slice(0, MAX_KEY_NAME))) if (keys.has(k)) return true;
+  const ids = identifiersOf(s, {
+    exclude: config.identifiers.exclude,
+    minLength: config.identifiers.minLength,
+  });
+  for (const n of ids.keys()) if (keys.has(`id:${n}`)) return true;
+  for (const w of s.properties.get('publicKey') ?? []) if (keys.has(`w:${normalizeWallet(w)}`)) return true;
+  return false;
 }

@@ -1,5 +1,5 @@
 // Cross-referencing: scores every entity of one dataset against the others and stores match suggestions for review.
-import type { AccessContext } from '../access/index.js';
+import { type AccessContext, seesEverything } from '../access/index.js';
 import { getSchema, hasSchema } from '../model/index.js';
 import type { Store, Suggestion } from '../store/index.js';
 import { updateMatchIndex } from './index-builder.js';
@@ -34,7 +34,8 @@ export interface XrefSummary {
   elapsedMs: number;
 }
 
-const PAGE = 500;
+// Entities per batch: enough that common keys are read once for many entities, few enough to keep memory small.
+const PAGE = 1000;
 
 export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions): Promise<XrefSummary> {
   const started = Date.now();
@@ -47,28 +48,36 @@ export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions):
   let suggestions = 0;
   let lastReport = 0;
   let after: string | null = null;
+  const whole = seesEverything(ctx);
   do {
     const page = await store.listEntities(ctx, { dataset: opts.dataset }, { limit: PAGE, after });
     after = page.next;
     const found: Suggestion[] = [];
-    for (const entity of page.items) {
-      processed++;
-      if (!hasSchema(entity.schema.name) || !getSchema(entity.schema.name).matchable) continue;
-      const keys = matchKeysFor(entity);
-      const candidates = await store.candidates(ctx, keys, {
+    const matchable = page.items.filter(
+      (e) => hasSchema(e.schema.name) && getSchema(e.schema.name).matchable,
+    );
+    const keySets = matchable.map((e) => matchKeysFor(e));
+    // One batch per page: each key's postings are read once for the page, and every candidate loaded in one go.
+    const lists = await store.candidatesBatch(
+      ctx,
+      matchable.map((e, i) => ({ keys: keySets[i] ?? [], schemata: compatibleSchemata(e.schema.name) })),
+      {
         limit: opts.candidates ?? 25,
-        schemata: compatibleSchemata(entity.schema.name),
-        datasets: against.length > 0 ? against : undefined,
-        excludeDatasets: against.length > 0 ? undefined : [opts.dataset],
-      });
+        ...(against.length > 0 ? { datasets: against } : { excludeDatasets: [opts.dataset] }),
+      },
+    );
+    const loaded = await store.getEntities(ctx, [...new Set(lists.flat().map((c) => c.id))]);
+    processed += page.items.length - matchable.length;
+    for (const [i, entity] of matchable.entries()) {
+      processed++;
       const query = subjectOf(entity);
       const seen = new Set<string>([entity.id]);
-      const wanted = new Set(keys);
-      for (const c of candidates) {
-        const other = await store.getEntity(ctx, c.id);
+      const wanted = new Set(keySets[i]);
+      for (const c of lists[i] ?? []) {
+        const other = loaded.get(c.id);
         // Members of one cluster resolve to the same canonical entity: score it once. A candidate found only through
         // values the context may not see is none (R8).
-        if (!other || seen.has(other.id) || !sharesKey(other, wanted)) continue;
+        if (!other || seen.has(other.id) || !(whole || sharesKey(other, wanted))) continue;
         seen.add(other.id);
         compared++;
         const result = scoreMatch(query, subjectOf(other), opts.config ?? DEFAULT_SCORING);

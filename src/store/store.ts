@@ -353,6 +353,15 @@ export interface CandidateOptions {
   excludeDatasets?: string[];
 }
 
+/** One query of a batch: its keys and the schemata its candidates may have (any when absent or empty). */
+export interface CandidateQuery {
+  keys: readonly string[];
+  schemata?: readonly string[];
+}
+
+/** Options shared by every query of a batch. */
+export type CandidateBatchOptions = Omit<CandidateOptions, 'schemata'>;
+
 export interface Candidate {
   id: string;
   /** Sum of the inverse document frequencies of the keys it shares with the query. */
@@ -495,6 +504,15 @@ export interface Store {
   putMatchKeys(ctx: AccessContext, entries: MatchKeys[], marker: number): Promise<void>;
   /** Entities sharing the most informative keys with a query, best first. */
   candidates(ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]>;
+  /**
+   * `candidates` for many queries at once, in their order, with the same answers: each distinct key's postings are
+   * read once for the whole batch (cross-referencing a dataset asks the same common keys thousands of times).
+   */
+  candidatesBatch(
+    ctx: AccessContext,
+    queries: readonly CandidateQuery[],
+    options: CandidateBatchOptions,
+  ): Promise<Candidate[][]>;
   /**
    * Records a decision on two records by the context's user. `match` joins their clusters under one canonical id
    * (NX-...), refused with JUDGEMENT_CONFLICT when a standing `no-match` separates any of their members;

@@ -448,6 +448,60 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect((await store.candidates(admin, ['other'], { limit: 10 })).map((c) => c.id)).toEqual(['p1']);
     });
 
+    it('answers a batch of candidate queries exactly as one query at a time', async () => {
+      const recs = [
+        statementsOf(record('b1', 'Person', { name: ['Kim Jong Un'] }), 'lists'),
+        statementsOf(record('b2', 'Person', { name: ['Kim Yo Jong'] }), 'case'),
+        statementsOf(record('b3', 'Company', { name: ['Kim Trading'] }), 'lists'),
+        statementsOf(record('b4', 'Person', { name: ['Jong Kim'] }), 'case'),
+        statementsOf(record('b4', 'Person', { name: ['Jong Kim'] }), 'lists'),
+        statementsOf(record('b5', 'Person', { name: ['Yo Un'] }), 'other'),
+      ];
+      await put(recs);
+      const changed = await store.entitiesChangedSince(admin, 0, 100);
+      await store.putMatchKeys(
+        admin,
+        [
+          { id: 'b1', keys: ['kim', 'jong', 'un'] },
+          { id: 'b2', keys: ['kim', 'yo', 'jong'] },
+          { id: 'b3', keys: ['kim', 'trading'] },
+          { id: 'b4', keys: ['jong', 'kim'] },
+          { id: 'b5', keys: ['yo', 'un'] },
+        ],
+        changed.marker,
+      );
+      const queries = [
+        { keys: ['kim', 'jong', 'un'] },
+        { keys: ['kim'], schemata: ['Company'] },
+        { keys: ['yo', 'un', 'yo'], schemata: ['Person', 'LegalEntity'] },
+        { keys: ['nothing'] },
+        { keys: [] },
+        { keys: ['jong', 'trading', 'un'], schemata: [] },
+      ];
+      const optionSets = [
+        { limit: 10 },
+        { limit: 2 },
+        { limit: 10, perKeyLimit: 1 },
+        { limit: 10, datasets: ['lists'] },
+        { limit: 10, excludeDatasets: ['case'] },
+        { limit: 1, datasets: ['case', 'other'], excludeDatasets: ['case'] },
+      ];
+      for (const options of optionSets) {
+        const batch = await store.candidatesBatch(admin, queries, options);
+        const one = [];
+        for (const q of queries)
+          one.push(await store.candidates(admin, [...q.keys], { ...options, schemata: q.schemata }));
+        expect(batch, JSON.stringify(options)).toEqual(one);
+      }
+      // b4 is in an excluded dataset and another: it stays, as yente keeps it.
+      const kept = await store.candidatesBatch(admin, [{ keys: ['jong'] }], {
+        limit: 10,
+        excludeDatasets: ['case'],
+      });
+      expect(kept[0]?.map((c) => c.id).sort()).toEqual(['b1', 'b4']);
+      expect(await store.candidatesBatch(admin, [], { limit: 5 })).toEqual([]);
+    });
+
     it('merges judged matches under a canonical id, keeps no-matches apart, and undoes merges', async () => {
       await put([
         statementsOf(record('a1', 'Person', { name: ['Kim Jong Un'] })),

@@ -1,8 +1,14 @@
 // Name comparison: aligns the parts of two names across order, spelling and script, and scores the alignment.
 import { editSimilarity } from './distance.js';
 import { normalizeCached } from './normalize.js';
-import { type AnalysedName, analyseName, kindOfSchema, type NameKind, type NamePart } from './parts.js';
-import { phoneticKey, skeletonKey } from './phonetic.js';
+import {
+  type AnalysedName,
+  analyseName,
+  kindOfSchema,
+  makePart,
+  type NameKind,
+  type NamePart,
+} from './parts.js';
 import { partSimilarity, type Tier } from './similarity.js';
 
 export interface NameComparison {
@@ -32,24 +38,22 @@ interface Pair {
   readonly tier: Tier;
 }
 
-const fusedCache = new Map<string, NamePart>();
+// Fused runs per parts array (an analysed name's, kept by the analysis cache), by start and length: the query's runs
+// are built once per query, not once per candidate.
+const fusedRuns = new WeakMap<readonly NamePart[], Map<number, NamePart>>();
 
-function fusedPart(run: readonly NamePart[]): NamePart {
-  const text = run.map((p) => p.text).join('');
-  const origin = run[0]?.origin ?? 'latin';
-  const key = `${origin}|${text}`;
-  const hit = fusedCache.get(key);
+function fusedPart(xs: readonly NamePart[], start: number, length: number): NamePart {
+  let runs = fusedRuns.get(xs);
+  if (runs === undefined) {
+    runs = new Map();
+    fusedRuns.set(xs, runs);
+  }
+  const slot = start * 8 + length;
+  const hit = runs.get(slot);
   if (hit !== undefined) return hit;
-  const part: NamePart = {
-    text,
-    tag: 'name',
-    weight: 1,
-    phon: phoneticKey(text),
-    skel: skeletonKey(text),
-    origin,
-  };
-  if (fusedCache.size >= 50_000) fusedCache.clear();
-  fusedCache.set(key, part);
+  const run = xs.slice(start, start + length);
+  const part = makePart(run.map((p) => p.text).join(''), 'name', run[0]?.origin ?? 'latin', 1);
+  runs.set(slot, part);
   return part;
 }
 
@@ -62,17 +66,17 @@ function fuse(xs: readonly NamePart[], ys: readonly NamePart[]): NamePart[] {
     for (let n = Math.min(4, xs.length - i); n >= 2 && taken === 0; n--) {
       const run = xs.slice(i, i + n);
       if (run.some((p) => p.tag === 'number')) continue;
-      const joined = fusedPart(run);
+      const joined = fusedPart(xs, i, n);
+      const initials = run.every((p) => p.text.length > 1) ? run.map((p) => p.text[0]).join('') : undefined;
       for (const y of ys) {
         if (run.some((p) => p.text === y.text)) continue;
-        const initials = run.map((p) => p.text[0]).join('');
         const close =
           y.text === joined.text ||
-          (y.text === initials && run.every((p) => p.text.length > 1)) ||
+          y.text === initials ||
           (joined.text.length >= 6 &&
             (y.phon === joined.phon ||
               (Math.abs(y.text.length - joined.text.length) <= 2 &&
-                editSimilarity(y.text, joined.text) >= 0.85)));
+                editSimilarity(y.text, joined.text, 0.85) >= 0.85)));
         if (close) {
           out.push(joined);
           taken = n;

@@ -27,3 +27,41 @@ describe('confusableLevenshtein', () => {
     expect(editSimilarity('abc', 'xyz')).toBe(0);
   });
 });
+
+describe('editSimilarity with a floor', () => {
+  it('gives the exact similarity at or above the floor and 0 below it, whatever the strings', () => {
+    // Letters chosen so that look-alikes (rn/m, cl/d, 0/o), transpositions and repeats come up often.
+    const letters = 'rnmcldo0aeiu';
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return seed % n;
+    };
+    const word = (): string =>
+      Array.from({ length: 1 + next(12) }, () => letters[next(letters.length)]).join('');
+    let below = 0;
+    let above = 0;
+    for (let k = 0; k < 20_000; k++) {
+      const a = word();
+      // Half the pairs are near copies, so both sides of each floor are exercised.
+      const b = next(2) === 0 ? word() : a.slice(0, next(a.length + 1)) + word().slice(0, next(3));
+      const exact = editSimilarity(a, b);
+      for (const floor of [0.6, 0.65, 0.85]) {
+        const bounded = editSimilarity(a, b, floor);
+        if (exact >= floor) {
+          expect(bounded, `${a} ~ ${b} at ${floor}`).toBe(exact);
+          above++;
+        } else {
+          expect(bounded, `${a} ~ ${b} at ${floor}`).toBe(0);
+          below++;
+        }
+      }
+    }
+    expect(below).toBeGreaterThan(1000);
+    expect(above).toBeGreaterThan(1000);
+  });
+  it('stops early only above the bound', () => {
+    expect(confusableLevenshtein('abcdefgh', 'zyxwvuts', 2)).toBeGreaterThan(2);
+    expect(confusableLevenshtein('rnarn', 'mam', 1)).toBeCloseTo(0.6, 10);
+  });
+});

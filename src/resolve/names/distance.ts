@@ -1,10 +1,12 @@
 // String distances for names: Jaro-Winkler, and a Levenshtein that charges little for look-alike characters.
 import confusables from '../data/name-confusables.json' with { type: 'json' };
 
-const CONFUSABLE = new Set<string>();
-for (const [a, b] of confusables.pairs) {
-  CONFUSABLE.add(`${a}${b}`);
-  CONFUSABLE.add(`${b}${a}`);
+// Look-alike pairs as one number per ordered pair of UTF-16 code units: the distance checks it for every cell.
+const CONFUSABLE = new Set<number>();
+const pairCode = (x: number, y: number): number => x * 65536 + y;
+for (const [a = '', b = ''] of confusables.pairs) {
+  CONFUSABLE.add(pairCode(a.charCodeAt(0), b.charCodeAt(0)));
+  CONFUSABLE.add(pairCode(b.charCodeAt(0), a.charCodeAt(0)));
 }
 const MULTI: ReadonlyArray<readonly [string, string]> = confusables.multi.map(
   ([a, b]) => [a ?? '', b ?? ''] as const,
@@ -54,48 +56,80 @@ export function jaroWinkler(a: string, b: string): number {
 
 const CONFUSABLE_COST = 0.3;
 
-const MULTI_LAST = new Set(MULTI.flatMap(([p, q]) => [p.slice(-1), q.slice(-1)]));
+const MULTI_LAST = new Set(
+  MULTI.flatMap(([p, q]) => [p.charCodeAt(p.length - 1), q.charCodeAt(q.length - 1)]),
+);
 let buffer = new Float64Array(64 * 64);
 
-/** Levenshtein distance where look-alike substitutions (0/o, rn/m, ...) cost 0.3 instead of 1. */
-export function confusableLevenshtein(a: string, b: string): number {
-  const s = a.slice(0, 200);
-  const t = b.slice(0, 200);
+/**
+ * Levenshtein distance where look-alike substitutions (0/o, rn/m, ...) cost 0.3 instead of 1. With `max`, work stops
+ * once every cell of two consecutive rows exceeds it (no cost is negative and no step skips two rows, so the distance
+ * can only be larger): the result is then some number above `max`, not the distance.
+ */
+export function confusableLevenshtein(a: string, b: string, max: number = Number.POSITIVE_INFINITY): number {
+  const s = a.length > 200 ? a.slice(0, 200) : a;
+  const t = b.length > 200 ? b.slice(0, 200) : b;
   if (s === t) return 0;
-  if (s.length === 0) return t.length;
-  if (t.length === 0) return s.length;
-  const width = t.length + 1;
-  // One reused flat matrix: this runs for every token pair of every candidate, allocation dominated its cost.
-  if (buffer.length < (s.length + 1) * width) buffer = new Float64Array((s.length + 1) * width);
+  const n = s.length;
+  const m = t.length;
+  if (n === 0) return m;
+  if (m === 0) return n;
+  const width = m + 1;
+  // One reused flat matrix, indexed directly: this runs for every token pair of every candidate, and allocation
+  // and per-cell closures dominated its cost.
+  if (buffer.length < (n + 1) * width) buffer = new Float64Array((n + 1) * width);
   const d = buffer;
-  for (let i = 0; i <= s.length; i++) d[i * width] = i;
-  for (let j = 0; j <= t.length; j++) d[j] = j;
-  const at = (i: number, j: number): number => d[i * width + j] ?? Number.POSITIVE_INFINITY;
-  for (let i = 1; i <= s.length; i++) {
-    const x = s[i - 1] ?? '';
-    for (let j = 1; j <= t.length; j++) {
-      const y = t[j - 1] ?? '';
-      const sub = x === y ? 0 : CONFUSABLE.has(x + y) ? CONFUSABLE_COST : 1;
-      let best = Math.min(at(i - 1, j) + 1, at(i, j - 1) + 1, at(i - 1, j - 1) + sub);
+  for (let i = 0; i <= n; i++) d[i * width] = i;
+  for (let j = 0; j <= m; j++) d[j] = j;
+  let lastRowMin = 0;
+  for (let i = 1; i <= n; i++) {
+    const x = s.charCodeAt(i - 1);
+    const prevX = i > 1 ? s.charCodeAt(i - 2) : -1;
+    const row = i * width;
+    const above = row - width;
+    let rowMin = i;
+    for (let j = 1; j <= m; j++) {
+      const y = t.charCodeAt(j - 1);
+      const sub = x === y ? 0 : CONFUSABLE.has(pairCode(x, y)) ? CONFUSABLE_COST : 1;
+      let best = (d[above + j - 1] as number) + sub;
+      const del = (d[above + j] as number) + 1;
+      if (del < best) best = del;
+      const ins = (d[row + j - 1] as number) + 1;
+      if (ins < best) best = ins;
       // Adjacent transposition (Damerau): "Asasd" for "Assad" is one slip, not two.
-      if (i > 1 && j > 1 && x === t[j - 2] && s[i - 2] === y) best = Math.min(best, at(i - 2, j - 2) + 1);
+      if (i > 1 && j > 1 && x === t.charCodeAt(j - 2) && prevX === y) {
+        const swap = (d[above - width + j - 2] as number) + 1;
+        if (swap < best) best = swap;
+      }
       if (x !== y && MULTI_LAST.has(x) && MULTI_LAST.has(y)) {
         for (const [p, q] of MULTI) {
           if (s.endsWith(p, i) && t.endsWith(q, j))
-            best = Math.min(best, at(i - p.length, j - q.length) + CONFUSABLE_COST);
+            best = Math.min(best, (d[(i - p.length) * width + j - q.length] as number) + CONFUSABLE_COST);
           if (s.endsWith(q, i) && t.endsWith(p, j))
-            best = Math.min(best, at(i - q.length, j - p.length) + CONFUSABLE_COST);
+            best = Math.min(best, (d[(i - q.length) * width + j - p.length] as number) + CONFUSABLE_COST);
         }
       }
-      d[i * width + j] = best;
+      d[row + j] = best;
+      if (best < rowMin) rowMin = best;
     }
+    // A transposition or a two-letter look-alike steps over one row, never two: once two rows in a row exceed
+    // `max`, every path to the end does.
+    if (rowMin > max && lastRowMin > max) return Math.min(rowMin, lastRowMin);
+    lastRowMin = rowMin;
   }
-  return at(s.length, t.length);
+  return d[n * width + m] as number;
 }
 
-/** 1 - distance / longer length, in 0..1. */
-export function editSimilarity(a: string, b: string): number {
+/**
+ * 1 - distance / longer length, in 0..1. With `floor`, a similarity below it comes back as 0 without the whole
+ * distance being worked out: callers that give no credit below a floor (fuzzy name parts) say so and save the work.
+ */
+export function editSimilarity(a: string, b: string, floor = 0): number {
   const longer = Math.max(a.length, b.length);
   if (longer === 0) return 0;
-  return Math.max(0, 1 - confusableLevenshtein(a, b) / longer);
+  // A tiny allowance, so a similarity exactly at the floor is never lost to rounding.
+  const max = floor > 0 ? (1 - floor) * longer + 1e-9 : Number.POSITIVE_INFINITY;
+  const distance = confusableLevenshtein(a, b, max);
+  if (distance > max) return 0;
+  return Math.max(0, 1 - distance / longer);
 }

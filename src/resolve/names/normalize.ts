@@ -1,5 +1,6 @@
 // Normalisation of a raw name into lower-case Latin words: Unicode folding, homoglyphs, transliteration, punctuation.
 import confusables from '../data/name-confusables.json' with { type: 'json' };
+import { BoundedCache } from './memo.js';
 import { isAbjad, scriptOf, transliterateWord } from './translit.js';
 
 /** Where a word came from: its script decides how leniently its vowels may be compared. */
@@ -88,15 +89,13 @@ export function normalizeWords(name: string): NormWord[] {
   return out;
 }
 
-const cache = new Map<string, NormWord[]>();
-const CACHE_LIMIT = 50_000;
+const cache = new BoundedCache<string, NormWord[]>(100_000);
 
 /** normalizeWords with a bounded cache: screening compares the same query name against many candidates. */
 export function normalizeCached(name: string): NormWord[] {
   const hit = cache.get(name);
   if (hit !== undefined) return hit;
   const words = normalizeWords(name);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
   cache.set(name, words);
   return words;
 }

@@ -2,6 +2,7 @@
 
 import confusables from '../data/name-confusables.json' with { type: 'json' };
 import words from '../data/name-words.json' with { type: 'json' };
+import { BoundedCache } from './memo.js';
 import { type NormWord, normalizeCached, type Origin } from './normalize.js';
 import { phoneticKey, skeletonKey } from './phonetic.js';
 
@@ -18,6 +19,8 @@ export interface NamePart {
   readonly phon: string;
   readonly skel: string;
   readonly origin: Origin;
+  /** tag, origin and text in one string: the key of part-to-part similarity caches */
+  readonly sig: string;
 }
 
 export interface AnalysedName {
@@ -69,8 +72,26 @@ function weightOf(tag: PartTag): number {
   }
 }
 
-function makePart(text: string, tag: PartTag, origin: Origin): NamePart {
-  return { text, tag, weight: weightOf(tag), phon: phoneticKey(text), skel: skeletonKey(text), origin };
+const sounds = new BoundedCache<string, readonly [string, string]>(200_000);
+
+/** Phonetic and skeleton keys of a word, cached: the same given names and surnames recur across millions of names. */
+export function soundsOf(text: string): readonly [phon: string, skel: string] {
+  let hit = sounds.get(text);
+  if (hit === undefined) {
+    hit = [phoneticKey(text), skeletonKey(text)];
+    sounds.set(text, hit);
+  }
+  return hit;
+}
+
+export function makePart(
+  text: string,
+  tag: PartTag,
+  origin: Origin,
+  weight: number = weightOf(tag),
+): NamePart {
+  const [phon, skel] = soundsOf(text);
+  return { text, tag, weight, phon, skel, origin, sig: `${tag}|${origin}|${text}` };
 }
 
 /** Organisations write initialisms as dotted letters (A.B.C., L.L.C.); join them back into one word. */
@@ -166,17 +187,20 @@ function analyse(name: string, kind: NameKind): AnalysedName {
   return { parts, forms, numbers };
 }
 
-const cache = new Map<string, AnalysedName>();
-const CACHE_LIMIT = 50_000;
+// One cache per kind, so the key is the name itself (no joined key string to build and hash on every lookup).
+const caches: Record<NameKind, BoundedCache<string, AnalysedName>> = {
+  person: new BoundedCache(100_000),
+  org: new BoundedCache(100_000),
+  vessel: new BoundedCache(20_000),
+};
 
-/** analyse() with a bounded cache keyed by kind and name. */
+/** analyse() with a bounded cache per kind, keyed by name. */
 export function analyseName(name: string, kind: NameKind): AnalysedName {
-  const key = `${kind}\u0000${name}`;
-  const hit = cache.get(key);
+  const cache = caches[kind];
+  const hit = cache.get(name);
   if (hit !== undefined) return hit;
   const result = analyse(name, kind);
-  if (cache.size >= CACHE_LIMIT) cache.clear();
-  cache.set(key, result);
+  cache.set(name, result);
   return result;
 }
 

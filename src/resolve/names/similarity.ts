@@ -34,16 +34,23 @@ function sameVowels(a: string, b: string): boolean {
   return vowels(a) === vowels(b) || (/^[aeiou]/.test(a) && /^[aeiou]/.test(b));
 }
 
-const cache = new Map<string, PartSimilarity>();
+// Per part of the first name, what each part of the other scored. The first is the query's side in screening, the
+// same part objects for every candidate; keys are the other part's signature, a string whose hash V8 keeps.
+const cache = new WeakMap<NamePart, Map<string, PartSimilarity>>();
+const PER_PART = 20_000;
 
 /** How well part a stands for part b (cached: screening meets the same query words on every candidate). */
 export function partSimilarity(a: NamePart, b: NamePart): PartSimilarity {
-  const key = `${a.tag}|${a.origin}|${a.text}|${b.tag}|${b.origin}|${b.text}`;
-  const hit = cache.get(key);
+  let seen = cache.get(a);
+  if (seen === undefined) {
+    seen = new Map();
+    cache.set(a, seen);
+  }
+  const hit = seen.get(b.sig);
   if (hit !== undefined) return hit;
   const result = computeSimilarity(a, b);
-  if (cache.size >= 100_000) cache.clear();
-  cache.set(key, result);
+  if (seen.size >= PER_PART) seen.clear();
+  seen.set(b.sig, result);
   return result;
 }
 
@@ -64,14 +71,14 @@ function computeSimilarity(a: NamePart, b: NamePart): PartSimilarity {
   if (a.origin === 'abjad' || b.origin === 'abjad') {
     // Arabic script leaves short vowels unwritten: compare consonant skeletons.
     if (a.skel === b.skel && a.skel.length >= 2) return { score: PHONETIC_SCORE, tier: 'phonetic' };
-    const s = fuzzy(editSimilarity(a.skel, b.skel)) * 0.9;
+    const s = fuzzy(editSimilarity(a.skel, b.skel, FUZZY_FLOOR)) * 0.9;
     return s > 0 ? { score: s, tier: 'fuzzy' } : NONE;
   }
   const longest = Math.max(a.text.length, b.text.length);
   // Lengths this far apart cannot reach the fuzzy floor; skip the edit distance (it runs for every candidate).
   if (!cross && (longest - shortest) / longest > 1 - FUZZY_FLOOR) return NONE;
-  let s = editSimilarity(a.text, b.text);
-  if (cross) s = Math.max(s, editSimilarity(a.phon, b.phon) - 0.05);
+  let s = editSimilarity(a.text, b.text, FUZZY_FLOOR);
+  if (cross) s = Math.max(s, editSimilarity(a.phon, b.phon, FUZZY_FLOOR + 0.05) - 0.05);
   if (shortest >= 4 && [...a.text].reverse().join('') === b.text) s = Math.max(s, 0.8);
   const score = fuzzy(s);
   return score > 0 ? { score, tier: 'fuzzy' } : NONE;

@@ -161,6 +161,9 @@ export class PostgresStore implements Store {
   candidates(...a: Parameters<Store['candidates']>): ReturnType<Store['candidates']> {
     return this.resolution.candidates(...a);
   }
+  candidatesBatch(...a: Parameters<Store['candidatesBatch']>): ReturnType<Store['candidatesBatch']> {
+    return this.resolution.candidatesBatch(...a);
+  }
   putUser(...a: Parameters<Store['putUser']>): ReturnType<Store['putUser']> {
     return this.resolution.putUser(...a);
   }

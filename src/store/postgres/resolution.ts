@@ -5,7 +5,9 @@ import type { AccessContext } from '../../access/index.js';
 import { NexusError } from '../../model/index.js';
 import type {
   Candidate,
+  CandidateBatchOptions,
   CandidateOptions,
+  CandidateQuery,
   ChangedEntities,
   Judgement,
   JudgementValue,
@@ -18,6 +20,7 @@ import type {
   UserRecord,
 } from '../store.js';
 import { sessionCreateEvent, sessionRevokeEvent, sessionsRevokeEvent, userPutEvent } from '../user-audit.js';
+import { candidatesBatch } from './candidates-batch.js';
 import { storeError } from './db.js';
 import * as index from './match-index.js';
 import type { PgParts } from './parts.js';
@@ -46,6 +49,7 @@ export type PgResolutionMethods = Pick<
   | 'entitiesChangedSince'
   | 'putMatchKeys'
   | 'candidates'
+  | 'candidatesBatch'
   | 'putUser'
   | 'getUser'
   | 'listUsers'
@@ -182,6 +186,14 @@ export class PgResolution implements PgResolutionMethods {
   /** Candidates come from keys of every statement; callers score them on what the context may see. */
   async candidates(_ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]> {
     return this.parts.db.snapshot((c) => index.candidates(c, this.entityCount, keys, options));
+  }
+
+  async candidatesBatch(
+    _ctx: AccessContext,
+    queries: readonly CandidateQuery[],
+    options: CandidateBatchOptions,
+  ): Promise<Candidate[][]> {
+    return this.parts.db.snapshot((c) => candidatesBatch(c, this.entityCount, queries, options));
   }
 
   async putUser(ctx: AccessContext, user: UserInput): Promise<UserRecord> {

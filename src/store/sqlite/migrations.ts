@@ -303,4 +303,14 @@ export const migrations: readonly Migration[] = [
       INSERT INTO texts_fts (rowid, body) SELECT rowid, value FROM statements WHERE prop = 'bodyText' AND prop_type = 'text';
     `,
   },
+  {
+    version: 11,
+    name: 'datasets of an entity by entity',
+    sql: `
+      -- The primary key finds the entities of a dataset; "has a dataset other than these" (screening's and xref's
+      -- exclude_dataset) needs the datasets of an entity, which without this index scanned the whole table once per
+      -- candidate. PostgreSQL has had the same index from the start.
+      CREATE INDEX entity_datasets_eid ON entity_datasets(eid, dataset);
+    `,
+  },
 ];

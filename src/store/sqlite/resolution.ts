@@ -48,10 +48,12 @@ export class Resolution {
     });
   }
 
+  private canonicalQuery: Database.Statement | undefined;
+
+  /** Prepared once: every entity read asks it (screening, dozens of times a query). */
   canonicalOf(id: string): string {
-    const row = this.db.prepare('SELECT canonical FROM clusters WHERE member = ?').pluck().get(id) as
-      | string
-      | undefined;
+    this.canonicalQuery ??= this.db.prepare('SELECT canonical FROM clusters WHERE member = ?').pluck();
+    const row = this.canonicalQuery.get(id) as string | undefined;
     return row ?? id;
   }
 

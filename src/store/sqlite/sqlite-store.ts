@@ -13,7 +13,9 @@ import type {
   AddressLabel,
   BatchResult,
   Candidate,
+  CandidateBatchOptions,
   CandidateOptions,
+  CandidateQuery,
   ChangedEntities,
   Checkpoint,
   DatasetInfo,
@@ -53,6 +55,7 @@ import type {
 } from '../store.js';
 import { sessionCreateEvent, sessionRevokeEvent, sessionsRevokeEvent, userPutEvent } from '../user-audit.js';
 import { AuditTable } from './audit.js';
+import { candidatesBatch } from './candidates-batch.js';
 import { CryptoTables } from './crypto.js';
 import { eraseRecords } from './erasure.js';
 import { MatchIndex } from './match-index.js';
@@ -447,7 +450,7 @@ export class SqliteStore implements Store {
     );
   }
 
-  /** True when the context can see every marking present, so queries can skip the per-row check. */
+  /** A prepared statement, kept for reuse (at most 256 texts). */
   private sql(text: string): Database.Statement {
     let stmt = this.prepared.get(text);
     if (!stmt) {
@@ -458,6 +461,7 @@ export class SqliteStore implements Store {
     return stmt;
   }
 
+  /** True when the context can see every marking present, so queries can skip the per-row check. */
   private seesAll(v: VisibilityParams): boolean {
     // A grading filter selects statements whatever their marking: no query may skip the predicate then.
     if (gradingFiltered(v)) return false;
@@ -972,6 +976,14 @@ export class SqliteStore implements Store {
   /** Candidates come from keys of every statement; callers score them on what the context may see. */
   async candidates(_ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]> {
     return this.index().candidates(keys, options);
+  }
+
+  async candidatesBatch(
+    _ctx: AccessContext,
+    queries: readonly CandidateQuery[],
+    options: CandidateBatchOptions,
+  ): Promise<Candidate[][]> {
+    return candidatesBatch(this.db, queries, options);
   }
 
   async digest(ctx: AccessContext): Promise<string> {

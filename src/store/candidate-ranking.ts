@@ -1,0 +1,106 @@
+// Candidate ranking shared by both stores: keys weighed by inverse document frequency, summed rarest key first.
+import type { Candidate, CandidateOptions } from './store.js';
+
+/** Keys a query uses at most: a name with many aliases brings many keys, and each one costs a posting read. */
+export const MAX_QUERY_KEYS = 64;
+/** Rows fetched per key at most when the caller does not say. */
+export const DEFAULT_PER_KEY = 300;
+
+/** The distinct keys of a query that are asked for, in the query's order. */
+export function queryKeys(keys: readonly string[]): string[] {
+  return [...new Set(keys)].slice(0, MAX_QUERY_KEYS);
+}
+
+export interface Ranked {
+  eid: number;
+  weight: number;
+  keys: number;
+}
+
+/**
+ * Entities under the query's keys, best first: each key weighs log(1 + N / df), summed rarest key first so that
+ * every store adds the same numbers in the same order and weights agree to the last bit; ties go to the lower eid.
+ */
+export function rankByKeys(
+  keys: readonly string[],
+  df: ReadonlyMap<string, number>,
+  postings: ReadonlyMap<string, readonly number[]>,
+  total: number,
+): Ranked[] {
+  const present = keys.filter((k) => df.has(k)).sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
+  const score = new Map<number, Ranked>();
+  for (const key of present) {
+    const weight = Math.log(1 + total / (df.get(key) ?? total));
+    for (const eid of postings.get(key) ?? []) {
+      const s = score.get(eid);
+      if (s) {
+        s.weight += weight;
+        s.keys++;
+      } else score.set(eid, { eid, weight, keys: 1 });
+    }
+  }
+  return [...score.values()].sort((a, b) => b.weight - a.weight || a.eid - b.eid);
+}
+
+/** What a store knows of a ranked entity to apply a query's filters. */
+export interface RankedEntity {
+  id: string;
+  schema: string;
+  /** The dataset filters of the options (`datasets`, `excludeDatasets`) pass. */
+  datasetsPass: boolean;
+}
+
+export function candidateOf(r: Ranked, id: string): Candidate {
+  return { id, weight: Math.round(r.weight * 1000) / 1000, keys: r.keys };
+}
+
+/** Rows each store reads per key for these options. */
+export function perKeyLimit(options: Pick<CandidateOptions, 'perKeyLimit'>): number {
+  return options.perKeyLimit ?? DEFAULT_PER_KEY;
+}
+
+/**
+ * Fills each query's candidates from its ranked entities, looking entities up a tranche at a time (`lookup` returns
+ * what it knows of each eid asked) until every query has `limit` passing entities or has run out: most rank high
+ * and pass, so one round usually does.
+ */
+export async function pickCandidates(
+  queries: readonly { ranked: readonly Ranked[]; schemata?: readonly string[] }[],
+  limit: number,
+  lookup: (eids: number[]) => Promise<Map<number, RankedEntity>>,
+): Promise<Candidate[][]> {
+  const out: Candidate[][] = queries.map(() => []);
+  const next = queries.map(() => 0);
+  const known = new Map<number, RankedEntity | null>();
+  for (let round = 1; ; round++) {
+    // Each round asks for the next tranche of every unfilled query, twice as deep as the last.
+    const want = new Set<number>();
+    queries.forEach((q, i) => {
+      if ((out[i] as Candidate[]).length >= limit) return;
+      const end = Math.min(q.ranked.length, (next[i] as number) + limit * 2 ** round);
+      for (let k = next[i] as number; k < end; k++) {
+        const eid = (q.ranked[k] as Ranked).eid;
+        if (!known.has(eid)) want.add(eid);
+      }
+    });
+    if (want.size > 0) {
+      const found = await lookup([...want]);
+      for (const eid of want) known.set(eid, found.get(eid) ?? null);
+    }
+    let pending = false;
+    queries.forEach((q, i) => {
+      const list = out[i] as Candidate[];
+      const schemata = q.schemata && q.schemata.length > 0 ? new Set(q.schemata) : undefined;
+      let k = next[i] as number;
+      for (; k < q.ranked.length && list.length < limit; k++) {
+        const r = q.ranked[k] as Ranked;
+        if (!known.has(r.eid)) break;
+        const e = known.get(r.eid);
+        if (e?.datasetsPass && (!schemata || schemata.has(e.schema))) list.push(candidateOf(r, e.id));
+      }
+      next[i] = k;
+      if (list.length < limit && k < q.ranked.length) pending = true;
+    });
+    if (!pending) return out;
+  }
+}
