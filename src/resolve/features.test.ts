@@ -4,6 +4,7 @@ import {
   addressFeature,
   birthDateFeature,
   countryFeature,
+  emailFeature,
   genderFeature,
   identifierFeature,
   namesOf,
@@ -133,5 +134,20 @@ describe('addressFeature and namesOf', () => {
     expect(names).toHaveLength(2);
     expect(names.every((n) => n.length <= 1000)).toBe(true);
     expect(Object.prototype).not.toHaveProperty('x');
+  });
+});
+
+describe('emailFeature', () => {
+  it('matches addresses apart from case, brackets and mailto:, and ignores what is not an address', () => {
+    const q = person({ email: ['Robert25@Smith.NET'] });
+    expect(emailFeature(q, person({ email: ['<robert25@smith.net>'] }))).toMatchObject({ outcome: 'match' });
+    expect(emailFeature(q, person({ email: ['mailto:robert25@smith.net'] }))).toMatchObject({
+      outcome: 'match',
+    });
+    expect(emailFeature(q, person({ email: ['roberta25@smith.net'] }))).toMatchObject({
+      outcome: 'mismatch',
+    });
+    expect(emailFeature(q, person({ email: ['not an address'] }))).toBeUndefined();
+    expect(emailFeature(q, person({}))).toBeUndefined();
   });
 });

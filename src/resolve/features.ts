@@ -302,6 +302,36 @@ export function walletFeature(query: Subject, candidate: Subject): FeatureResult
     : { name: 'wallet', score: 0, outcome: 'mismatch', explanation: 'wallet: no address in common' };
 }
 
+/** An e-mail address compared as written apart from case and surrounding space and angle brackets. */
+export function normalizeEmail(value: string): string {
+  const t = value
+    .trim()
+    .replace(/^mailto:/i, '')
+    .replace(/^<|>$/g, '')
+    .toLowerCase();
+  return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(t) ? t : '';
+}
+
+export function emailsOf(s: Subject): Set<string> {
+  const out = new Set<string>();
+  for (const v of values(s, 'email')) {
+    const n = normalizeEmail(v.slice(0, MAX_NAME));
+    if (n !== '') out.add(n);
+  }
+  return out;
+}
+
+/** Equal e-mail addresses: strong support for a name that already agrees, never a match on its own (shared inboxes). */
+export function emailFeature(query: Subject, candidate: Subject): FeatureResult | undefined {
+  const q = emailsOf(query);
+  const c = emailsOf(candidate);
+  if (q.size === 0 || c.size === 0) return undefined;
+  const hit = [...q].find((e) => c.has(e));
+  return hit
+    ? { name: 'email', score: 1, outcome: 'match', explanation: `e-mail: ${hit} on both` }
+    : { name: 'email', score: 0, outcome: 'mismatch', explanation: 'e-mail: no address in common' };
+}
+
 function addressTokens(s: Subject): Set<string> {
   const out = new Set<string>();
   for (const prop of ADDRESS_PROPS)

@@ -1,6 +1,6 @@
 // Blocking keys of an entity or a query (name tokens, phonetic keys, identifiers, wallets) for candidate retrieval.
 import type { Entity } from '../model/index.js';
-import { identifiersOf, namesOf, normalizeWallet, type Subject } from './features.js';
+import { emailsOf, identifiersOf, namesOf, normalizeWallet, type Subject } from './features.js';
 import { nameKeys } from './names/index.js';
 import { DEFAULT_SCORING, type ScoringConfig } from './scorer.js';
 
@@ -17,7 +17,7 @@ function isEntity(x: Entity | Subject): x is Entity {
   return typeof x.schema !== 'string';
 }
 
-/** Keys under which an entity is filed and a query looks: `n`-less name keys, `id:` identifiers, `w:` wallets. */
+/** Keys under which an entity is filed and a query looks: name keys, `id:` identifiers, `w:` wallets, `e:` e-mails. */
 export function matchKeysFor(entity: Entity | Subject, config: ScoringConfig = DEFAULT_SCORING): string[] {
   const s = isEntity(entity) ? subjectOf(entity) : entity;
   const keys = new Set<string>();
@@ -25,7 +25,7 @@ export function matchKeysFor(entity: Entity | Subject, config: ScoringConfig = D
     for (const k of nameKeys(name.slice(0, MAX_KEY_NAME))) {
       if (keys.size >= MAX_KEYS) break;
       // Identifier and wallet keys carry a prefix, so a name token can never collide with them.
-      if (k !== '' && !k.startsWith('id:') && !k.startsWith('w:')) keys.add(k);
+      if (k !== '' && !k.startsWith('id:') && !k.startsWith('w:') && !k.startsWith('e:')) keys.add(k);
     }
   }
   const ids = identifiersOf(s, {
@@ -37,6 +37,7 @@ export function matchKeysFor(entity: Entity | Subject, config: ScoringConfig = D
     const n = normalizeWallet(w);
     if (n.length >= 8) keys.add(`w:${n}`);
   }
+  for (const e of emailsOf(s)) keys.add(`e:${e}`);
   return [...keys];
 }
 
@@ -60,5 +61,6 @@ export function sharesKey(
   });
   for (const n of ids.keys()) if (keys.has(`id:${n}`)) return true;
   for (const w of s.properties.get('publicKey') ?? []) if (keys.has(`w:${normalizeWallet(w)}`)) return true;
+  for (const e of emailsOf(s)) if (keys.has(`e:${e}`)) return true;
   return false;
 }

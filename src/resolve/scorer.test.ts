@@ -53,6 +53,17 @@ describe('scoreMatch', () => {
     expect(w.match).toBe(true);
   });
 
+  it('lets an equal e-mail support an agreeing name, but never carry a different name', () => {
+    const q = person({ name: ['Robert Alan'], email: ['robert255@smith.net'] });
+    const without = scoreMatch(q, person({ name: ['Rob Allen'] }));
+    const withEmail = scoreMatch(q, person({ name: ['Rob Allen'], email: ['Robert255@smith.net'] }));
+    expect(withEmail.score).toBeCloseTo(Math.min(1, without.score + DEFAULT_SCORING.support.email), 4);
+    expect(withEmail.features.email_match).toBe(1);
+    const stranger = scoreMatch(q, person({ name: ['Zhang Wei'], email: ['robert255@smith.net'] }));
+    expect(stranger.features.email_match).toBeUndefined();
+    expect(stranger.match).toBe(false);
+  });
+
   it('never matches a Person with a Company, but a LegalEntity with both', () => {
     const r = scoreMatch(
       person({ name: ['Severny Trade'] }),

@@ -5,6 +5,7 @@ import {
   addressFeature,
   birthDateFeature,
   countryFeature,
+  emailFeature,
   type FeatureResult,
   genderFeature,
   identifierFeature,
@@ -22,6 +23,7 @@ export interface ScoringConfig {
     birthDateExact: number;
     address: number;
     addressOverlap: number;
+    email: number;
   };
   penalties: {
     countryMismatch: number;
@@ -54,6 +56,7 @@ export const DEFAULT_SCORING: Readonly<ScoringConfig> = Object.freeze({
     birthDateExact: v(table.support.birthDateExact),
     address: v(table.support.address),
     addressOverlap: v(table.support.addressOverlap),
+    email: v(table.support.email),
   },
   penalties: {
     countryMismatch: v(table.penalties.countryMismatch),
@@ -86,6 +89,7 @@ export function describeMatcher(
       coefficient: config.support.birthDateExact,
     },
     address_match: { description: table.support.address._doc, coefficient: config.support.address },
+    email_match: { description: table.support.email._doc, coefficient: config.support.email },
     country_mismatch: {
       description: table.penalties.countryMismatch._doc,
       coefficient: -config.penalties.countryMismatch,
@@ -216,6 +220,14 @@ export function scoreMatch(
     features.identifier_disjoint = 1;
     score -= config.penalties.identifierDisjoint;
     explanation.push(`${identifier.explanation} (-${config.penalties.identifierDisjoint})`);
+  }
+  const email = emailFeature(query, candidate);
+  if (email) {
+    if (email.outcome === 'match' && supported) {
+      features.email_match = 1;
+      score += config.support.email;
+      explanation.push(`${email.explanation} (+${config.support.email})`);
+    } else explanation.push(email.explanation);
   }
   const address = addressFeature(query, candidate);
   if (address) {

@@ -38,51 +38,72 @@ interface Pair {
   readonly tier: Tier;
 }
 
-// Fused runs per parts array (an analysed name's, kept by the analysis cache), by start and length: the query's runs
-// are built once per query, not once per candidate.
-const fusedRuns = new WeakMap<readonly NamePart[], Map<number, NamePart>>();
+/** A run of two to four parts read as one word, with what `fuse` tests it by. */
+interface Run {
+  readonly part: NamePart;
+  /** The runs' first letters, when every part is a word (not an initial). */
+  readonly initials: string | undefined;
+  readonly texts: readonly string[];
+  readonly hasNumber: boolean;
+}
 
-function fusedPart(xs: readonly NamePart[], start: number, length: number): NamePart {
-  let runs = fusedRuns.get(xs);
+// Runs per parts array (an analysed name's, kept by the analysis cache), by start and length: the query's runs are
+// built once per query, not once per candidate.
+const runsOf = new WeakMap<readonly NamePart[], Map<number, Run>>();
+
+function runAt(xs: readonly NamePart[], start: number, length: number): Run {
+  let runs = runsOf.get(xs);
   if (runs === undefined) {
     runs = new Map();
-    fusedRuns.set(xs, runs);
+    runsOf.set(xs, runs);
   }
   const slot = start * 8 + length;
   const hit = runs.get(slot);
   if (hit !== undefined) return hit;
-  const run = xs.slice(start, start + length);
-  const part = makePart(run.map((p) => p.text).join(''), 'name', run[0]?.origin ?? 'latin', 1);
-  runs.set(slot, part);
-  return part;
+  const parts = xs.slice(start, start + length);
+  const texts = parts.map((p) => p.text);
+  const run: Run = {
+    part: makePart(texts.join(''), 'name', parts[0]?.origin ?? 'latin', 1),
+    initials: texts.every((t) => t.length > 1) ? texts.map((t) => t[0]).join('') : undefined,
+    texts,
+    hasNumber: parts.some((p) => p.tag === 'number'),
+  };
+  runs.set(slot, run);
+  return run;
+}
+
+/**
+ * True when some part on the other side is the run written as one word: the same text, its initials, or (for six
+ * letters or more) the same sound or a close spelling. A part equal to one of the run's own words does not count.
+ */
+function fitsOne(run: Run, ys: readonly NamePart[]): boolean {
+  const joined = run.part.text;
+  const long = joined.length >= 6;
+  for (const y of ys) {
+    if (run.texts.includes(y.text)) continue;
+    if (y.text === joined || y.text === run.initials) return true;
+    if (
+      long &&
+      (y.phon === run.part.phon ||
+        (Math.abs(y.text.length - joined.length) <= 2 && editSimilarity(y.text, joined, 0.85) >= 0.85))
+    )
+      return true;
+  }
+  return false;
 }
 
 /** Joins runs of parts that are one word on the other side: "Jong Un" / "Jongun", "van der Bilt" / "Vanderbilt". */
-function fuse(xs: readonly NamePart[], ys: readonly NamePart[]): NamePart[] {
+function fuse(xs: readonly NamePart[], ys: readonly NamePart[]): readonly NamePart[] {
+  if (xs.length < 2) return xs;
   const out: NamePart[] = [];
   let i = 0;
   while (i < xs.length) {
     let taken = 0;
     for (let n = Math.min(4, xs.length - i); n >= 2 && taken === 0; n--) {
-      const run = xs.slice(i, i + n);
-      if (run.some((p) => p.tag === 'number')) continue;
-      const joined = fusedPart(xs, i, n);
-      const initials = run.every((p) => p.text.length > 1) ? run.map((p) => p.text[0]).join('') : undefined;
-      for (const y of ys) {
-        if (run.some((p) => p.text === y.text)) continue;
-        const close =
-          y.text === joined.text ||
-          y.text === initials ||
-          (joined.text.length >= 6 &&
-            (y.phon === joined.phon ||
-              (Math.abs(y.text.length - joined.text.length) <= 2 &&
-                editSimilarity(y.text, joined.text, 0.85) >= 0.85)));
-        if (close) {
-          out.push(joined);
-          taken = n;
-          break;
-        }
-      }
+      const run = runAt(xs, i, n);
+      if (run.hasNumber || !fitsOne(run, ys)) continue;
+      out.push(run.part);
+      taken = n;
     }
     if (taken === 0) {
       out.push(xs[i] as NamePart);
