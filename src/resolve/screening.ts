@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { type AccessContext, seesEverything } from '../access/index.js';
 import { cleanIsoDate, type Entity, getProperty, getSchema, hasSchema, NexusError } from '../model/index.js';
-import type { Store } from '../store/index.js';
+import type { Candidate, Store } from '../store/index.js';
 import { namesOf, type Subject } from './features.js';
 import { matchKeysFor, sharesKey } from './keys.js';
 import {
@@ -160,6 +160,25 @@ function lastChange(entity: Entity): string {
   return entity.statements.reduce((max, s) => (s.firstSeen > max ? s.firstSeen : max), '');
 }
 
+/**
+ * The candidates' entities as the reader sees them. For a reader who sees every statement the first candidate is the
+ * best one scored, so those below MIN_RELATIVE_WEIGHT of it (never scored) are not loaded; should the first be gone
+ * (an entity erased since it was keyed), the rest are loaded after all, as the threshold then moves.
+ */
+async function loadCandidates(
+  ctx: AccessContext,
+  store: Store,
+  indexed: readonly Candidate[],
+  whole: boolean,
+): Promise<Map<string, Entity>> {
+  const top = indexed[0];
+  if (!whole || top === undefined) return store.getEntities(ctx, indexed.map((c) => c.id));
+  const within = indexed.filter((c) => c.weight >= top.weight * MIN_RELATIVE_WEIGHT);
+  const loaded = await store.getEntities(ctx, within.map((c) => c.id));
+  if (loaded.has(top.id)) return loaded;
+  return store.getEntities(ctx, indexed.map((c) => c.id));
+}
+
 async function runQuery(
   ctx: AccessContext,
   store: Store,
@@ -182,12 +201,9 @@ async function runQuery(
   const scored: { entity: Entity; props: Map<string, string[]>; score: MatchScore; target: boolean }[] = [];
   // Candidates come from an index of every statement; only what this reader may see is scored or shown, and only
   // candidates that share a key with the query through what the reader sees (R8).
-  const loaded = await store.getEntities(
-    ctx,
-    indexed.map((c) => c.id),
-  );
-  const wanted = new Set(keys);
   const whole = seesEverything(ctx);
+  const loaded = await loadCandidates(ctx, store, indexed, whole);
+  const wanted = new Set(keys);
   const found = indexed.filter((c) => {
     const entity = loaded.get(c.id);
     return entity !== undefined && (whole || sharesKey(entity, wanted));
