@@ -578,7 +578,34 @@ async function nexusInProcess(home, queries) {
   return out;
 }
 
+/** A screening account (OFFICIAL, as the lists are) and a bearer token for it: the server asks for authentication. */
+function screeningToken(home) {
+  const user = 'bench-screening';
+  const add = spawnSync(
+    process.execPath,
+    [
+      'bin/nexus.js',
+      '--home',
+      home,
+      'user',
+      'add',
+      user,
+      '--role',
+      'analyst',
+      '--clearance',
+      'OFFICIAL',
+      '--password-stdin',
+    ],
+    { encoding: 'utf8', input: 'bench-screening-password-1\n' },
+  );
+  if (add.status !== 0 && !/exists/.test(add.stderr)) throw new Error(`nexus user add: ${add.stderr}`);
+  const token = /nx_[A-Za-z0-9_-]+/.exec(nexus(home, ['token', 'create', user]).stdout)?.[0];
+  if (!token) throw new Error('nexus token create gave no token');
+  return token;
+}
+
 async function nexusHttp(home, queries) {
+  const token = screeningToken(home);
   const child = spawn(process.execPath, ['bin/nexus.js', '--home', home, 'serve', '--port', '0'], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -595,7 +622,7 @@ async function nexusHttp(home, queries) {
   const ask = async (q) => {
     const res = await fetch(`${url}/match/default?threshold=${THRESHOLD}&limit=${LIMIT}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
       body: JSON.stringify(bodyOf(q)),
     });
     if (res.status !== 200) throw new Error(`HTTP ${res.status}: ${await res.text()}`);

@@ -1,5 +1,5 @@
 // The access context every read and write takes first: who is asking, with what clearance, and why.
-import { type Marking, markingCaveats, markingLevels, NexusError, parseMarking } from '../model/index.js';
+import { type Marking, NexusError, parseMarking } from '../model/index.js';
 import { type GradingFilter, intersectGradingFilters } from './grading-filter.js';
 import type { UserRole } from './users.js';
 
@@ -72,18 +72,6 @@ export function withGrading(ctx: AccessContext, grading: GradingFilter | undefin
 export function canSee(ctx: AccessContext, marking: Marking): boolean {
   if (marking.rank > ctx.clearance.rank) return false;
   return marking.caveats.every((c) => ctx.caveats.has(c));
-}
-
-/**
- * True when no statement can be hidden from the context: it is cleared to the table's top level, holds every caveat
- * the table knows, and reads through no grading filter. Work that must otherwise check each record against what the
- * reader sees (screening's R8 check) may then skip the check. Statements are marked from the same table, so a marking
- * outside it cannot be stored.
- */
-export function seesEverything(ctx: AccessContext): boolean {
-  if (ctx.grading !== undefined) return false;
-  const top = Math.max(...markingLevels().map((level) => parseMarking(level).rank));
-  return ctx.clearance.rank >= top && markingCaveats().every((c) => ctx.caveats.has(c));
 }
 
 /**

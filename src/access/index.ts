@@ -5,7 +5,6 @@ export {
   canSee,
   localOperator,
   makeContext,
-  seesEverything,
   withGrading,
   withoutGrading,
 } from './context.js';

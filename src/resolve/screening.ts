@@ -1,6 +1,6 @@
 // yente-compatible screening: validates a /match request, retrieves candidates from the index, scores and ranks them.
 import { z } from 'zod';
-import { type AccessContext, seesEverything } from '../access/index.js';
+import type { AccessContext } from '../access/index.js';
 import { cleanIsoDate, type Entity, getProperty, getSchema, hasSchema, NexusError } from '../model/index.js';
 import type { Candidate, Store } from '../store/index.js';
 import { namesOf, type Subject } from './features.js';
@@ -172,11 +172,21 @@ async function loadCandidates(
   whole: boolean,
 ): Promise<Map<string, Entity>> {
   const top = indexed[0];
-  if (!whole || top === undefined) return store.getEntities(ctx, indexed.map((c) => c.id));
+  if (!whole || top === undefined)
+    return store.getEntities(
+      ctx,
+      indexed.map((c) => c.id),
+    );
   const within = indexed.filter((c) => c.weight >= top.weight * MIN_RELATIVE_WEIGHT);
-  const loaded = await store.getEntities(ctx, within.map((c) => c.id));
+  const loaded = await store.getEntities(
+    ctx,
+    within.map((c) => c.id),
+  );
   if (loaded.has(top.id)) return loaded;
-  return store.getEntities(ctx, indexed.map((c) => c.id));
+  return store.getEntities(
+    ctx,
+    indexed.map((c) => c.id),
+  );
 }
 
 async function runQuery(
@@ -201,7 +211,7 @@ async function runQuery(
   const scored: { entity: Entity; props: Map<string, string[]>; score: MatchScore; target: boolean }[] = [];
   // Candidates come from an index of every statement; only what this reader may see is scored or shown, and only
   // candidates that share a key with the query through what the reader sees (R8).
-  const whole = seesEverything(ctx);
+  const whole = await store.seesEverything(ctx);
   const loaded = await loadCandidates(ctx, store, indexed, whole);
   const wanted = new Set(keys);
   const found = indexed.filter((c) => {

@@ -1,5 +1,5 @@
 // Cross-referencing: scores every entity of one dataset against the others and stores match suggestions for review.
-import { type AccessContext, seesEverything } from '../access/index.js';
+import type { AccessContext } from '../access/index.js';
 import { getSchema, hasSchema } from '../model/index.js';
 import type { Store, Suggestion } from '../store/index.js';
 import { updateMatchIndex } from './index-builder.js';
@@ -48,7 +48,7 @@ export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions):
   let suggestions = 0;
   let lastReport = 0;
   let after: string | null = null;
-  const whole = seesEverything(ctx);
+  const whole = await store.seesEverything(ctx);
   do {
     const page = await store.listEntities(ctx, { dataset: opts.dataset }, { limit: PAGE, after });
     after = page.next;

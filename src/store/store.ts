@@ -502,6 +502,12 @@ export interface Store {
   entitiesChangedSince(ctx: AccessContext, marker: number, limit: number): Promise<ChangedEntities>;
   /** Replaces the keys of the given entities and moves the marker, in one transaction. */
   putMatchKeys(ctx: AccessContext, entries: MatchKeys[], marker: number): Promise<void>;
+  /**
+   * True when no stored statement is hidden from the context: it may see every marking present in the store and reads
+   * through no grading filter. Work that would otherwise check each record against what the reader sees (screening's
+   * and xref's R8 re-keying of candidates) may then skip the check.
+   */
+  seesEverything(ctx: AccessContext): Promise<boolean>;
   /** Entities sharing the most informative keys with a query, best first. */
   candidates(ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]>;
   /**

@@ -448,6 +448,16 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect((await store.candidates(admin, ['other'], { limit: 10 })).map((c) => c.id)).toEqual(['p1']);
     });
 
+    it('says whether a reader sees every statement, by the markings actually stored', async () => {
+      await put([statementsOf(record('v1', 'Person', { name: ['Open Record'] }))]);
+      expect(await store.seesEverything(official)).toBe(true);
+      expect(await store.seesEverything(withGrading(official, parseGradingFilter('AB')))).toBe(false);
+      await put([statementsOf(record('v2', 'Person', { name: ['Secret Record'] }), 'case', 'SECRET')]);
+      expect(await store.seesEverything(official)).toBe(false);
+      expect(await store.seesEverything(secretNoEyes)).toBe(true);
+      expect(await store.seesEverything(admin)).toBe(true);
+    });
+
     it('answers a batch of candidate queries exactly as one query at a time', async () => {
       const recs = [
         statementsOf(record('b1', 'Person', { name: ['Kim Jong Un'] }), 'lists'),

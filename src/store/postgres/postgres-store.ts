@@ -8,6 +8,7 @@ import { PgAudit } from './audit.js';
 import { PgCrypto } from './crypto.js';
 import { PgDb } from './db.js';
 import { PgEntities } from './entities.js';
+import { seesAll } from './entities-sql.js';
 import { migrate } from './migrator.js';
 import type { PgParts } from './parts.js';
 import { PgResolution } from './resolution.js';
@@ -160,6 +161,9 @@ export class PostgresStore implements Store {
   }
   candidates(...a: Parameters<Store['candidates']>): ReturnType<Store['candidates']> {
     return this.resolution.candidates(...a);
+  }
+  async seesEverything(ctx: AccessContext): Promise<boolean> {
+    return this.db.snapshot((c) => seesAll(c, ctx));
   }
   candidatesBatch(...a: Parameters<Store['candidatesBatch']>): ReturnType<Store['candidatesBatch']> {
     return this.resolution.candidatesBatch(...a);

@@ -978,6 +978,10 @@ export class SqliteStore implements Store {
     return this.index().candidates(keys, options);
   }
 
+  async seesEverything(ctx: AccessContext): Promise<boolean> {
+    return this.seesAll(visibilityParams(ctx));
+  }
+
   async candidatesBatch(
     _ctx: AccessContext,
     queries: readonly CandidateQuery[],
