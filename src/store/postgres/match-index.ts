@@ -2,7 +2,7 @@
 // retrieval. The same rules as src/store/sqlite/match-index.ts; the marker is statements.seq, which grows in commit
 // order because every write holds the store's write lock, so "statements after marker N" never misses a late commit.
 
-import { changedFromRows, changedRowLimit } from '../changed-rows.js';
+import { changedRowLimit } from '../changed-rows.js';
 import type { Candidate, CandidateOptions, ChangedEntities, MatchKeys } from '../store.js';
 import type { Client, PgDb } from './db.js';
 import { storable } from './resolution-clusters.js';
@@ -16,74 +16,137 @@ export async function matchIndexMarker(db: PgDb): Promise<number> {
   return Number(rows[0]?.marker ?? 0);
 }
 
-/** Entities with statements after `marker`, in statement order, at most `limit`; the marker to continue from. */
+/**
+ * Entities with statements after `marker`, in statement order, at most `limit`; the marker to continue from. The
+ * same page as changedFromRows makes of the rows (src/store/changed-rows.ts), worked out in the server: sending it
+ * every scanned row (up to 64 a wanted entity) took a third of an index build. The page is the first
+ * `limit` entities by their first row after the marker; the next marker is the last scanned row before the first
+ * row of the entity after them (the last scanned row when there is none), so no entity's row is ever skipped.
+ */
 export async function entitiesChangedSince(
   db: PgDb,
   marker: number,
   limit: number,
 ): Promise<ChangedEntities> {
-  const rows = await db.query<{ r: number; id: string }>(
-    `SELECT s.seq AS r, e.id FROM statements s JOIN entities e ON e.eid = s.eid
-     WHERE s.seq > $1 ORDER BY s.seq LIMIT $2`,
-    [marker, changedRowLimit(limit)],
+  const rows = await db.query<{ ids: string[]; marker: number | null }>(
+    `WITH scanned AS MATERIALIZED (
+       SELECT seq, eid FROM statements WHERE seq > $1 ORDER BY seq LIMIT $2),
+     firsts AS (SELECT eid, min(seq) AS first FROM scanned GROUP BY eid ORDER BY first LIMIT $3 + 1),
+     page AS (SELECT eid, first FROM firsts ORDER BY first LIMIT $3),
+     boundary AS (SELECT first FROM firsts ORDER BY first OFFSET $3 LIMIT 1)
+     SELECT
+       (SELECT coalesce(array_agg(e.id ORDER BY p.first), '{}') FROM page p JOIN entities e ON e.eid = p.eid) AS ids,
+       (SELECT max(s.seq) FROM scanned s WHERE NOT EXISTS (SELECT 1 FROM boundary b WHERE s.seq >= b.first))
+         AS marker`,
+    [marker, changedRowLimit(limit), Math.max(0, limit)],
   );
-  return changedFromRows(rows, marker, limit);
+  const row = rows[0];
+  return { ids: row?.ids ?? [], marker: row?.marker ?? marker };
+}
+
+/** What re-filing a batch of entities changes: key rows out and in, and each key's frequency change. */
+interface KeyChanges {
+  lostKeys: string[];
+  lostEids: number[];
+  gainedKeys: string[];
+  gainedEids: number[];
+  df: Map<string, number>;
 }
 
 /**
- * Replaces the keys of the given entities and moves the marker, inside the caller's write transaction: two
- * set-based statements whatever the number of entities. Only the difference is written (keys an entity lost go
- * out, keys it gained come in, each with its frequency), so re-keying an entity whose keys barely changed costs
- * next to nothing; the result is SQLite's delete-all-then-insert. An id given twice keeps its last keys, as the
- * SQLite store's entry-by-entry replacement leaves it; ids of no stored entity are skipped.
+ * Replaces the keys of the given entities and moves the marker, inside the caller's write transaction. As the
+ * SQLite store does it (src/store/sqlite/match-index.ts): one query reads the batch's entity keys and current keys,
+ * the difference is worked out here, and a few set-based statements (unnest over arrays, each row found through an
+ * index) write it, however many entities the batch holds. Only the difference is written, so re-keying an entity
+ * whose keys barely changed costs next to nothing; the result is the same as deleting every old key and inserting
+ * the new ones. An id given twice keeps its last keys; ids of no stored entity are skipped.
  */
 export async function putMatchKeys(c: Client, entries: readonly MatchKeys[], marker: number): Promise<void> {
   const latest = new Map<string, Set<string>>();
   for (const entry of entries) {
     // An id or key with NUL cannot be stored (nor asked for: candidates drops such keys too).
-    if (!storable(entry.id)) continue;
-    latest.delete(entry.id);
-    latest.set(entry.id, new Set(entry.keys.filter(storable)));
+    if (storable(entry.id)) latest.set(entry.id, new Set(entry.keys.filter(storable)));
   }
-  const ids = [...latest.keys()];
-  const pairIds: string[] = [];
-  const pairKeys: string[] = [];
-  for (const [id, keys] of latest) {
-    for (const key of keys) {
-      pairIds.push(id);
-      pairKeys.push(key);
-    }
-  }
-  if (ids.length > 0) {
-    // Frequencies fall to 0 rather than their rows going, as in SQLite; candidates ignores keys with n = 0.
-    await c.query(
-      `WITH target AS (SELECT eid, id FROM entities WHERE id = ANY($1::text[])),
-       wanted AS (SELECT t.eid, p.key FROM unnest($2::text[], $3::text[]) AS p(id, key) JOIN target t ON t.id = p.id),
-       lost AS (
-         DELETE FROM match_keys m USING target t
-         WHERE m.eid = t.eid AND NOT EXISTS (SELECT 1 FROM wanted w WHERE w.eid = m.eid AND w.key = m.key)
-         RETURNING m.key),
-       counted AS (SELECT key, count(*) AS n FROM lost GROUP BY key)
-       UPDATE match_key_df d SET n = d.n - k.n FROM counted k WHERE d.key = k.key`,
-      [ids, pairIds, pairKeys],
-    );
-  }
-  if (pairIds.length > 0) {
-    // After the statement above an entity keeps only wanted keys, so what is missing is exactly what it gained.
-    await c.query(
-      `WITH gained AS (
-         INSERT INTO match_keys (key, eid)
-         SELECT p.key, e.eid FROM unnest($1::text[], $2::text[]) AS p(id, key) JOIN entities e ON e.id = p.id
-         WHERE NOT EXISTS (SELECT 1 FROM match_keys m WHERE m.key = p.key AND m.eid = e.eid)
-         ORDER BY 1, 2
-         RETURNING key),
-       counted AS (SELECT key, count(*) AS n FROM gained GROUP BY key)
-       INSERT INTO match_key_df (key, n) SELECT key, n FROM counted ORDER BY key
-       ON CONFLICT (key) DO UPDATE SET n = match_key_df.n + excluded.n`,
-      [pairIds, pairKeys],
-    );
+  if (latest.size > 0) {
+    const changes = await keyChanges(c, latest);
+    await writeChanges(c, changes);
   }
   await c.query('UPDATE match_state SET marker = $1 WHERE id = 1', [marker]);
+}
+
+/** The difference between the keys the entities have and the keys in `latest`, with one query for what they have. */
+async function keyChanges(c: Client, latest: ReadonlyMap<string, ReadonlySet<string>>): Promise<KeyChanges> {
+  const found = await c.query<{ id: string; eid: number; key: string | null }>(
+    `SELECT e.id, e.eid, m.key FROM unnest($1::text[]) AS i(id) JOIN entities e ON e.id = i.id
+     LEFT JOIN match_keys m ON m.eid = e.eid`,
+    [[...latest.keys()]],
+  );
+  const current = new Map<string, { eid: number; keys: Set<string> }>();
+  for (const r of found.rows) {
+    let had = current.get(r.id);
+    if (!had) {
+      had = { eid: r.eid, keys: new Set() };
+      current.set(r.id, had);
+    }
+    if (r.key !== null) had.keys.add(r.key);
+  }
+  const changes: KeyChanges = { lostKeys: [], lostEids: [], gainedKeys: [], gainedEids: [], df: new Map() };
+  const count = (key: string, by: number) => changes.df.set(key, (changes.df.get(key) ?? 0) + by);
+  for (const [id, keys] of latest) {
+    const had = current.get(id);
+    if (!had) continue;
+    for (const key of had.keys) {
+      if (keys.has(key)) continue;
+      changes.lostKeys.push(key);
+      changes.lostEids.push(had.eid);
+      count(key, -1);
+    }
+    for (const key of keys) {
+      if (had.keys.has(key)) continue;
+      changes.gainedKeys.push(key);
+      changes.gainedEids.push(had.eid);
+      count(key, 1);
+    }
+  }
+  return changes;
+}
+
+/** Writes a difference: at most one statement each for lost keys, gained keys, rising and falling frequencies. */
+async function writeChanges(c: Client, changes: KeyChanges): Promise<void> {
+  if (changes.lostKeys.length > 0)
+    await c.query(
+      `DELETE FROM match_keys m USING unnest($1::text[], $2::bigint[]) AS l(key, eid)
+       WHERE m.key = l.key AND m.eid = l.eid`,
+      [changes.lostKeys, changes.lostEids],
+    );
+  if (changes.gainedKeys.length > 0)
+    // In index order: neighbouring rows land on the same index pages.
+    await c.query(
+      `INSERT INTO match_keys (key, eid) SELECT key, eid FROM unnest($1::text[], $2::bigint[]) AS g(key, eid)
+       ORDER BY key, eid`,
+      [changes.gainedKeys, changes.gainedEids],
+    );
+  const risen: [string[], number[]] = [[], []];
+  const fallen: [string[], number[]] = [[], []];
+  for (const [key, n] of changes.df) {
+    const to = n > 0 ? risen : n < 0 ? fallen : undefined;
+    to?.[0].push(key);
+    to?.[1].push(Math.abs(n));
+  }
+  if (risen[0].length > 0)
+    // In key order, so two writers could never wait on each other's rows (the write lock orders them anyway).
+    await c.query(
+      `INSERT INTO match_key_df (key, n) SELECT key, n FROM unnest($1::text[], $2::bigint[]) AS r(key, n)
+       ORDER BY key ON CONFLICT (key) DO UPDATE SET n = match_key_df.n + excluded.n`,
+      risen,
+    );
+  if (fallen[0].length > 0)
+    // Frequencies fall to 0 rather than their rows going, as in SQLite; candidates ignores keys with n = 0.
+    await c.query(
+      `UPDATE match_key_df d SET n = d.n - f.n FROM unnest($1::text[], $2::bigint[]) AS f(key, n)
+       WHERE d.key = f.key`,
+      fallen,
+    );
 }
 
 /** The entity count, cached until a statement is written or an erasure recorded (the only ways it can change). */

@@ -4,15 +4,58 @@ import { changedFromRows, changedRowLimit } from '../changed-rows.js';
 import type { Candidate, CandidateOptions, ChangedEntities, MatchKeys } from '../store.js';
 
 const DEFAULT_PER_KEY = 300;
+/** Most values one `IN (...)` list carries. */
+const MAX_IN = 256;
+
+/**
+ * A query over many values at once, `IN (?, ?, ...)`: `sql(list)` is the query for one list of placeholders. The
+ * values go in lists whose lengths are powers of two up to MAX_IN, so at most nine statements are ever prepared for
+ * it; one query per hundreds of values reads about twice as fast as one query per value.
+ */
+class InListQuery<T> {
+  private readonly byLength = new Map<number, Database.Statement>();
+
+  constructor(
+    private readonly db: Database.Database,
+    private readonly sql: (list: string) => string,
+  ) {}
+
+  all(values: readonly unknown[]): T[] {
+    const out: T[] = [];
+    for (let done = 0; done < values.length; ) {
+      let n = MAX_IN;
+      while (n > values.length - done) n /= 2;
+      for (const row of this.statement(n).all(...values.slice(done, done + n))) out.push(row as T);
+      done += n;
+    }
+    return out;
+  }
+
+  private statement(n: number): Database.Statement {
+    let stmt = this.byLength.get(n);
+    if (!stmt) {
+      stmt = this.db.prepare(this.sql(Array(n).fill('?').join(', ')));
+      this.byLength.set(n, stmt);
+    }
+    return stmt;
+  }
+}
+
+/** What re-filing a batch of entities changes, by key: the entities that lost it and those that gained it. */
+type KeyChanges = Map<string, { lost: number[]; gained: number[] }>;
+
+const NO_KEYS: ReadonlySet<string> = new Set();
+const NO_CHANGE = { lost: [] as number[], gained: [] as number[] };
 
 export class MatchIndex {
   private readonly marker: Database.Statement;
   private readonly setMarker: Database.Statement;
-  private readonly eidOf: Database.Statement;
-  private readonly keysOf: Database.Statement;
-  private readonly deleteKeys: Database.Statement;
+  private readonly changedRows: Database.Statement;
+  private readonly eidsOf: InListQuery<{ id: string; eid: number }>;
+  private readonly keysOf: InListQuery<{ eid: number; key: string }>;
+  private readonly deleteKey: Database.Statement;
   private readonly insertKey: Database.Statement;
-  private readonly bumpDf: Database.Statement;
+  private readonly addDf: Database.Statement;
   private readonly dropDf: Database.Statement;
   private readonly entityCount: Database.Statement;
   private fetchKey: Database.Statement | undefined;
@@ -21,38 +64,98 @@ export class MatchIndex {
   constructor(private readonly db: Database.Database) {
     this.marker = db.prepare('SELECT marker FROM match_state WHERE id = 1').pluck();
     this.setMarker = db.prepare('UPDATE match_state SET marker = ? WHERE id = 1');
-    this.eidOf = db.prepare('SELECT eid FROM entities WHERE id = ?').pluck();
-    this.keysOf = db.prepare('SELECT key FROM match_keys WHERE eid = ?').pluck();
-    this.deleteKeys = db.prepare('DELETE FROM match_keys WHERE eid = ?');
-    this.insertKey = db.prepare('INSERT OR IGNORE INTO match_keys (key, eid) VALUES (?, ?)');
-    this.bumpDf = db.prepare(
-      'INSERT INTO match_key_df (key, n) VALUES (?, 1) ON CONFLICT(key) DO UPDATE SET n = n + 1',
+    this.changedRows = db.prepare(
+      'SELECT s.rowid AS r, e.id AS id FROM statements s JOIN entities e ON e.eid = s.eid WHERE s.rowid > ? ORDER BY s.rowid LIMIT ?',
     );
-    this.dropDf = db.prepare('UPDATE match_key_df SET n = n - 1 WHERE key = ?');
+    this.eidsOf = new InListQuery(db, (list) => `SELECT id, eid FROM entities WHERE id IN (${list})`);
+    this.keysOf = new InListQuery(db, (list) => `SELECT eid, key FROM match_keys WHERE eid IN (${list})`);
+    // Writes go row by row through prepared statements: in better-sqlite3 that is faster than multi-row VALUES
+    // statements (measured: 256-row inserts and upserts took half as long again).
+    this.deleteKey = db.prepare('DELETE FROM match_keys WHERE key = ? AND eid = ?');
+    this.insertKey = db.prepare('INSERT INTO match_keys (key, eid) VALUES (?, ?)');
+    this.addDf = db.prepare(
+      'INSERT INTO match_key_df (key, n) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET n = n + excluded.n',
+    );
+    // Frequencies fall to 0 rather than their rows going; candidates ignores keys with n = 0.
+    this.dropDf = db.prepare('UPDATE match_key_df SET n = n - ? WHERE key = ?');
     this.entityCount = db.prepare('SELECT count(*) FROM entities').pluck();
     this.replace = db.transaction((entries: MatchKeys[], marker: number) => {
-      for (const entry of entries) {
-        const eid = this.eidOf.get(entry.id) as number | undefined;
-        if (eid === undefined) continue;
-        for (const old of this.keysOf.all(eid) as string[]) this.dropDf.run(old);
-        this.deleteKeys.run(eid);
-        for (const key of new Set(entry.keys))
-          if (this.insertKey.run(key, eid).changes === 1) this.bumpDf.run(key);
+      const changes = this.changes(entries);
+      // In key order: the writes then walk the key index and the frequencies from one end to the other instead
+      // of jumping about, which at a million entities (an index larger than SQLite's page cache) cut their time
+      // by a fifth. The keys are sorted alone: twice as fast as sorting the entries with a comparator.
+      for (const key of [...changes.keys()].sort()) {
+        const { lost, gained } = changes.get(key) ?? NO_CHANGE;
+        for (const eid of lost) this.deleteKey.run(key, eid);
+        for (const eid of gained) this.insertKey.run(key, eid);
+        // One frequency write per key, however many entities of the batch gained or lost it.
+        const n = gained.length - lost.length;
+        if (n > 0) this.addDf.run(key, n);
+        else if (n < 0) this.dropDf.run(-n, key);
       }
       this.setMarker.run(marker);
     });
+  }
+
+  /**
+   * The difference between the keys the entities have and the keys they are given, read set-based: one query per
+   * few hundred entities for their entity keys, one for their current keys. Only the difference is written, so
+   * re-filing an entity whose keys barely changed costs next to nothing, and the result is the same as deleting
+   * every old key and inserting the new ones. An id given twice keeps its last keys; ids of no stored entity are
+   * skipped.
+   */
+  private changes(entries: readonly MatchKeys[]): KeyChanges {
+    const latest = new Map<string, Set<string>>();
+    for (const entry of entries) latest.set(entry.id, new Set(entry.keys));
+    const eids = new Map<string, number>();
+    for (const row of this.eidsOf.all([...latest.keys()])) eids.set(row.id, row.eid);
+    const current = new Map<number, Set<string>>();
+    for (const row of this.keysOf.all([...eids.values()])) {
+      const keys = current.get(row.eid);
+      if (keys) keys.add(row.key);
+      else current.set(row.eid, new Set([row.key]));
+    }
+    const changes: KeyChanges = new Map();
+    const change = (key: string) => {
+      let c = changes.get(key);
+      if (!c) {
+        c = { lost: [], gained: [] };
+        changes.set(key, c);
+      }
+      return c;
+    };
+    for (const [id, keys] of latest) {
+      const eid = eids.get(id);
+      if (eid === undefined) continue;
+      const before = current.get(eid) ?? NO_KEYS;
+      for (const key of before) if (!keys.has(key)) change(key).lost.push(eid);
+      for (const key of keys) if (!before.has(key)) change(key).gained.push(eid);
+    }
+    return changes;
   }
 
   current(): number {
     return Number(this.marker.get() ?? 0);
   }
 
+  /**
+   * Reads statement rows only until the page is full: the row limit is a bound for entities with very many
+   * statements, and reading all of it for every page took a fifth of an index build.
+   */
   changedSince(marker: number, limit: number): ChangedEntities {
-    const rows = this.db
-      .prepare(
-        'SELECT s.rowid AS r, e.id AS id FROM statements s JOIN entities e ON e.eid = s.eid WHERE s.rowid > ? ORDER BY s.rowid LIMIT ?',
-      )
-      .all(marker, changedRowLimit(limit)) as { r: number; id: string }[];
+    const rows: { r: number; id: string }[] = [];
+    const seen = new Set<string>();
+    for (const row of this.changedRows.iterate(marker, changedRowLimit(limit)) as IterableIterator<{
+      r: number;
+      id: string;
+    }>) {
+      if (!seen.has(row.id)) {
+        // The first row of one entity too many ends the page, as changedFromRows would end it.
+        if (seen.size >= limit) break;
+        seen.add(row.id);
+      }
+      rows.push(row);
+    }
     return changedFromRows(rows, marker, limit);
   }
 
