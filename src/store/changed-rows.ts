@@ -1,5 +1,5 @@
-// The match-key index's walk over statements written after a marker, shared by both stores: how many statement
-// rows to read for a page of entities, and how the rows become that page and the next marker.
+// The match-key index's walk over statements written after a marker: how many statement rows to read for a page
+// of entities (both stores), and how the rows become that page and the next marker (SQLite here; PostgreSQL the same in SQL).
 import type { ChangedEntities } from './store.js';
 
 const SCAN_ROWS = 200_000;

@@ -3,13 +3,9 @@
 // order because every write holds the store's write lock, so "statements after marker N" never misses a late commit.
 
 import { changedRowLimit } from '../changed-rows.js';
-import type { Candidate, CandidateOptions, ChangedEntities, MatchKeys } from '../store.js';
+import type { ChangedEntities, MatchKeys } from '../store.js';
 import type { Client, PgDb } from './db.js';
 import { storable } from './resolution-clusters.js';
-
-const DEFAULT_PER_KEY = 300;
-/** Ranked entities looked up per query when filters apply: most candidates pass, so one round usually does. */
-const LOOKUP_CHUNK = 1000;
 
 export async function matchIndexMarker(db: PgDb): Promise<number> {
   const rows = await db.query<{ marker: number }>('SELECT marker FROM match_state WHERE id = 1');
@@ -167,85 +163,4 @@ export class EntityCount {
     }
     return this.n;
   }
-}
-
-/**
- * Entities sharing the most informative keys with a query, best first (inside the caller's snapshot). Keys are
- * weighed log(1 + N / df) and summed rarest key first, as SQLite sums them, so weights agree to the last bit; each
- * key fetches its `perKeyLimit` lowest entity keys, the rows SQLite's (key, eid) index gives first.
- */
-export async function candidates(
-  c: Client,
-  count: EntityCount,
-  keys: readonly string[],
-  options: CandidateOptions,
-): Promise<Candidate[]> {
-  const unique = [...new Set(keys)].slice(0, 64).filter(storable);
-  if (unique.length === 0) return [];
-  const total = Math.max(1, await count.get(c));
-  const df = new Map<string, number>();
-  const dfRows = await c.query<{ key: string; n: number }>(
-    'SELECT key, n FROM match_key_df WHERE key = ANY($1::text[]) AND n > 0',
-    [unique],
-  );
-  for (const r of dfRows.rows) df.set(r.key, Number(r.n));
-  // Rarest keys first: they carry the most information and fetch the fewest rows.
-  const present = unique.filter((k) => df.has(k)).sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
-  if (present.length === 0) return [];
-  const perKey = options.perKeyLimit ?? DEFAULT_PER_KEY;
-  const hits = await c.query<{ key: string; eid: number }>(
-    `SELECT k.key, m.eid FROM unnest($1::text[]) AS k(key)
-     CROSS JOIN LATERAL (SELECT eid FROM match_keys WHERE key = k.key ORDER BY eid LIMIT $2) m`,
-    // A negative limit is no limit, as SQLite's LIMIT reads it.
-    [present, perKey < 0 ? null : perKey],
-  );
-  const byKey = new Map<string, number[]>();
-  for (const r of hits.rows) {
-    const list = byKey.get(r.key);
-    if (list) list.push(r.eid);
-    else byKey.set(r.key, [r.eid]);
-  }
-  const score = new Map<number, { weight: number; keys: number }>();
-  for (const key of present) {
-    const weight = Math.log(1 + total / (df.get(key) ?? total));
-    for (const eid of byKey.get(key) ?? []) {
-      const s = score.get(eid);
-      if (s) {
-        s.weight += weight;
-        s.keys++;
-      } else score.set(eid, { weight, keys: 1 });
-    }
-  }
-  const ranked = [...score].sort((a, b) => b[1].weight - a[1].weight || a[0] - b[0]);
-  const filters: string[] = [];
-  const values: unknown[] = [];
-  const p = (v: unknown) => {
-    values.push(v);
-    return `$${values.length + 1}`;
-  };
-  if (options.schemata && options.schemata.length > 0)
-    filters.push(`e.schema = ANY(${p(options.schemata)}::text[])`);
-  if (options.datasets && options.datasets.length > 0)
-    filters.push(
-      `EXISTS (SELECT 1 FROM entity_datasets d WHERE d.eid = e.eid AND d.dataset = ANY(${p(options.datasets)}::text[]))`,
-    );
-  if (options.excludeDatasets && options.excludeDatasets.length > 0)
-    // Excluded only when every dataset of the entity is excluded, as yente does.
-    filters.push(
-      `EXISTS (SELECT 1 FROM entity_datasets d WHERE d.eid = e.eid AND NOT (d.dataset = ANY(${p(options.excludeDatasets)}::text[])))`,
-    );
-  const sql = `SELECT e.eid, e.id FROM entities e WHERE e.eid = ANY($1::bigint[])${filters.map((f) => ` AND ${f}`).join('')}`;
-  const out: Candidate[] = [];
-  // Ranked entities are looked up a chunk at a time until enough pass the filters.
-  for (let i = 0; i < ranked.length && out.length < options.limit; i += LOOKUP_CHUNK) {
-    const chunk = ranked.slice(i, i + LOOKUP_CHUNK);
-    const found = await c.query<{ eid: number; id: string }>(sql, [chunk.map(([eid]) => eid), ...values]);
-    const idOf = new Map(found.rows.map((r) => [r.eid, r.id]));
-    for (const [eid, s] of chunk) {
-      if (out.length >= options.limit) break;
-      const id = idOf.get(eid);
-      if (id !== undefined) out.push({ id, weight: Math.round(s.weight * 1000) / 1000, keys: s.keys });
-    }
-  }
-  return out;
 }

@@ -185,7 +185,11 @@ export class PgResolution implements PgResolutionMethods {
 
   /** Candidates come from keys of every statement; callers score them on what the context may see. */
   async candidates(_ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]> {
-    return this.parts.db.snapshot((c) => index.candidates(c, this.entityCount, keys, options));
+    const { schemata, ...shared } = options;
+    const [found] = await this.parts.db.snapshot((c) =>
+      candidatesBatch(c, this.entityCount, [{ keys, schemata }], shared),
+    );
+    return found ?? [];
   }
 
   async candidatesBatch(

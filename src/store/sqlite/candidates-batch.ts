@@ -19,6 +19,25 @@ function chunks<T>(xs: readonly T[], size: number): T[][] {
 
 const marks = (n: number): string => Array.from({ length: n }, () => '?').join(', ');
 
+// Prepared statements per connection by text: screening asks once per query, and the texts are few (a list length
+// and the dataset filters shape each).
+const prepared = new WeakMap<Database.Database, Map<string, Database.Statement>>();
+
+function statement(db: Database.Database, sql: string): Database.Statement {
+  let cache = prepared.get(db);
+  if (cache === undefined) {
+    cache = new Map();
+    prepared.set(db, cache);
+  }
+  let stmt = cache.get(sql);
+  if (stmt === undefined) {
+    if (cache.size >= 256) cache.clear();
+    stmt = db.prepare(sql);
+    cache.set(sql, stmt);
+  }
+  return stmt;
+}
+
 /** The same answers as one `candidates` call per query, in the queries' order. */
 export function candidatesBatch(
   db: Database.Database,
@@ -29,16 +48,17 @@ export function candidatesBatch(
   const distinct = [...new Set(asked.flat())];
   const df = new Map<string, number>();
   for (const part of chunks(distinct, CHUNK)) {
-    const rows = db
-      .prepare(`SELECT key, n FROM match_key_df WHERE key IN (${marks(part.length)}) AND n > 0`)
-      .all(...part) as { key: string; n: number }[];
+    const rows = statement(
+      db,
+      `SELECT key, n FROM match_key_df WHERE key IN (${marks(part.length)}) AND n > 0`,
+    ).all(...part) as { key: string; n: number }[];
     for (const r of rows) df.set(r.key, r.n);
   }
-  const fetch = db.prepare('SELECT eid FROM match_keys WHERE key = ? LIMIT ?').pluck();
+  const fetch = statement(db, 'SELECT eid FROM match_keys WHERE key = ? LIMIT ?').pluck();
   const perKey = perKeyLimit(options);
   const postings = new Map<string, number[]>();
   for (const key of df.keys()) postings.set(key, fetch.all(key, perKey) as number[]);
-  const total = Math.max(1, Number(db.prepare('SELECT count(*) FROM entities').pluck().get()));
+  const total = Math.max(1, Number(statement(db, 'SELECT count(*) FROM entities').pluck().get()));
   const ranked = asked.map((keys) => rankByKeys(keys, df, postings, total));
   const include = options.datasets ?? [];
   const exclude = options.excludeDatasets ?? [];
@@ -54,11 +74,10 @@ export function candidatesBatch(
   const lookup = async (eids: number[]): Promise<Map<number, RankedEntity>> => {
     const found = new Map<number, RankedEntity>();
     for (const part of chunks(eids, CHUNK)) {
-      const rows = db
-        .prepare(
-          `SELECT e.eid, e.id, e.schema, (${datasetTest}) AS pass FROM entities e WHERE e.eid IN (${marks(part.length)})`,
-        )
-        .all(...include, ...exclude, ...part) as { eid: number; id: string; schema: string; pass: number }[];
+      const rows = statement(
+        db,
+        `SELECT e.eid, e.id, e.schema, (${datasetTest}) AS pass FROM entities e WHERE e.eid IN (${marks(part.length)})`,
+      ).all(...include, ...exclude, ...part) as { eid: number; id: string; schema: string; pass: number }[];
       for (const r of rows) found.set(r.eid, { id: r.id, schema: r.schema, datasetsPass: r.pass === 1 });
     }
     return found;

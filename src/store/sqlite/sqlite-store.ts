@@ -975,7 +975,9 @@ export class SqliteStore implements Store {
 
   /** Candidates come from keys of every statement; callers score them on what the context may see. */
   async candidates(_ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]> {
-    return this.index().candidates(keys, options);
+    this.index(); // refuses an unmigrated store
+    const { schemata, ...shared } = options;
+    return (await candidatesBatch(this.db, [{ keys, schemata }], shared))[0] ?? [];
   }
 
   async seesEverything(ctx: AccessContext): Promise<boolean> {
