@@ -4,16 +4,21 @@ import type { AccessContext } from '../access/index.js';
 import { decimalYear } from '../indicators/index.js';
 import type { Store } from '../store/index.js';
 import { type Claim, testClaims } from './claims.js';
+import { INVESTIGATIONS } from './derived.js';
 import {
   type Evidence,
+  type EvidenceItem,
   gatherEvidence,
   highest,
   type SeriesData,
+  seriesItem,
   type TrendSummary,
   trendSummary,
 } from './evidence.js';
 import { generateJudgements, type Judgement, type ScoredArea, scoreAreas } from './judgements.js';
+import { findSignals, type Signal } from './signals.js';
 import { applySignoffs, type Signoffs } from './signoff.js';
+import { type WastewaterDirections, wastewaterDirections } from './wastewater-trends.js';
 
 export interface AssessOptions {
   year?: number;
@@ -34,6 +39,10 @@ export interface Assessment {
   areas: ScoredArea[];
   judgements: Judgement[];
   claims: Claim[];
+  /** Emerging signals and anomalies over every series read or counted. */
+  signals: Signal[];
+  /** Cities whose wastewater loads rise, fall or stay level, per substance. */
+  wastewater: WastewaterDirections[];
 }
 
 export async function buildAssessment(
@@ -45,10 +54,12 @@ export async function buildAssessment(
   const areas = scoreAreas(evidence);
   const judgements = applySignoffs(ctx, generateJudgements(evidence, areas), opts.signoffs ?? {});
   const claims = testClaims(evidence);
+  const signals = findSignals([...evidence.series, ...evidence.derived]);
   const marking = highest([
     evidence.marking,
     ...judgements.map((j) => j.marking),
     ...claims.map((c) => c.marking),
+    ...signals.map((x) => x.marking),
   ]);
   return {
     marking,
@@ -60,7 +71,28 @@ export async function buildAssessment(
     areas,
     judgements,
     claims,
+    signals,
+    wastewater: wastewaterDirections(evidence.series),
   };
+}
+
+/**
+ * Every evidence item the report includes: the judgements', the claims', the signals', and the series counted from
+ * the store (which rest on graded statements as much as any listed item). A caller deciding whether the report may
+ * leave without handling conditions reads these.
+ */
+export function assessmentEvidence(a: Assessment): EvidenceItem[] {
+  return [
+    ...a.judgements.flatMap((j) => j.evidence),
+    ...a.claims.flatMap((c) => c.evidence),
+    ...a.signals.flatMap((x) => x.evidence),
+    ...a.evidence.derived.map((s) => seriesItem(s)),
+  ];
+}
+
+/** Whether any evidence in the report carries handling code C (a 3x5x2 grading ending in C). */
+export function hasConditional(a: Assessment): boolean {
+  return assessmentEvidence(a).some((e) => e.grading.some((g) => /^[1-3][A-E]C$/.test(g)));
 }
 
 export interface SeriesJson {
@@ -118,7 +150,7 @@ export function assessmentJson(a: Assessment) {
       entities: x.evidence.total,
       by_topic: x.evidence.byTopic,
       by_dataset: x.evidence.byDataset,
-      series: x.evidence.series.map((s) => s.id),
+      series: [...x.evidence.series, ...x.evidence.derived].map((s) => s.id),
       score: x.score,
       marking: x.evidence.marking,
     })),
@@ -140,7 +172,16 @@ export function assessmentJson(a: Assessment) {
       marking: s.marking,
     })),
     sanctions: a.evidence.sanctions,
-    series: a.evidence.series.map(seriesJson),
+    series: [...a.evidence.series, ...a.evidence.derived].map(seriesJson),
+    investigations: {
+      definition: INVESTIGATIONS._note,
+      schemata: INVESTIGATIONS.schemata,
+      count: a.evidence.investigations.length,
+      as_of_month: a.evidence.lastMonth,
+      items: a.evidence.investigations,
+    },
+    signals: a.signals,
+    wastewater_trends: a.wastewater,
     claims: a.claims.map((c) => ({
       id: c.id,
       claim: c.claim,

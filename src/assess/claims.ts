@@ -2,6 +2,7 @@
 // disagrees, or lacks data, with the evidence and the figures that decide it.
 import { consumption, countDirections, nationalTonnes } from '../indicators/index.js';
 import { UK_FACTS } from './areas.js';
+import { caseload, INVESTIGATIONS, monthsBefore, QUADRUPLED } from './derived.js';
 import {
   type Evidence,
   type EvidenceItem,
@@ -78,6 +79,48 @@ function stateItem(s: StateEvidence, what: string): EvidenceItem {
     marking: s.marking,
     grading: [...new Set(s.path.flatMap((h) => h.evidence.entity?.grading ?? []))].sort(),
     datasets: [...new Set(s.path.flatMap((h) => h.evidence.entity?.datasets ?? []))].sort(),
+  };
+}
+
+/** A claim of two halves: agrees only if neither half disagrees; a half that lacks data leaves it to the other. */
+function bothHalves(a: Verdict, b: Verdict): Verdict {
+  if (a === 'disagrees' || b === 'disagrees') return 'disagrees';
+  if (a === 'agrees' || b === 'agrees') return 'agrees';
+  return 'lacks data';
+}
+
+/**
+ * "Investigations of state threats quadrupled in two years", on the open caseload of the area's investigations
+ * (derived.ts) at the last month of data against the same month two years before (data/derived.json).
+ */
+export function quadrupled(ev: Evidence): { verdict: Verdict; finding: string; evidence: EvidenceItem[] } {
+  const { area, months, ratio } = QUADRUPLED;
+  const list = ev.investigations.filter((i) => i.areas.includes(area));
+  const what = `an FtM ${INVESTIGATIONS.schemata.join(' or ')} entity`;
+  if (ev.investigations.length === 0 || ev.lastMonth === null)
+    return {
+      verdict: 'lacks data',
+      finding: `the store holds no investigation (${what}, dated by its start), so the "quadrupled" half lacks data.`,
+      evidence: [],
+    };
+  const now = ev.lastMonth;
+  const then = monthsBefore(now, months);
+  const open = caseload(list, area, now);
+  const before = caseload(list, area, then);
+  const series = ev.derived.find((s) => s.id === `derived/investigations/${area}/month`);
+  const evidence = series ? [seriesItem(series, `${series.name} (${list.length} in all)`)] : [];
+  const counts = `${open} ${area} investigations open in ${now} against ${before} in ${then} (${list.length} of the ${ev.investigations.length} investigations in the store belong to the area)`;
+  if (before === 0)
+    return {
+      verdict: 'lacks data',
+      finding: `${counts}; with none open two years before there is no baseline to quadruple.`,
+      evidence,
+    };
+  const r = open / before;
+  return {
+    verdict: r >= ratio ? 'agrees' : 'disagrees',
+    finding: `${counts}: ${num(r, 2)} times as many, ${r >= ratio ? 'at least' : 'short of'} the ${ratio} that counts as quadrupling.`,
+    evidence,
   };
 }
 
@@ -196,25 +239,32 @@ export function testClaims(ev: Evidence): Claim[] {
       }),
     );
 
-  // Hostile states use criminal groups as proxies.
+  // Hostile states use criminal groups as proxies, and investigations of state threats quadrupled in two years.
   const withProxies = ev.states.filter((s) => s.proxies > 0);
   const anySeeds = ev.states.some((s) => s.seeds > 0);
+  const proxyVerdict: Verdict = withProxies.length > 0 ? 'agrees' : anySeeds ? 'disagrees' : 'lacks data';
+  const inv = quadrupled(ev);
   claims.push(
     claimOf({
       id: 'state-proxies',
       claim:
         'Hostile states use criminal groups as proxies (and investigations of state threats quadrupled in two years).',
-      verdict: withProxies.length > 0 ? 'agrees' : anySeeds ? 'disagrees' : 'lacks data',
-      finding: anySeeds
-        ? `${ev.states.map((s) => `${s.label}: ${s.seeds} seeds, ${s.listings} sanctions listings, ${s.proxies} proxy candidates`).join('; ')}. ` +
-          (withProxies.length
-            ? `A proxy candidate is an entity with crime topics that a state's seeds reach through stated ties; the best path for ${withProxies[0]?.label} runs ${withProxies[0]?.path.length} hop(s) to "${withProxies[0]?.proxy?.caption}". `
-            : 'No entity with crime topics is reached from any state seed. ') +
-          'The number of investigations is not in the data: the "quadrupled" half lacks data.'
-        : 'No entity is tied to a hostile state in the loaded data.',
-      evidence: ev.states
-        .filter((s) => s.seeds > 0)
-        .map((s) => stateItem(s, `${s.seeds} seeds, ${s.proxies} proxy candidates`)),
+      verdict: bothHalves(proxyVerdict, inv.verdict),
+      finding:
+        `Proxies (${proxyVerdict}): ` +
+        (anySeeds
+          ? `${ev.states.map((s) => `${s.label}: ${s.seeds} seeds, ${s.listings} sanctions listings, ${s.proxies} proxy candidates`).join('; ')}. ` +
+            (withProxies.length
+              ? `A proxy candidate is an entity with crime topics that a state's seeds reach through stated ties; the best path for ${withProxies[0]?.label} runs ${withProxies[0]?.path.length} hop(s) to "${withProxies[0]?.proxy?.caption}". `
+              : 'No entity with crime topics is reached from any state seed. ')
+          : 'No entity is tied to a hostile state in the loaded data. ') +
+        `Investigations (${inv.verdict}): ${inv.finding}`,
+      evidence: [
+        ...ev.states
+          .filter((s) => s.seeds > 0)
+          .map((s) => stateItem(s, `${s.seeds} seeds, ${s.proxies} proxy candidates`)),
+        ...inv.evidence,
+      ],
       table: {
         columns: ['state', 'seeds', 'sanctions listings', 'proxy candidates', 'crypto seed addresses'],
         rows: ev.states.map((s) => [s.label, s.seeds, s.listings, s.proxies, s.wallets]),

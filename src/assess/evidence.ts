@@ -13,10 +13,14 @@ import {
   stateRule,
 } from '../graph/index.js';
 import { type Trend, trend } from '../indicators/index.js';
-import { type Entity, formatMarking, highestMarking, parseMarking } from '../model/index.js';
+import type { Entity } from '../model/index.js';
 import type { Store, StoredSeries, StoredSeriesPoint } from '../store/index.js';
 import { TraceService } from '../trace/index.js';
 import { seriesMatches, THREAT_AREAS, type ThreatArea } from './areas.js';
+import { type DerivedCounts, deriveCounts, type Investigation } from './derived.js';
+import { highest } from './high-water.js';
+
+export { highest };
 
 export interface EvidenceItem {
   kind: 'series' | 'entity' | 'entities' | 'sanctions' | 'analysis';
@@ -52,6 +56,8 @@ export interface SeriesData {
   source: string;
   marking: string;
   grading: string[];
+  /** The datasets behind a series counted from the store (derived.ts); `[dataset]` when absent. */
+  datasets?: string[];
   fictional: boolean;
   /** [period, value] in period order, partial periods included (marked in `partial`). */
   points: [string, number][];
@@ -88,6 +94,8 @@ export interface AreaEvidence {
   byDataset: { value: string; count: number }[];
   examples: EvidenceItem[];
   series: SeriesData[];
+  /** Monthly counts of the area's records and investigations from the store (derived.ts); not scored. */
+  derived: SeriesData[];
   marking: string;
 }
 
@@ -105,8 +113,13 @@ export interface Evidence {
   states: StateEvidence[];
   campaigns: { count: number; members: number; marking: string };
   labels: { category: string; count: number }[];
-  /** Every series read: the areas' own and those the claims need. */
+  /** Every series read: the areas' own and those the claims and the signal scan need. */
   series: SeriesData[];
+  /** Series counted from the store: records and investigations by threat area and month (derived.ts). */
+  derived: SeriesData[];
+  investigations: Investigation[];
+  /** The month the caseload of investigations is read at (the last month of the store's data). */
+  lastMonth: string | null;
   marking: string;
 }
 
@@ -114,11 +127,6 @@ export interface GatherOptions {
   /** Leave out points and sanctions after this year. */
   year?: number;
   alpha?: number;
-}
-
-export function highest(markings: Iterable<string>): string {
-  const list = [...markings];
-  return formatMarking(highestMarking((list.length ? list : ['OFFICIAL']).map((m) => parseMarking(m))));
 }
 
 function gradings(codes: Iterable<string | null>): string[] {
@@ -156,17 +164,20 @@ export function seriesItem(s: SeriesData, text?: string): EvidenceItem {
     text: text ?? s.name,
     marking: s.marking,
     grading: s.grading,
-    datasets: [s.dataset],
+    datasets: s.datasets ?? [s.dataset],
     statements: s.points.length,
     trend: trendSummary(s.trend),
   };
 }
 
-/** Series the claims read besides the areas' own: people per boat, every city's cocaine, recorded crime, fraud. */
+/**
+ * Series read besides the areas' own: people per boat, recorded crime and fraud for the claims, and every city's
+ * every substance for the claims (cocaine) and the signal scan (a substance appearing where it was absent).
+ */
 function wanted(s: StoredSeries): boolean {
   return (
     s.id.startsWith('small-boats/') ||
-    (s.id.startsWith('wastewater/') && s.subject.toLowerCase() === 'cocaine') ||
+    s.id.startsWith('wastewater/') ||
     /\/all-crime$/.test(s.id) ||
     s.subject.toLowerCase() === 'fraud' ||
     THREAT_AREAS.some((a) => a.series.some((l) => seriesMatches(l, s)))
@@ -223,6 +234,7 @@ async function areaEvidence(
   ctx: AccessContext,
   area: ThreatArea,
   series: SeriesData[],
+  counts: DerivedCounts,
 ): Promise<AreaEvidence> {
   const all = await store.search(ctx, { topics: area.topics, limit: 25 });
   const markings = [all.marking];
@@ -245,6 +257,7 @@ async function areaEvidence(
       return entityItem(e, `${e.schema.name} "${e.caption}" (${topics.join(', ')})`);
     });
   const own = series.filter((s) => area.series.some((l) => seriesMatches(l, s)));
+  const derived = counts.series.filter((s) => s.area === area.id);
   return {
     area,
     total: all.total,
@@ -252,7 +265,13 @@ async function areaEvidence(
     byDataset,
     examples,
     series: own,
-    marking: highest([...markings, ...examples.map((x) => x.marking), ...own.map((s) => s.marking)]),
+    derived,
+    marking: highest([
+      ...markings,
+      ...examples.map((x) => x.marking),
+      ...own.map((s) => s.marking),
+      ...derived.map((s) => s.marking),
+    ]),
   };
 }
 
@@ -388,8 +407,9 @@ export async function gatherEvidence(
     if (!datasets.some((d) => d.name === s.dataset))
       datasets.push({ name: s.dataset, title: s.dataset, fictional: false, entities: 0, statements: 0 });
   datasets.sort((a, b) => (a.name < b.name ? -1 : 1));
+  const counts = await deriveCounts(store, ctx, fictional, opts);
   const areas: AreaEvidence[] = [];
-  for (const a of THREAT_AREAS) areas.push(await areaEvidence(store, ctx, a, series));
+  for (const a of THREAT_AREAS) areas.push(await areaEvidence(store, ctx, a, series, counts));
   const sanctions = await sanctionCounts(store, ctx, opts);
   const graph = new GraphService(store);
   const tracer = new TraceService(store, graph);
@@ -401,6 +421,7 @@ export async function gatherEvidence(
   const marking = highest([
     ...areas.map((a) => a.marking),
     ...series.map((s) => s.marking),
+    counts.marking,
     sanctions.marking,
     ...states.map((s) => s.marking),
     camp.marking,
@@ -421,6 +442,9 @@ export async function gatherEvidence(
       .map(([category, count]) => ({ category, count }))
       .sort((a, b) => (a.category < b.category ? -1 : 1)),
     series,
+    derived: counts.series,
+    investigations: counts.investigations,
+    lastMonth: counts.lastMonth,
     marking,
   };
 }

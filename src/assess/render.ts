@@ -3,9 +3,12 @@
 // is the --as-of given, so the same inputs give the same bytes.
 
 import type { Assessment } from './assessment.js';
-import type { EvidenceItem } from './evidence.js';
+import { INVESTIGATIONS, QUADRUPLED } from './derived.js';
+import type { EvidenceItem, SeriesData } from './evidence.js';
 import { MORILE } from './morile.js';
+import { SIGNALS } from './signals.js';
 import { cryptoChart, esc, pathChart, smallMultiples, trendChart } from './svg.js';
+import { directionsSentence } from './wastewater-trends.js';
 import { CONFIDENCE_MEANING, describeBand, YARDSTICK } from './yardstick.js';
 
 const CSS = `
@@ -49,6 +52,19 @@ function evidenceList(items: readonly EvidenceItem[]): string {
     .join('')}</ul>`;
 }
 
+/** A store count's total, span and trend in a sentence. */
+function derivedSentence(s: SeriesData): string {
+  const total = s.points.reduce((n, [, v]) => n + v, 0);
+  const first = s.points[0]?.[0].slice(0, 7) ?? '';
+  const last = s.points[s.points.length - 1]?.[0].slice(0, 7) ?? '';
+  const t = s.trend;
+  const test =
+    t.mannKendall && t.theilSen
+      ? `Mann-Kendall ${t.direction} (p = ${t.mannKendall.p.toPrecision(2)}), Theil-Sen slope ${t.theilSen.slope.toPrecision(3)} ${s.unit} a year`
+      : `too few months (${t.n}) for a trend test`;
+  return `${s.name}: ${total} ${s.unit} over ${s.points.length} month${s.points.length === 1 ? '' : 's'} (${first}${first === last ? '' : ` to ${last}`}); ${test}.`;
+}
+
 function table(columns: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
   return `<table><thead><tr>${columns.map((c) => `<th>${esc(c)}</th>`).join('')}</tr></thead><tbody>${rows
     .map((r) => `<tr>${r.map((c) => `<td>${esc(String(c))}</td>`).join('')}</tr>`)
@@ -77,7 +93,7 @@ export function renderHtml(a: Assessment, disclosure?: string): string {
   const ranked = [...a.areas].sort((x, y) => y.score.total - x.score.total || (x.id < y.id ? -1 : 1));
   out.push(
     '<section id="summary"><h2>Summary</h2>',
-    `<p>This assessment covers ${a.areas.length} threat areas from ${ev.datasets.length} datasets and ${ev.series.length} indicator series. It makes ${a.judgements.length} key judgements and tests ${a.claims.length} claims of the source assessment: ${a.claims.filter((c) => c.verdict === 'agrees').length} agree with the data, ${a.claims.filter((c) => c.verdict === 'disagrees').length} disagree and ${a.claims.filter((c) => c.verdict === 'lacks data').length} lack data.</p>`,
+    `<p>This assessment covers ${a.areas.length} threat areas from ${ev.datasets.length} datasets, ${ev.series.length} indicator series and ${ev.derived.length} series counted from the store, with ${a.signals.length} emerging signals or anomalies. It makes ${a.judgements.length} key judgements and tests ${a.claims.length} claims of the source assessment: ${a.claims.filter((c) => c.verdict === 'agrees').length} agree with the data, ${a.claims.filter((c) => c.verdict === 'disagrees').length} disagree and ${a.claims.filter((c) => c.verdict === 'lacks data').length} lack data.</p>`,
     `<p>Priorities (MoRiLE-style harm x likelihood x capability): ${ranked.map((x) => `${esc(x.label)} ${x.score.total} (${esc(x.score.band)}, ${x.score.confidence} confidence)`).join('; ')}.</p>`,
     `<ul>${a.judgements.map((j) => `<li>${esc(j.text)} <span class="mark">(${esc(j.yardstick)}, ${j.confidence} confidence)</span></li>`).join('')}</ul>`,
     '</section>',
@@ -176,6 +192,35 @@ export function renderHtml(a: Assessment, disclosure?: string): string {
         ),
       );
     }
+    out.push('<h3>Counts from the store</h3>');
+    if (e.derived.length === 0)
+      out.push("<p>No record the reader may see carries the area's topics with a first-seen date.</p>");
+    for (const s of e.derived)
+      out.push(
+        `<p>${esc(derivedSentence(s))} <span class="mark">[${esc(s.marking)}]</span></p>`,
+        s.points.length > 1 ? `<figure>${trendChart(s)}</figure>` : '',
+      );
+    if (!e.derived.some((s) => s.subject === 'investigations'))
+      out.push(
+        `<p>Investigations: lacks data. The store holds no ${esc(INVESTIGATIONS.schemata.join(' or '))} entity tied to this area, the only record Nexus counts as an investigation.</p>`,
+      );
+    if (x.id === 'drugs' && a.wastewater.length)
+      out.push(
+        '<h3>Wastewater trends by substance</h3>',
+        `<p>Cities whose loads rise, fall or stay level (Mann-Kendall, four complete years or more): ${esc(directionsSentence(a.wastewater))}.</p>`,
+        table(
+          ['substance', 'cities', 'count', 'rising', 'falling', 'level', 'too short'],
+          a.wastewater.map((w) => [
+            w.substance,
+            w.scope === 'gb' ? 'UK' : 'all loaded',
+            w.cities,
+            w.rising,
+            w.falling,
+            w.level,
+            w.insufficient,
+          ]),
+        ),
+      );
     if (x.id === 'state-threats') {
       out.push(
         '<h3>Exposure to hostile states</h3>',
@@ -217,6 +262,27 @@ export function renderHtml(a: Assessment, disclosure?: string): string {
     if (e.examples.length) out.push('<h3>Examples</h3>', evidenceList(e.examples));
     out.push('</section>');
   }
+
+  // Emerging signals.
+  out.push(
+    '<section id="signals"><h2>Emerging signals</h2>',
+    "<p>A series appearing where it was absent (a substance first found in a city's wastewater, a threat area's records after months with none) in the recent periods of its data, and points far outside their own series' trend.</p>",
+  );
+  if (a.signals.length === 0) out.push('<p>No emerging signal or anomaly in the loaded series.</p>');
+  const areaLabel = (id: string | null) => a.areas.find((x) => x.id === id)?.label ?? 'No threat area';
+  for (const area of [...new Set(a.signals.map((x) => x.area))]) {
+    const list = a.signals.filter((x) => x.area === area);
+    out.push(
+      `<h3>${esc(areaLabel(area))} (${list.length})</h3>`,
+      `<ul>${list
+        .map(
+          (x) =>
+            `<li>${esc(x.text)} <span class="mark">[${esc(x.kind)}; <code>${esc(x.series)}</code>; ${esc(x.marking)}]</span></li>`,
+        )
+        .join('')}</ul>`,
+    );
+  }
+  out.push('</section>');
 
   // Claims.
   out.push('<section id="claims"><h2>The source assessment\'s claims, tested</h2>');
@@ -261,7 +327,13 @@ export function renderHtml(a: Assessment, disclosure?: string): string {
         .filter((s) => !s.id.startsWith('wastewater/') || s.country === 'gb')
         .map((s) => [s.id, s.source, s.points.length, s.marking]),
     ),
-    `<p>${ev.series.filter((s) => s.id.startsWith('wastewater/') && s.country !== 'gb').length} wastewater series of other countries are read for the claims (EMCDDA/SCORE).</p>`,
+    `<p>${ev.series.filter((s) => s.id.startsWith('wastewater/') && s.country !== 'gb').length} wastewater series of other countries are read for the claims and the signal scan (EMCDDA/SCORE).</p>`,
+    ev.derived.length
+      ? table(
+          ['series counted from the store', 'source', 'months', 'marking'],
+          ev.derived.map((s) => [s.id, s.source, s.points.length, s.marking]),
+        )
+      : '',
     ev.sanctions.length
       ? `<h3>Sanctions listings by programme and year</h3>${table(
           ['programme', 'year', 'listings'],
@@ -285,6 +357,8 @@ export function renderHtml(a: Assessment, disclosure?: string): string {
         ', ',
       )}; likelihood and capability start at ${MORILE.likelihood.base} and ${MORILE.capability.base} and move by the rules that fire on the evidence; bands ${MORILE.bands.map((b) => `${esc(b.label)} ≥ ${b.min}`).join(', ')}.</p>`,
     "<p>Hostile-state exposure: seeds are entities tied to a state by a sanction under its programmes, its topics with its country, an attributed intrusion set or ownership by a seed; proxy candidates are entities with crime topics the seeds reach through stated ties. An attribution is a claim with a source, never a merge. Crypto seeds are the addresses of wallets held by a state's seeds; traced volume is a forward haircut trace that stops at services.</p>",
+    `<p>Counts from the store: a record belongs to a threat area when a statement the reader may see gives it one of the area's topics, and is counted in the month of the earliest first_seen of those statements (the month the store first knew it in the area, which for most sources is the month it was loaded, not when the threat began). ${esc(INVESTIGATIONS._note)} Months with nothing are zero from the first month counted to the last month of the store's data. These counts measure collection as much as the threat, so they are shown with their trend but do not move the priority scores. ${esc(QUADRUPLED._note)}</p>`,
+    `<p>Emerging signals: an appearance counts after at least ${SIGNALS.families.map((f) => `${f.min_absent} periods of absence for ${f.prefix ? `<code>${esc(f.prefix)}</code>` : 'other'} series, within their last ${f.recent} periods`).join('; ')}; a wastewater series is new when its city reported other substances in earlier years but not it. Anomalies, in the same recent periods: points whose residual from the Theil-Sen line has a modified z-score beyond ${SIGNALS.anomaly_threshold} (Iglewicz &amp; Hoaglin 1993), in series with ${SIGNALS.anomaly_min_points} complete points or more, except the counts from the store, which jump in the month a source is loaded (collection, not threat).</p>`,
     '<p>Every count is over what the reader may see; the marking above and below is the highest of anything included.</p>',
     '</section>',
     '</main>',

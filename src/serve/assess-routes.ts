@@ -7,6 +7,7 @@ import { Hono } from 'hono';
 import { type AccessContext, disclosureTerms, withCeiling } from '../access/index.js';
 import {
   type Assessment,
+  hasConditional as assessHasConditional,
   assessmentJson,
   buildAssessment,
   loadSignoffs,
@@ -20,11 +21,9 @@ function bad(message: string): never {
   throw new NexusError('USAGE_INVALID', `assess: ${message}`);
 }
 
-/** Whether any evidence carries handling code C (a 3x5x2 grading ending in C). */
+/** Whether any evidence carries handling code C (a 3x5x2 grading ending in C), signals and store counts included. */
 export function hasConditional(a: Assessment): boolean {
-  return [...a.judgements.flatMap((j) => j.evidence), ...a.claims.flatMap((x) => x.evidence)].some((e) =>
-    e.grading.some((g) => /^[1-3][A-E]C$/.test(g)),
-  );
+  return assessHasConditional(a);
 }
 
 /** The report's policy: its one inline style sheet (pinned by hash) and inline SVG; no script, nothing fetched. */

@@ -235,7 +235,37 @@ const schemas: Record<string, Json> = {
       ),
       states: arr(loose('Evidence per state of concern.')),
       sanctions: arr(loose('Sanctions by programme and year.')),
-      series: arr(loose('An indicator series with its trend.')),
+      series: arr(
+        loose('An indicator series with its trend, loaded or counted from the store (ids derived/...).'),
+      ),
+      investigations: loose(
+        'Investigations counted from the store: {definition, schemata, count, as_of_month, items}.',
+      ),
+      signals: arr(
+        obj(
+          {
+            kind: str('What departs: new-in-area, after-zero or anomaly.'),
+            series: str(),
+            area: { type: ['string', 'null'] },
+            city: { type: ['string', 'null'] },
+            country: { type: ['string', 'null'] },
+            substance: { type: ['string', 'null'] },
+            period: str(),
+            value: { type: 'number' },
+            unit: str(),
+            baseline: loose(
+              'What the value departs from: {text, absent, expected, residual, score, threshold, points}.',
+            ),
+            text: str('The signal as one sentence.'),
+            marking: ref('Marking'),
+            evidence: assessEvidence,
+          },
+          ['kind', 'series', 'period', 'value', 'text', 'marking', 'evidence'],
+        ),
+      ),
+      wastewater_trends: arr(
+        loose('Per substance: how many cities rise, fall, stay level or are too short to test (UK and all).'),
+      ),
       claims: arr(
         obj(
           {
@@ -293,6 +323,10 @@ const schemas: Record<string, Json> = {
       description: 'Entities with a statement the caller may see in this dataset.',
     },
     statements: { type: 'integer', description: 'Statements the caller may see in this dataset.' },
+    marking: str(
+      "The highest marking among the statements the caller may see in this dataset (never above the caller's clearance).",
+      { examples: ['OFFICIAL', 'SECRET UK EYES ONLY'] },
+    ),
   }),
   Datasets: obj({ datasets: arr(ref('Dataset')) }),
   Stats: obj({
@@ -1191,7 +1225,8 @@ const paths: Record<string, Json> = {
     get: {
       tags: ['graph'],
       operationId: 'graphExport',
-      summary: 'The visible graph as GraphML or GEXF, with PageRank and community on each node.',
+      summary:
+        'The visible graph as GraphML or GEXF, with PageRank and community on each node; the file is streamed in pieces.',
       parameters: [
         query('format', 'File format.', { enum: ['graphml', 'gexf'], default: 'graphml' }),
         query(
@@ -1228,7 +1263,8 @@ const paths: Record<string, Json> = {
     get: {
       tags: ['entities'],
       operationId: 'datasets',
-      summary: 'Datasets the caller can see something of, with visible counts and the fictional flag.',
+      summary:
+        'Datasets the caller can see something of, with visible counts, the highest visible marking and the fictional flag.',
       responses: { '200': ok('The datasets.', ref('Datasets')), ...errors(500, 503) },
     },
   },
@@ -1476,7 +1512,11 @@ const paths: Record<string, Json> = {
           }),
         ),
         query('grading', 'Default 3x5x2 grading, e.g. `2BP`.', str()),
-        query('title', 'Dataset title for a new dataset.', str(undefined, { maxLength: 200 })),
+        query(
+          'title',
+          'Title of a new dataset, or a new title for an existing one the caller can see something of; without it an existing dataset keeps its title, and one the caller cannot see is never changed.',
+          str(undefined, { maxLength: 200 }),
+        ),
         query(
           'filename',
           'The file name: its extension must agree with the content.',

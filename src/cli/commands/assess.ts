@@ -7,6 +7,7 @@ import {
   assessmentJson,
   buildAssessment,
   editJudgement,
+  hasConditional,
   loadSignoffs,
   renderHtml,
   signJudgement,
@@ -132,10 +133,7 @@ export async function assessCommand(args: string[], c: CommandEnv): Promise<numb
       ...(values.ceiling === undefined ? {} : { ceiling: values.ceiling }),
       signoffs: loadSignoffs(c.home),
     });
-    const conditional = [
-      ...a.judgements.flatMap((j) => j.evidence),
-      ...a.claims.flatMap((x) => x.evidence),
-    ].some((e) => e.grading.some((g) => /^[1-3][A-E]C$/.test(g)));
+    const conditional = hasConditional(a);
     const leaves = values.out !== undefined || values.pdf !== undefined;
     const terms = leaves
       ? disclosureTerms(conditional, { recipient: values.recipient, conditions: values.conditions }, 'assess')
