@@ -2,8 +2,16 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, type Stats, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { AccessContext } from '../access/index.js';
-import { DEFAULT_MARKING, formatMarking, NexusError, parseGrading, parseMarking } from '../model/index.js';
+import { type AccessContext, makeContext, withoutGrading } from '../access/index.js';
+import {
+  DEFAULT_MARKING,
+  formatMarking,
+  markingCaveats,
+  markingLevels,
+  NexusError,
+  parseGrading,
+  parseMarking,
+} from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { BatchPlan } from './batches.js';
 import { getReader, guessFormat } from './formats.js';
@@ -15,7 +23,10 @@ import { batchesFor } from './worker-batches.js';
 
 export interface IngestRequest {
   dataset: string;
-  /** Human title for the dataset list; defaults to the name. */
+  /**
+   * Human title for the dataset list: a new dataset's (default the name), or a new title for an existing dataset the
+   * caller can see. Without it an existing dataset keeps its title; so does `fictional`.
+   */
   title?: string;
   fictional?: boolean;
   format?: string;
@@ -153,12 +164,49 @@ export async function openSource(
     resumedFrom: skip,
     elapsedMs: 0,
   };
+  await prepareDataset(ctx, store, req);
+  return { marking, grading, files, key, progress, summary, skip };
+}
+
+/**
+ * A context that sees statements of every marking, used for one thing only: to learn whether a dataset the caller
+ * cannot see holds anything at all, so that it is left as it is. Nothing read with it is returned.
+ */
+function everyMarking(ctx: AccessContext): AccessContext {
+  const top = markingLevels()
+    .map((level) => parseMarking(level))
+    .sort((a, b) => b.rank - a.rank)[0];
+  return makeContext({
+    user: ctx.user,
+    clearance: top?.level ?? formatMarking(DEFAULT_MARKING),
+    caveats: markingCaveats(),
+    purpose: 'ingest: does the dataset exist',
+    requestId: ctx.requestId,
+  });
+}
+
+/**
+ * The dataset row an ingest writes under. A new dataset is created with the request's title (default its name). An
+ * existing dataset the caller can see keeps its title and `fictional` flag unless the request gives new ones. One
+ * the caller cannot see is left exactly as it is, whatever the request asks, and the ingest goes on as it would for
+ * a new dataset: the caller learns nothing of it (SECURITY.md R9).
+ */
+async function prepareDataset(ctx: AccessContext, store: Store, req: IngestRequest): Promise<void> {
+  const visible = (await store.datasets(withoutGrading(ctx))).find((d) => d.name === req.dataset);
+  if (visible) {
+    await store.upsertDataset(ctx, {
+      name: req.dataset,
+      title: req.title ?? visible.title,
+      fictional: req.fictional ?? visible.fictional,
+    });
+    return;
+  }
+  if ((await store.datasets(everyMarking(ctx))).some((d) => d.name === req.dataset)) return;
   await store.upsertDataset(ctx, {
     name: req.dataset,
     title: req.title ?? req.dataset,
     fictional: req.fictional ?? false,
   });
-  return { marking, grading, files, key, progress, summary, skip };
 }
 
 export async function ingest(ctx: AccessContext, store: Store, req: IngestRequest): Promise<IngestSummary> {

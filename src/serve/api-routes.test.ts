@@ -1,6 +1,6 @@
 // The /api routes in-process: answers and their shapes, access (SECRET data is nowhere for an OFFICIAL reader),
 // the review queue, screening one entity, and hostile input.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type AccessContext, localOperator, makeContext } from '../access/index.js';
 import { newEntity, type SourceRecord } from '../ingest/reader.js';
 import { validateRecord } from '../ingest/validate.js';
@@ -140,11 +140,113 @@ describe('GET /api/datasets and /api/stats', () => {
     expect(datasets[0]?.statements).toBeGreaterThan(6);
     expect(datasets[1]).toMatchObject({ fictional: false, entities: 1 });
     expect(Object.keys(datasets[0] ?? {}).sort()).toEqual(
-      ['created_at', 'entities', 'fictional', 'name', 'statements', 'title', 'updated_at'].sort(),
+      ['created_at', 'entities', 'fictional', 'marking', 'name', 'statements', 'title', 'updated_at'].sort(),
     );
-    expect(r.text).not.toMatch(/hidden|CANARY/);
+    expect(datasets.map((d) => d.marking)).toEqual(['OFFICIAL', 'OFFICIAL']);
+    expect(r.text).not.toMatch(/hidden|CANARY|SECRET/);
     const all = await get('/api/datasets', operator);
-    expect((all.body.datasets as { name: string }[]).map((d) => d.name)).toEqual(['case', 'hidden', 'lists']);
+    expect(
+      (all.body.datasets as { name: string; marking: string }[]).map((d) => [d.name, d.marking]),
+    ).toEqual([
+      ['case', 'OFFICIAL'],
+      ['hidden', 'SECRET'],
+      ['lists', 'OFFICIAL'],
+    ]);
+  });
+
+  it("marks each dataset with the highest marking the reader sees in it, never above the reader's clearance", async () => {
+    const s = new SqliteStore({ path: ':memory:' });
+    try {
+      await s.migrate();
+      const markings = [
+        'OFFICIAL',
+        'OFFICIAL-SENSITIVE',
+        'SECRET',
+        'SECRET UK EYES ONLY',
+        'OFFICIAL PERSONAL',
+      ];
+      await s.putStatements(operator, {
+        dataset: 'mixed',
+        records: markings.map((m, i) => rec(`x${i}`, 'Person', { name: [`Mixed ${i}`] }, 'mixed', m)),
+      });
+      await s.putStatements(operator, {
+        dataset: 'plain',
+        records: [rec('y1', 'Person', { name: ['Plain One'] }, 'plain')],
+      });
+      await s.upsertDataset(operator, { name: 'mixed', title: 'Mixed', fictional: false });
+      await s.upsertDataset(operator, { name: 'plain', title: 'Plain', fictional: false });
+      const readers: [AccessContext, string][] = [
+        [official, 'OFFICIAL'],
+        [makeContext({ user: 'a', clearance: 'OFFICIAL-SENSITIVE', purpose: 't' }), 'OFFICIAL-SENSITIVE'],
+        [makeContext({ user: 'b', clearance: 'SECRET', purpose: 't' }), 'SECRET'],
+        [
+          makeContext({
+            user: 'c',
+            clearance: 'SECRET',
+            caveats: ['UK EYES ONLY', 'PERSONAL'],
+            purpose: 't',
+          }),
+          'SECRET PERSONAL UK EYES ONLY',
+        ],
+        [operator, 'SECRET PERSONAL SENSITIVE UK EYES ONLY'],
+      ];
+      for (const [reader, mixed] of readers) {
+        const res = await appFor(reader, s).request('/api/datasets');
+        const body = (await res.json()) as { datasets: { name: string; marking: string }[] };
+        expect(body.datasets.map((d) => [d.name, d.marking])).toEqual([
+          ['mixed', mixed],
+          ['plain', 'OFFICIAL'],
+        ]);
+      }
+    } finally {
+      await s.close();
+    }
+  });
+
+  it('answers from cache per reader until the store changes', async () => {
+    const s = new SqliteStore({ path: ':memory:' });
+    try {
+      await s.migrate();
+      await load(s);
+      const stats = vi.spyOn(s, 'stats');
+      const app = appFor(official, s);
+      const read = async (path: string) =>
+        (await (await app.request(path)).json()) as Record<string, unknown>;
+      const first = await read('/api/stats');
+      await read('/api/datasets');
+      expect(await read('/api/stats')).toEqual(first);
+      // One count for this reader, then answers from cache (an OFFICIAL reader without caveats needs no probes).
+      expect(stats).toHaveBeenCalledTimes(1);
+
+      // Another reader on the same server: its own answer, not the first reader's.
+      const secretApp = createApp({
+        store: s,
+        contextFor: (_req, requestId) => ({ ...operator, requestId }),
+      });
+      const secretStats = (await (await secretApp.request('/api/stats')).json()) as { datasets: object };
+      expect(Object.keys(secretStats.datasets)).toContain('hidden');
+
+      await s.putStatements(operator, {
+        dataset: 'case',
+        records: [rec('new1', 'Person', { name: ['Fresh Face'] }, 'case')],
+      });
+      const after = (await read('/api/stats')) as { datasets: Record<string, { entities: number }> };
+      expect(after.datasets.case?.entities).toBe(7);
+      const listed = (await read('/api/datasets')) as { datasets: { name: string; entities: number }[] };
+      expect(listed.datasets.find((d) => d.name === 'case')?.entities).toBe(7);
+      // A SECRET write changes nothing this reader sees, but the answer is counted again, and still right.
+      await s.putStatements(operator, {
+        dataset: 'case',
+        records: [rec('new2', 'Person', { name: ['Hidden Face'] }, 'case', 'SECRET')],
+      });
+      expect(((await read('/api/stats')) as typeof after).datasets.case?.entities).toBe(7);
+      // A title needs no new statement to show.
+      await s.upsertDataset(operator, { name: 'case', title: 'Case OSPREY', fictional: true });
+      const renamed = (await read('/api/datasets')) as { datasets: { name: string; title: string }[] };
+      expect(renamed.datasets.find((d) => d.name === 'case')?.title).toBe('Case OSPREY');
+    } finally {
+      await s.close();
+    }
   });
 
   it('counts only what the reader may see', async () => {

@@ -21,8 +21,10 @@ import {
 import { compatibleSchemata, MAX_LIMIT, type MatchResultEntity, screen } from '../resolve/index.js';
 import type { JudgementValue, Store } from '../store/index.js';
 import type { AppDeps, AppEnv } from './app.js';
+import { datasetMarkings } from './dataset-markings.js';
 import { HttpError } from './errors.js';
 import { parseMatchParams } from './match-params.js';
+import { ReaderCache } from './reader-cache.js';
 
 /** A judgement is a few hundred bytes; anything much larger is not one. */
 export const JUDGE_MAX_BODY_BYTES = 16 * 1024;
@@ -301,9 +303,21 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
   const { store } = deps;
   const app = new Hono<AppEnv>();
 
+  // Counts and markings take a scan of the statements (hundreds of ms on a large store): kept per reader until the
+  // store changes. The dataset rows are read each time (a millisecond), so a new title shows at once.
+  const cache = new ReaderCache(store);
+  const statsOf = (ctx: AccessContext) => cache.get(ctx, 'stats', () => store.stats(ctx));
+  const markingsOf = (ctx: AccessContext) =>
+    cache.get(ctx, 'dataset-markings', async () => datasetMarkings(ctx, await statsOf(ctx), statsOf));
+
   app.get('/datasets', async (c) => {
     const ctx = accessOf(deps, c);
-    const [datasets, stats] = await Promise.all([store.datasets(ctx), store.stats(ctx)]);
+    const [datasets, stats, markings] = await Promise.all([
+      store.datasets(ctx),
+      statsOf(ctx),
+      markingsOf(ctx),
+    ]);
+    const ceiling = formatMarking({ ...ctx.clearance, caveats: [...ctx.caveats].sort() });
     return c.json({
       datasets: datasets.map((d) => {
         const counts = Object.hasOwn(stats.datasets, d.name) ? stats.datasets[d.name] : undefined;
@@ -315,12 +329,15 @@ export function apiRoutes(deps: AppDeps): Hono<AppEnv> {
           updated_at: d.updatedAt,
           entities: counts?.entities ?? 0,
           statements: counts?.statements ?? 0,
+          // The highest marking of what this reader sees in the dataset (never above their clearance). A dataset
+          // that gained its first statements since the counts were made is marked with the clearance itself.
+          marking: markings.get(d.name) ?? ceiling,
         };
       }),
     });
   });
 
-  app.get('/stats', async (c) => c.json(await store.stats(accessOf(deps, c))));
+  app.get('/stats', async (c) => c.json(await statsOf(accessOf(deps, c))));
 
   app.get('/search', async (c) => {
     const q = queryOf(c);

@@ -1,7 +1,11 @@
 // The /graph API in-process: answers, markings, caps, access and parameter errors.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SaxesParser } from 'saxes';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localOperator, makeContext } from '../access/index.js';
-import { GraphService } from '../graph/index.js';
+import { GraphService, louvain, pagerank, writeGEXF, writeGraphML } from '../graph/index.js';
 import { ingest } from '../ingest/index.js';
 import { SqliteStore } from '../store/index.js';
 import { createApp } from './app.js';
@@ -96,5 +100,91 @@ describe('GET /graph/...', () => {
     release();
     await Promise.all(busy);
     expect((await get('/graph/communities', graph)).status).toBe(200);
+  });
+});
+
+/** The export as the route wrote it before it streamed: the whole document gathered into one string. */
+async function wholeDocument(store: SqliteStore, format: 'graphml' | 'gexf'): Promise<string> {
+  const p = await new GraphService(store).projection(reader);
+  const chunks: string[] = [];
+  const options = {
+    nodeScores: { pagerank: pagerank(p.graph), community: louvain(p.graph).membership },
+    marking: p.marking,
+  };
+  (format === 'graphml' ? writeGraphML : writeGEXF)(p.graph, p.nodes, (s) => chunks.push(s), options);
+  return chunks.join('');
+}
+
+/** Throws on anything that is not well-formed XML; answers the number of elements. */
+function wellFormed(xml: string): number {
+  const parser = new SaxesParser({ xmlns: true });
+  let elements = 0;
+  parser.on('error', (err) => {
+    throw err;
+  });
+  parser.on('opentag', () => {
+    elements++;
+  });
+  parser.write(xml).close();
+  return elements;
+}
+
+/** The body read piece by piece, as a client on a socket would get it. */
+async function pieces(res: Response): Promise<string[]> {
+  const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const out: string[] = [];
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return out;
+    out.push(decoder.decode(value, { stream: true }));
+  }
+}
+
+// GEXF dates its file; two writes a midnight apart may differ there and nowhere else.
+const undated = (xml: string) => xml.replace(/lastmodifieddate="[^"]*"/, '');
+
+describe('GET /graph/export', () => {
+  it('streams exactly the document the writer makes, well-formed, for a small graph', async () => {
+    for (const format of ['graphml', 'gexf'] as const) {
+      const res = await app().request(`/graph/export?format=${format}`);
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-nexus-marking')).toBe('OFFICIAL');
+      const text = (await pieces(res)).join('');
+      expect(undated(text)).toBe(undated(await wholeDocument(store, format)));
+      expect(wellFormed(text)).toBeGreaterThan(10);
+    }
+  });
+
+  it('writes a large graph in pieces', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'nexus-export-'));
+    const big = new SqliteStore({ path: ':memory:' });
+    try {
+      await big.migrate();
+      const ties = Array.from({ length: 1000 }, (_, i) => `person-${i},person-${(i * 7 + 1) % 1000},1`);
+      writeFileSync(join(dir, 'ring.csv'), `source,target,weight\n${ties.join('\n')}\n`);
+      await ingest(localOperator('tester', 'test setup'), big, {
+        dataset: 'ring',
+        format: 'edgelist',
+        paths: [join(dir, 'ring.csv')],
+      });
+      const bigApp = createApp({ store: big, contextFor: (_req, requestId) => ({ ...reader, requestId }) });
+      const res = await bigApp.request('/graph/export?format=graphml');
+      expect(res.status).toBe(200);
+      const parts = await pieces(res);
+      expect(parts.length).toBeGreaterThan(3);
+      const text = parts.join('');
+      expect(text).toBe(await wholeDocument(big, 'graphml'));
+      expect(wellFormed(text)).toBeGreaterThan(1000);
+    } finally {
+      await big.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('answers a refused export as an error, not as a broken document', async () => {
+    const res = await app().request('/graph/export?format=pdf');
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toMatch(/json/);
   });
 });

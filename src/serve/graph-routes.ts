@@ -59,6 +59,21 @@ function direction(q: Query): 'out' | 'in' | 'both' {
   return d;
 }
 
+/**
+ * A document as a byte stream of the writer's pieces (about 64k characters each, src/graph/export.ts), each encoded
+ * as it is made: the document is never one string, and the socket sends the pieces as it can. The writers are
+ * synchronous, so the pieces wait in the stream's queue until sent (as bytes, not text).
+ */
+function chunked(write: (push: (piece: string) => void) => void): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>({
+    start(controller) {
+      write((piece) => controller.enqueue(encoder.encode(piece)));
+      controller.close();
+    },
+  });
+}
+
 export function graphRoutes(
   service: GraphService,
   contextFor: (req: Request, requestId: string) => AccessContext,
@@ -158,27 +173,26 @@ export function graphRoutes(
       throw new NexusError('USAGE_INVALID', 'graph: export format is graphml or gexf');
     // A ceiling narrows what is read at all; C-coded intelligence leaves only with a recipient and conditions (R10).
     const ctx = withCeiling(ctxOf(c), q.get('ceiling') ?? undefined);
-    const text = await service.run(ctx, async () => {
+    // Everything that can fail is done before the first byte goes out, so a failure is still an error answer.
+    const out = await service.run(ctx, async () => {
       const p = await service.projection(ctx, { datasets: list(q, 'dataset') });
       const handling = disclosureTerms(
         p.conditional,
         { recipient: q.get('recipient') ?? undefined, conditions: q.get('conditions') ?? undefined },
         'graph export',
       );
-      const chunks: string[] = [];
       const options = {
         nodeScores: { pagerank: pagerank(p.graph), community: louvain(p.graph).membership },
         marking: p.marking,
         ...(handling ? { handling } : {}),
       };
-      if (format === 'graphml') writeGraphML(p.graph, p.nodes, (s) => chunks.push(s), options);
-      else writeGEXF(p.graph, p.nodes, (s) => chunks.push(s), options);
-      return { body: chunks.join(''), marking: p.marking };
+      const writer = format === 'graphml' ? writeGraphML : writeGEXF;
+      return { body: chunked((push) => writer(p.graph, p.nodes, push, options)), marking: p.marking };
     });
-    return c.body(text.body, 200, {
+    return c.body(out.body, 200, {
       'Content-Type': format === 'graphml' ? 'application/graphml+xml' : 'application/gexf+xml',
       'Content-Disposition': `attachment; filename="nexus-graph.${format}"`,
-      'X-Nexus-Marking': text.marking,
+      'X-Nexus-Marking': out.marking,
     });
   });
 

@@ -97,8 +97,8 @@ export interface QueuedUpload {
   /** The signed-in user, whose account the worker checks again when the job runs (R17). */
   authenticated: Authenticated | undefined;
   dataset: string;
-  title: string;
-  fictional: boolean;
+  /** A new title for the dataset, when the uploader gave one; an existing dataset otherwise keeps its own. */
+  title?: string;
   format: string;
   paths: string[];
   marking: string;
@@ -151,8 +151,7 @@ export async function submitUpload(queue: JobQueue, u: QueuedUpload): Promise<Jo
       format: u.format,
       marking: u.marking,
       ...(u.grading === null ? {} : { grading: u.grading }),
-      title: u.title,
-      fictional: u.fictional,
+      ...(u.title === undefined ? {} : { title: u.title }),
       batchSize: u.batchSize,
     },
     {

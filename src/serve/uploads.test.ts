@@ -1,13 +1,14 @@
 // Ingest by upload (SECURITY.md R14, R17, R18): an FtM upload becomes a job whose entities are then visible, progress
 // streams as server-sent events (in-process and over a real socket), and hostile uploads, built here byte by byte,
 // are each refused with their own code before anything is ingested and without a byte written outside the folder.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { deflateRawSync, gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { localOperator } from '../access/index.js';
 import { hashPassword } from '../access/passwords.js';
+import { ingest } from '../ingest/index.js';
 import { SqliteStore } from '../store/index.js';
 import { createApp } from './app.js';
 import { JobRegistry, type JobView } from './jobs.js';
@@ -324,6 +325,90 @@ describe('POST /api/ingest', () => {
     expect(job).toMatchObject({ state: 'done', params: { type: 'zip', format: 'ofac' } });
     expect(job.summary?.accepted).toBeGreaterThan(0);
     expect(leftovers(dir)).toEqual([]);
+  });
+
+  it('records the uploaded file name (made safe) and the uploader as origin, never a server path', async () => {
+    const { app } = setup();
+    const bob = await tokenFor(app, 'bob');
+    const origins = async (dataset: string) => {
+      const found = new Set<string>();
+      for await (const batch of store.scanEntities(op, { datasets: [dataset] }))
+        for (const e of batch) for (const st of e.statements) found.add(st.origin);
+      return [...found];
+    };
+    const cases: [string, string, Uint8Array, RegExp][] = [
+      [
+        'origin-plain',
+        '&filename=Case%20file%20(v2).ftm.jsonl',
+        CASE,
+        /^upload by bob: Case_file_v2_\.ftm\.jsonl:\d+$/,
+      ],
+      ['origin-gz', '&filename=case.jsonl.gz', gzipSync(CASE), /^upload by bob: case\.jsonl\.gz:\d+$/],
+      [
+        'origin-zip',
+        '&filename=bundle.zip',
+        zip([{ name: 'inner/case.ftm.jsonl', data: CASE }]),
+        /^upload by bob: bundle\.zip\/case\.ftm\.jsonl:\d+$/,
+      ],
+      ['origin-none', '&format=ftm', CASE, /^upload by bob: upload:\d+$/],
+    ];
+    for (const [dataset, query, body, shape] of cases) {
+      const res = await upload(app, bob, `dataset=${dataset}${query}`, body);
+      expect(res.status).toBe(202);
+      expect((await waitFor(app, bob, ((await res.json()) as JobView).id)).state).toBe('done');
+      const found = await origins(dataset);
+      expect(found.length).toBeGreaterThan(1);
+      for (const origin of found) {
+        expect(origin).toMatch(shape);
+        expect(origin).not.toContain(scratch);
+        expect(origin).not.toContain('job-');
+      }
+    }
+  });
+
+  it("keeps an existing dataset's title unless its reader asks, and never touches one hidden from the uploader", async () => {
+    const { app } = setup();
+    const alice = await tokenFor(app, 'alice');
+    const dir = mkdtempSync(join(scratch, 'seed-'));
+    const seed = join(dir, 'seed.ftm.jsonl');
+    writeFileSync(seed, '{"id": "seed-p1", "schema": "Person", "properties": {"name": ["Seed Person"]}}\n');
+    await ingest(op, store, {
+      dataset: 'hidden-ds',
+      title: 'Hidden Title',
+      paths: [seed],
+      marking: 'SECRET',
+    });
+    await ingest(op, store, { dataset: 'shared-ds', title: 'Shared Title', fictional: true, paths: [seed] });
+    const info = async (name: string) => (await store.datasets(op)).find((d) => d.name === name);
+    const run = async (query: string) => {
+      const res = await upload(app, alice, query, CASE);
+      expect(res.status).toBe(202);
+      return waitFor(app, alice, ((await res.json()) as JobView).id);
+    };
+
+    // Seen by alice, no title asked: title and flag stay; asked: the title changes.
+    expect((await run('dataset=shared-ds')).state).toBe('done');
+    expect(await info('shared-ds')).toMatchObject({ title: 'Shared Title', fictional: true });
+    expect((await run('dataset=shared-ds&title=Renamed')).state).toBe('done');
+    expect(await info('shared-ds')).toMatchObject({ title: 'Renamed', fictional: true });
+
+    // Hidden from alice: the upload goes as it would into a new dataset, and the dataset's title and flag stay.
+    const hiddenRun = await run('dataset=hidden-ds&title=Pwned');
+    const freshRun = await run('dataset=never-seen-ds&title=Pwned');
+    expect(hiddenRun.state).toBe('done');
+    const shape = (j: JobView) => ({
+      state: j.state,
+      error: j.error,
+      summary: { ...j.summary, dataset: '', elapsedMs: 0 },
+      rejects: j.rejects,
+    });
+    expect(shape(hiddenRun)).toEqual(shape(freshRun));
+    expect(JSON.stringify(hiddenRun)).not.toContain('Hidden Title');
+    expect(await info('hidden-ds')).toMatchObject({ title: 'Hidden Title', fictional: false });
+
+    // A new dataset takes the title given.
+    expect((await run('dataset=fresh-ds&title=Fresh')).state).toBe('done');
+    expect(await info('fresh-ds')).toMatchObject({ title: 'Fresh', fictional: false });
   });
 
   it('refuses a body over the cap while it streams, chunked or declared, before anything is ingested', async () => {

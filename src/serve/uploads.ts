@@ -36,6 +36,7 @@ import type { Authenticated } from './auth.js';
 import { HttpError } from './errors.js';
 import { ApiError, answerCoded, JobRegistry, type JobRegistryOptions, jobRoutes } from './jobs.js';
 import { queueJobRoutes, reserveQueued, submitUpload } from './queue-jobs.js';
+import { uploadOrigin, withOrigins } from './upload-origin.js';
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_ARCHIVE_MAX_ENTRIES = 1000;
@@ -756,7 +757,6 @@ export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {})
       }
       files.sort();
       const plan = formatFor(format, files, filesDir);
-      const known = (await deps.store.datasets(ctx)).find((d) => d.name === dataset);
       const dir = jobDir;
       const scrub = (text: string) => text.split(`${filesDir}${sep}`).join('').split(dir).join('upload');
       // Smaller batches than the CLI's 50,000 statements: each is a synchronous write the server waits out.
@@ -766,8 +766,7 @@ export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {})
             ctx,
             authenticated: deps.authenticated?.(requestId),
             dataset,
-            title: title ?? known?.title ?? dataset,
-            fictional: known?.fictional ?? false,
+            ...(title === undefined ? {} : { title }),
             format: plan.format,
             paths: plan.paths,
             marking,
@@ -790,11 +789,18 @@ export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {})
           work: {
             authorize: authorityOf(deps, ctx, requestId, marking),
             run: async (jobCtx, signal, hooks) => {
+              // Statements name the file as uploaded and its uploader, never the upload folder (the job's user).
+              const origin = uploadOrigin({
+                user: jobCtx.user,
+                name: fileName === undefined ? undefined : safeFileName(fileName),
+                archive: kind === 'zip',
+                filesDir,
+              });
               try {
-                return await ingest(jobCtx, deps.store, {
+                return await ingest(jobCtx, withOrigins(deps.store, origin), {
                   dataset,
-                  title: title ?? known?.title ?? dataset,
-                  fictional: known?.fictional ?? false,
+                  // An existing dataset keeps its title unless one is given; the pipeline decides (R9).
+                  ...(title === undefined ? {} : { title }),
                   format: plan.format,
                   paths: plan.paths,
                   marking,
