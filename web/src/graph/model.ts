@@ -211,10 +211,6 @@ export function mergePath(g: ExplorerGraph, hops: Hop[]): string[] {
   return keys;
 }
 
-export function resize(g: ExplorerGraph): void {
-  g.forEachNode((id) => g.setNodeAttribute(id, 'size', sizeFor(g.degree(id))));
-}
-
 /** Louvain on the view, as an undirected simple graph whose edge weights add up parallel ties; keyed by graph key. */
 export function communities(g: ExplorerGraph): {
   count: number;

@@ -9,15 +9,13 @@ import {
   createGraph,
   type EdgeAttrs,
   exposureColour,
-  layout,
   mergeExpansion,
   mergePath,
   nodeKey,
-  resize,
   schemaColour,
+  sizeFor,
   toGraphML,
 } from '../graph/model.js';
-import { createRenderer, type Renderer, type ViewState } from '../graph/render.js';
 import { highestMarking } from '../marking.js';
 import { href } from '../router.js';
 import { visibleDatasets } from '../session.js';
@@ -29,6 +27,8 @@ import {
   readSearch,
 } from '../types.js';
 import { announce, datasetChips, empty, Frame, failure, loading, markingBadge, showMarking } from '../ui.js';
+import { layoutAfter } from './graph-layout.js';
+import { createRenderer, type Renderer, type ViewState } from './graph-render.js';
 import type { View } from './view.js';
 
 const STATES: Record<string, string> = { ru: 'Russia', cn: 'China', kp: 'North Korea', ir: 'Iran' };
@@ -38,6 +38,9 @@ const MAX_NODES = 150;
 const MAX_LOOKUPS = 300;
 
 type ColourMode = 'schema' | 'community' | `exposure:${string}`;
+
+/** Sorts the node list: the same order as localeCompare, without building a collator for every comparison. */
+const collator = new Intl.Collator();
 
 /** A colour key; the colour is set through the CSSOM, which the Content-Security-Policy allows. */
 function swatch(colour: string): HTMLElement {
@@ -132,6 +135,9 @@ export const graphView: View = (ctx) => {
   let exposure: ExposureAnswer | undefined;
   const fictionalNames = new Set<string>();
   const looked = new Set<string>();
+  // Nodes (graph keys) whose datasets are known. Kept outside the graph: sigma redraws the whole picture for any
+  // change of a node attribute, and at thousands of nodes a frame is costly.
+  const datasetsKnown = new Set<string>();
   let lookupsLeft = MAX_LOOKUPS;
   const markings = new Map<string, string>();
 
@@ -229,7 +235,7 @@ export const graphView: View = (ctx) => {
   };
 
   const updateFictional = () => {
-    const unknown = graph.filterNodes((_id, a) => a.datasets === undefined).length;
+    const unknown = graph.filterNodes((key) => !datasetsKnown.has(key)).length;
     const names = [...fictionalNames].sort();
     if (unknown > 0 && lookupsLeft <= 0) names.push(`possibly others (${unknown} nodes not checked)`);
     frame.setFictional('graph', names);
@@ -249,7 +255,7 @@ export const graphView: View = (ctx) => {
             await get(`/api/entities/${encodeURIComponent(idOf(key))}`, { signal: ctx.signal }),
           );
           if (!graph.hasNode(key)) continue;
-          graph.setNodeAttribute(key, 'datasets', e.datasets);
+          datasetsKnown.add(key);
           for (const d of e.datasets) if (fictional.has(d)) fictionalNames.add(d);
         } catch {
           // A node that cannot be read now is left unchecked; the banner counts it as unknown.
@@ -264,18 +270,21 @@ export const graphView: View = (ctx) => {
   const recolour = () => {
     const legendItems: (HTMLElement | string)[] = [];
     if (mode === 'schema') {
-      const schemata = new Set(graph.mapNodes((_id, a) => a.schema));
-      graph.forEachNode((id, a) => graph.setNodeAttribute(id, 'color', schemaColour(a.schema)));
+      const schemata = new Set<string>();
+      // Only changed values are written: each write is an event that sigma answers by restyling that node.
+      graph.forEachNode((id, a) => {
+        schemata.add(a.schema);
+        const color = schemaColour(a.schema);
+        if (a.color !== color) graph.setNodeAttribute(id, 'color', color);
+      });
       for (const s of [...schemata].sort())
         legendItems.push(h('span', { class: 'legend-item' }, swatch(schemaColour(s)), humanise(s)));
     } else if (mode === 'community') {
       const found = communities(graph);
-      graph.forEachNode((id) => {
+      graph.forEachNode((id, a) => {
         const c = found.of.get(id) ?? 0;
-        graph.mergeNodeAttributes(id, {
-          community: c,
-          color: COMMUNITY_COLOURS[c % COMMUNITY_COLOURS.length] as string,
-        });
+        const color = COMMUNITY_COLOURS[c % COMMUNITY_COLOURS.length] as string;
+        if (a.community !== c || a.color !== color) graph.mergeNodeAttributes(id, { community: c, color });
       });
       legendItems.push(
         `${found.count} communities in view (Louvain, modularity ${found.modularity.toFixed(3)}); colours repeat after ${COMMUNITY_COLOURS.length}.`,
@@ -286,11 +295,9 @@ export const graphView: View = (ctx) => {
       graph.forEachNode((id, a) => {
         const e = scores.get(a.id);
         if (e && e.score > 0) exposed++;
-        graph.mergeNodeAttributes(id, {
-          exposure: e?.score ?? 0,
-          seed: e?.seed ?? false,
-          color: exposureColour(e?.score),
-        });
+        const [score, seed, color] = [e?.score ?? 0, e?.seed ?? false, exposureColour(e?.score)];
+        if (a.exposure !== score || a.seed !== seed || a.color !== color)
+          graph.mergeNodeAttributes(id, { exposure: score, seed, color });
       });
       legendItems.push(
         h('span', { class: 'legend-item' }, swatch(exposureColour(0)), 'none'),
@@ -304,7 +311,7 @@ export const graphView: View = (ctx) => {
 
   const renderLists = () => {
     const nodes = graph.mapNodes((key, a) => ({ key, ...a, degree: graph.degree(key) }));
-    nodes.sort((x, y) => y.degree - x.degree || x.caption.localeCompare(y.caption));
+    nodes.sort((x, y) => y.degree - x.degree || collator.compare(x.caption, y.caption));
     replace(
       nodeList,
       nodes.length === 0
@@ -371,7 +378,12 @@ export const graphView: View = (ctx) => {
             ),
           ),
     );
-    const edges = graph.mapEdges((key, a, source, target) => ({ key, a, source, target }));
+    // Only the ties listed are gathered (the first 1,000), not all of them.
+    const edges: { key: string; a: EdgeAttrs; source: string; target: string }[] = [];
+    graph.someEdge((key, a, source, target) => {
+      edges.push({ key, a, source, target });
+      return edges.length >= 1000;
+    });
     replace(
       edgeList,
       edges.length === 0
@@ -394,7 +406,7 @@ export const graphView: View = (ctx) => {
             h(
               'tbody',
               null,
-              edges.slice(0, 1000).map((e) =>
+              edges.map((e) =>
                 h(
                   'tr',
                   { class: state.pathEdges.has(e.key) ? 'on-path' : '' },
@@ -449,11 +461,24 @@ export const graphView: View = (ctx) => {
     );
   };
 
-  const redraw = (relayout: boolean) => {
-    resize(graph);
-    if (relayout) layout(graph);
+  /** Sizes follow degrees; only the nodes whose degree changed are written (each write restyles a node in sigma). */
+  const resize = () => {
+    graph.forEachNode((key, a) => {
+      const size = sizeFor(graph.degree(key));
+      if (a.size !== size) graph.setNodeAttribute(key, 'size', size);
+    });
+  };
+
+  /**
+   * Brings everything in line with the graph: layout (when nodes came in: `added`, graph keys, expanded from
+   * `anchor`), sizes, colours, the emphasis in the picture, the lists. Sigma follows changes to the graph by its
+   * own events; it is not asked to reprocess the whole view.
+   */
+  const redraw = (added: readonly string[] = [], anchor?: string) => {
+    resize();
+    layoutAfter(graph, added, anchor);
     recolour();
-    renderer?.refresh();
+    renderer?.update();
     renderLists();
     renderSelected();
     updateMarking();
@@ -468,7 +493,7 @@ export const graphView: View = (ctx) => {
       state.selected.push(key);
       if (state.selected.length > 2) state.selected.shift();
     }
-    renderer?.refresh();
+    renderer?.update();
     renderSelected();
     renderLists();
     announce(`${state.selected.length} selected`);
@@ -485,10 +510,11 @@ export const graphView: View = (ctx) => {
       const answer = await get<ExpandAnswer>(url('/graph/expand', { id, depth: 1, max_nodes: MAX_NODES }), {
         signal: ctx.signal,
       });
-      const added = mergeExpansion(graph, answer, graph.hasNode(key) ? id : undefined);
+      const anchor = graph.hasNode(key) ? key : undefined;
+      const added = mergeExpansion(graph, answer, anchor ? id : undefined);
       if (graph.hasNode(key)) graph.setNodeAttribute(key, 'expanded', true);
       markings.set(`expand:${id}`, answer.marking);
-      redraw(added.length > 0);
+      redraw(added.map(nodeKey), anchor);
       const capped = answer.limit ? ` (capped by ${answer.limit.cap}: ${answer.limit.value})` : '';
       announce(`${added.length} nodes added${capped}`);
       if (capped)
@@ -517,15 +543,17 @@ export const graphView: View = (ctx) => {
         state.pathNodes.clear();
         state.pathEdges.clear();
         replace(pathBox, empty('No path within 6 hops that you may see.'));
-        redraw(false);
+        redraw();
         return;
       }
-      const before = graph.order;
+      const fresh = [
+        ...new Set(best.hops.flatMap((hop) => [nodeKey(hop.from.id), nodeKey(hop.to.id)])),
+      ].filter((k) => !graph.hasNode(k));
       const keys = mergePath(graph, best.hops);
       state.pathEdges = new Set(keys);
       state.pathNodes = new Set(best.hops.flatMap((hop) => [nodeKey(hop.from.id), nodeKey(hop.to.id)]));
       clearButton.disabled = false;
-      redraw(graph.order > before);
+      redraw(fresh.filter((k) => graph.hasNode(k)));
       const fictional = new Set((await visibleDatasets()).filter((d) => d.fictional).map((d) => d.name));
       const evidenceDatasets = best.hops.flatMap((hop) => hop.evidence.entity?.datasets ?? []);
       for (const d of evidenceDatasets) if (fictional.has(d)) fictionalNames.add(d);
@@ -576,13 +604,13 @@ export const graphView: View = (ctx) => {
     markings.delete('path');
     clearButton.disabled = true;
     replace(pathBox, h('p', { class: 'muted' }, 'Select two nodes, then Find path.'));
-    redraw(false);
+    redraw();
   }
 
   async function showEvidence(key: string): Promise<void> {
     if (!graph.hasEdge(key)) return;
     state.focusEdge = key;
-    renderer?.refresh();
+    renderer?.update();
     const a: EdgeAttrs = graph.getEdgeAttributes(key);
     const [source, target] = graph.extremities(key);
     const head = h(
@@ -701,7 +729,7 @@ export const graphView: View = (ctx) => {
         return;
       }
     } else markings.delete('exposure');
-    redraw(false);
+    redraw();
   }
 
   colourSelect.addEventListener('change', () => void setMode(colourSelect.value as ColourMode));
@@ -763,7 +791,7 @@ export const graphView: View = (ctx) => {
         );
       }
       if (graph.hasNode(nodeKey(start))) state.selected.push(nodeKey(start));
-      redraw(true);
+      redraw(graph.nodes(), nodeKey(start));
       renderer?.fit();
       void lookupDatasets();
       if (graph.order === 0) replace(status, empty('Nothing to show around this entity.'));
