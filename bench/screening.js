@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Screening benchmark: Nexus screen() on an index of N entities (UN + OFAC SDN replicated with perturbed names) against PostgreSQL pg_trgm over the same names.
 // Usage: node bench/screening.js [--entities 1000000] [--queries 2000] [--xref 100000] [--skip-pg] [--skip-http] [--skip-xref] [--cpu-prof] [--ingest-only]
+//        [--dump-queries FILE] (writes the store's home and the queries as JSON, and stops)
 // Prints Markdown tables and writes bench/out/screening-bench.json. Generated files and stores are cached in bench/out/scr/ keyed by N.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
@@ -31,6 +32,7 @@ const { values: opt } = parseArgs({
     'keep-pg': { type: 'boolean', default: false },
     'cpu-prof': { type: 'boolean', default: false },
     'ingest-only': { type: 'boolean', default: false },
+    'dump-queries': { type: 'string' },
   },
 });
 const N = Number(opt.entities);
@@ -813,6 +815,12 @@ log(
 const store = await buildStore(base);
 if (store === null) process.exit(0);
 const queries = makeQueries(base.targets);
+if (opt['dump-queries']) {
+  // For checking that a change leaves every answer as it was: the same queries, screened by another runner.
+  writeFileSync(opt['dump-queries'], JSON.stringify({ home: store.home, queries }));
+  log(`queries written to ${opt['dump-queries']}`);
+  process.exit(0);
+}
 const result = {
   machine,
   entities: N,

@@ -362,6 +362,23 @@ export function addressFeature(query: Subject, candidate: Subject): FeatureResul
   };
 }
 
+/**
+ * Properties the features above read, besides identifier-typed ones (identifierProps): a match profile
+ * (src/resolve/profile.ts) keeps these, so a feature reading another property must add it here.
+ */
+export const SCORED_PROPS: ReadonlySet<string> = new Set([
+  ...NAME_PROPS,
+  'firstName',
+  'middleName',
+  'lastName',
+  'birthDate',
+  ...COUNTRY_PROPS,
+  'gender',
+  'publicKey',
+  'email',
+  ...ADDRESS_PROPS,
+]);
+
 /** True when the property is a name-typed property of the schema (used by validation and keys). */
 export function isNameProp(schema: string, prop: string): boolean {
   if (!hasSchema(schema)) return false;

@@ -3,6 +3,7 @@ import { type AccessContext, withoutGrading } from '../access/index.js';
 import type { Entity } from '../model/index.js';
 import type { ChangedEntities, MatchKeys, Store } from '../store/index.js';
 import { matchKeysFor } from './keys.js';
+import { profileOf } from './profile.js';
 
 export interface IndexProgress {
   /** Entities whose keys were rebuilt so far in this run. */
@@ -89,7 +90,8 @@ export async function updateMatchIndex(
         const entity = loaded.get(id);
         // An entity nobody can see any more keeps no keys, so it cannot be a candidate.
         const k = entity ? matchKeysFor(entity) : [];
-        entries.push({ id, keys: k });
+        const profile = entity && profileOf(entity, id);
+        entries.push(profile ? { id, keys: k, profile } : { id, keys: k });
         keys += k.length;
       }
       entities += Math.min(LOAD, page.ids.length - at);

@@ -5,6 +5,7 @@ import { cleanIsoDate, type Entity, getProperty, getSchema, hasSchema, NexusErro
 import type { Candidate, Store } from '../store/index.js';
 import { namesOf, type Subject } from './features.js';
 import { matchKeysFor, sharesKey } from './keys.js';
+import { type Scorable, scorables } from './profile.js';
 import {
   compatibleSchemata,
   DEFAULT_SCORING,
@@ -161,32 +162,29 @@ function lastChange(entity: Entity): string {
 }
 
 /**
- * The candidates' entities as the reader sees them. For a reader who sees every statement the first candidate is the
- * best one scored, so those below MIN_RELATIVE_WEIGHT of it (never scored) are not loaded; should the first be gone
- * (an entity erased since it was keyed), the rest are loaded after all, as the threshold then moves.
+ * The candidates as the reader sees them. For a reader who sees every statement the first candidate is the best one
+ * scored, so those below MIN_RELATIVE_WEIGHT of it (never scored) are not loaded; should the first be gone (an
+ * entity erased since it was keyed), the rest are loaded after all, as the threshold then moves.
  */
 async function loadCandidates(
   ctx: AccessContext,
   store: Store,
   indexed: readonly Candidate[],
   whole: boolean,
-): Promise<Map<string, Entity>> {
+  profiles: boolean,
+): Promise<Map<string, Scorable>> {
   const top = indexed[0];
-  if (!whole || top === undefined)
-    return store.getEntities(
-      ctx,
-      indexed.map((c) => c.id),
-    );
+  const all = indexed.map((c) => c.id);
+  if (!whole || top === undefined) return scorables(ctx, store, all, profiles);
   const within = indexed.filter((c) => c.weight >= top.weight * MIN_RELATIVE_WEIGHT);
-  const loaded = await store.getEntities(
+  const loaded = await scorables(
     ctx,
+    store,
     within.map((c) => c.id),
+    profiles,
   );
   if (loaded.has(top.id)) return loaded;
-  return store.getEntities(
-    ctx,
-    indexed.map((c) => c.id),
-  );
+  return scorables(ctx, store, all, profiles);
 }
 
 async function runQuery(
@@ -208,15 +206,17 @@ async function runQuery(
           datasets: r.datasets,
           excludeDatasets: r.excludeDatasets,
         });
-  const scored: { entity: Entity; props: Map<string, string[]>; score: MatchScore; target: boolean }[] = [];
+  const scored: { candidate: Scorable; score: MatchScore; target: boolean }[] = [];
   // Candidates come from an index of every statement; only what this reader may see is scored or shown, and only
   // candidates that share a key with the query through what the reader sees (R8).
   const whole = await store.seesEverything(ctx);
-  const loaded = await loadCandidates(ctx, store, indexed, whole);
+  // Profiles hold no dates of change: changed_since reads the entities.
+  const loaded = await loadCandidates(ctx, store, indexed, whole, whole && r.changedSince === undefined);
   const wanted = new Set(keys);
   const found = indexed.filter((c) => {
-    const entity = loaded.get(c.id);
-    return entity !== undefined && (whole || sharesKey(entity, wanted));
+    const candidate = loaded.get(c.id);
+    if (candidate === undefined) return false;
+    return whole || (candidate.entity !== undefined && sharesKey(candidate.entity, wanted));
   });
   const best = found[0]?.weight ?? 0;
   // Members of one resolved cluster come back as the same canonical entity: score and show it once.
@@ -224,17 +224,16 @@ async function runQuery(
   // Candidates far below the best share only common tokens; scoring them costs time and never changes the top.
   const kept = found.filter((c) => c.weight >= best * MIN_RELATIVE_WEIGHT);
   for (const c of kept) {
-    const entity = loaded.get(c.id);
-    if (!entity || shown.has(entity.id) || r.excludeSchema.has(entity.schema.name)) continue;
-    shown.add(entity.id);
-    const props = entity.properties;
-    const topics = props.get('topics') ?? [];
+    const candidate = loaded.get(c.id);
+    if (!candidate || shown.has(candidate.id) || r.excludeSchema.has(candidate.subject.schema)) continue;
+    shown.add(candidate.id);
+    const topics = candidate.topics;
     if (r.topics.size > 0 && !topics.some((t) => r.topics.has(t))) continue;
-    if (r.changedSince !== undefined && entity.lastSeen < r.changedSince) continue;
-    const score = scoreMatch(subject, { schema: entity.schema.name, properties: props }, config);
+    if (r.changedSince !== undefined && candidate.entity && candidate.entity.lastSeen < r.changedSince)
+      continue;
+    const score = scoreMatch(subject, candidate.subject, config);
     scored.push({
-      entity,
-      props,
+      candidate,
       score,
       target: topics.some((t) => TARGET_TOPICS.has(t) || t.startsWith('crime.')),
     });
@@ -244,12 +243,24 @@ async function runQuery(
     (a, b) =>
       b.score.score - a.score.score ||
       Number(b.target) - Number(a.target) ||
-      b.entity.datasets.length - a.entity.datasets.length ||
-      a.entity.id.localeCompare(b.entity.id),
+      b.candidate.datasets - a.candidate.datasets ||
+      a.candidate.id.localeCompare(b.candidate.id),
   );
+  const top = scored.slice(0, r.limit);
+  // Results show whole entities: those scored from profiles are loaded now, a handful instead of every candidate.
+  const entities = await store.getEntities(
+    ctx,
+    top.filter((x) => x.candidate.entity === undefined).map((x) => x.candidate.id),
+  );
+  const results: MatchResultEntity[] = [];
+  for (const x of top) {
+    const entity = x.candidate.entity ?? entities.get(x.candidate.id);
+    // Gone since it was scored (erased meanwhile): nothing to show.
+    if (entity) results.push(resultOf(entity, x.score, x.target));
+  }
   return {
     status: 200,
-    results: scored.slice(0, r.limit).map((x) => resultOf(x.entity, x.score, x.target)),
+    results,
     total: { value: scored.length, relation: 'eq' },
     query: echo,
   };

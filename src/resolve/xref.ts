@@ -4,6 +4,7 @@ import { getSchema, hasSchema } from '../model/index.js';
 import type { Store, Suggestion } from '../store/index.js';
 import { updateMatchIndex } from './index-builder.js';
 import { matchKeysFor, sharesKey, subjectOf } from './keys.js';
+import { scorables } from './profile.js';
 import { compatibleSchemata, DEFAULT_SCORING, type ScoringConfig, scoreMatch } from './scorer.js';
 
 export interface XrefOptions {
@@ -66,7 +67,8 @@ export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions):
         ...(against.length > 0 ? { datasets: against } : { excludeDatasets: [opts.dataset] }),
       },
     );
-    const loaded = await store.getEntities(ctx, [...new Set(lists.flat().map((c) => c.id))]);
+    // From stored profiles where current (one row each), entities otherwise; candidates are only scored here.
+    const loaded = await scorables(ctx, store, [...new Set(lists.flat().map((c) => c.id))], whole);
     processed += page.items.length - matchable.length;
     for (const [i, entity] of matchable.entries()) {
       processed++;
@@ -77,10 +79,11 @@ export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions):
         const other = loaded.get(c.id);
         // Members of one cluster resolve to the same canonical entity: score it once. A candidate found only through
         // values the context may not see is none (R8).
-        if (!other || seen.has(other.id) || !(whole || sharesKey(other, wanted))) continue;
+        if (!other || seen.has(other.id)) continue;
+        if (!whole && !(other.entity !== undefined && sharesKey(other.entity, wanted))) continue;
         seen.add(other.id);
         compared++;
-        const result = scoreMatch(query, subjectOf(other), opts.config ?? DEFAULT_SCORING);
+        const result = scoreMatch(query, other.subject, opts.config ?? DEFAULT_SCORING);
         if (result.score >= threshold)
           found.push({
             a: entity.id,

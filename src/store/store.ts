@@ -336,6 +336,21 @@ export interface StoreStats {
 export interface MatchKeys {
   id: string;
   keys: string[];
+  /**
+   * What scoring reads of the entity, kept with its keys so screening need not assemble it from statements; absent
+   * for an entity that is not stored under its own id (a member of a resolved cluster) or no longer visible.
+   */
+  profile?: MatchProfile;
+}
+
+/**
+ * An entity as the scorer reads it, built by the index from every statement: its schema, the properties scoring
+ * and screening filters read (src/resolve/profile.ts), and its datasets.
+ */
+export interface MatchProfile {
+  schema: string;
+  properties: Record<string, string[]>;
+  datasets: string[];
 }
 
 export interface ChangedEntities {
@@ -508,6 +523,12 @@ export interface Store {
    * and xref's R8 re-keying of candidates) may then skip the check.
    */
   seesEverything(ctx: AccessContext): Promise<boolean>;
+  /**
+   * The stored profiles of these source records, for a context that sees every statement (otherwise none). A record
+   * has one only while it is current: the index has read every statement written, and the record is not a member of
+   * a resolved cluster now nor was when it was indexed. Callers load the others as entities.
+   */
+  matchProfiles(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, MatchProfile>>;
   /** Entities sharing the most informative keys with a query, best first. */
   candidates(ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]>;
   /**

@@ -10,7 +10,7 @@ import {
 } from '../../src/access/index.js';
 import { newEntity, type SourceRecord } from '../../src/ingest/reader.js';
 import { validateRecord } from '../../src/ingest/validate.js';
-import type { RecordStatements, Store } from '../../src/store/index.js';
+import type { MatchKeys, RecordStatements, Store } from '../../src/store/index.js';
 
 const NOW = '2026-01-01T00:00:00';
 
@@ -510,6 +510,54 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       });
       expect(kept[0]?.map((c) => c.id).sort()).toEqual(['b1', 'b4']);
       expect(await store.candidatesBatch(admin, [], { limit: 5 })).toEqual([]);
+    });
+
+    it('keeps match profiles with the keys, and gives them only while they are current', async () => {
+      await put([
+        statementsOf(record('f1', 'Person', { name: ['Anna Petrova'], alias: ['Anya'], notes: ['long text'] })),
+        statementsOf(record('f2', 'Person', { name: ['Anna Ivanova'] }, 2)),
+        statementsOf(record('f3', 'Person', { name: ['Oleg Ivanov'] }, 3)),
+      ]);
+      const profile = (name: string) => ({
+        schema: 'Person',
+        properties: { name: [name], topics: ['sanction'] },
+        datasets: ['case'],
+      });
+      const file = async (entries: MatchKeys[]) => {
+        const { marker } = await store.entitiesChangedSince(admin, await store.matchIndexMarker(admin), 1000);
+        await store.putMatchKeys(admin, entries, marker);
+      };
+      await file([
+        { id: 'f1', keys: ['anna'], profile: profile('Anna Petrova') },
+        { id: 'f2', keys: ['anna'], profile: profile('Anna Ivanova') },
+        { id: 'f3', keys: ['oleg'] },
+      ]);
+      const ids = ['f1', 'f2', 'f3', 'nobody'];
+      const got = await store.matchProfiles(admin, ids);
+      expect([...got.keys()].sort()).toEqual(['f1', 'f2']);
+      expect(got.get('f1')).toEqual(profile('Anna Petrova'));
+      expect(await store.matchProfiles(official, ids)).toEqual(got);
+      // Statements written since the index read them make every profile possibly stale: none until it catches up.
+      await put([statementsOf(record('f1', 'Person', { name: ['Anna Petrovna'] }, 4), 'other')]);
+      expect((await store.matchProfiles(admin, ids)).size).toBe(0);
+      await file([{ id: 'f1', keys: ['anna'], profile: profile('Anna Petrovna') }]);
+      expect((await store.matchProfiles(admin, ['f1'])).get('f1')).toEqual(profile('Anna Petrovna'));
+      // A member of a cluster is scored as its cluster: no profile while merged, its own again once unmerged.
+      const { canonical } = await store.judge(admin, 'f1', 'f2', 'match', 'same person');
+      expect([...(await store.matchProfiles(admin, ids)).keys()]).toEqual([]);
+      await store.unmerge(admin, canonical as string);
+      expect([...(await store.matchProfiles(admin, ids)).keys()].sort()).toEqual(['f1', 'f2']);
+      // Re-filed without one (no longer visible to the index), the profile goes.
+      await file([{ id: 'f2', keys: [] }]);
+      expect([...(await store.matchProfiles(admin, ids)).keys()]).toEqual(['f1']);
+      // A reader who cannot see every statement gets none: it must score what it sees.
+      await put([statementsOf(record('f4', 'Person', { name: ['Hidden One'] }, 5), 'case', 'SECRET')]);
+      await file([]);
+      expect((await store.matchProfiles(admin, ids)).size).toBe(1);
+      expect((await store.matchProfiles(official, ids)).size).toBe(0);
+      // Erasure takes the profile with the record.
+      await store.erase(admin, { ids: ['f1'], reason: 'contract test' });
+      expect((await store.matchProfiles(admin, ids)).size).toBe(0);
     });
 
     it('merges judged matches under a canonical id, keeps no-matches apart, and undoes merges', async () => {

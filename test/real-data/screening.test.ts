@@ -8,7 +8,7 @@ import { localOperator } from '../../src/access/index.js';
 import { ingest } from '../../src/ingest/index.js';
 import { cleanIsoDate } from '../../src/model/index.js';
 import { type MatchQueryResponse, screen, updateMatchIndex } from '../../src/resolve/index.js';
-import { SqliteStore } from '../../src/store/index.js';
+import { SqliteStore, type Store } from '../../src/store/index.js';
 import { DATA_DIR } from './data-dir.js';
 
 const UN = join(DATA_DIR, 'un-consolidated-list', 'UN_consolidated.xml');
@@ -58,7 +58,7 @@ function fold(name: string): string {
     .join(' ');
 }
 
-async function run(store: SqliteStore, list: Row[]): Promise<MatchQueryResponse[]> {
+async function run(store: Store, list: Row[]): Promise<MatchQueryResponse[]> {
   const out: MatchQueryResponse[] = [];
   for (let i = 0; i < list.length; i += 100) {
     const queries: Record<string, unknown> = {};
@@ -189,6 +189,33 @@ describe.skipIf(!present)(
       // entries), FPR 0 of 2000. The floors leave room for the name engine to move.
       expect(recall).toBeGreaterThanOrEqual(0.98);
       expect(fpr).toBeLessThanOrEqual(0.01);
+    }, 120_000);
+
+    it('answers from match profiles exactly as from whole entities', async () => {
+      const list = [...rows('positives_un_untreated.csv'), ...rows('negatives_global_1000.csv').slice(0, 200)];
+      let profiles = 0;
+      // The same store, its profiles hidden: every candidate is then assembled from its statements.
+      const whole = new Proxy(store, {
+        get(target, prop, receiver) {
+          if (prop === 'matchProfiles') return async () => new Map();
+          const value = Reflect.get(target, prop, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      const counted = new Proxy(store, {
+        get(target, prop, receiver) {
+          if (prop === 'matchProfiles')
+            return async (...args: Parameters<SqliteStore['matchProfiles']>) => {
+              const found = await target.matchProfiles(...args);
+              profiles += found.size;
+              return found;
+            };
+          const value = Reflect.get(target, prop, receiver);
+          return typeof value === 'function' ? value.bind(target) : value;
+        },
+      });
+      expect(await run(counted, list)).toEqual(await run(whole, list));
+      expect(profiles).toBeGreaterThan(list.length);
     }, 120_000);
   },
 );

@@ -174,13 +174,17 @@ function acronymMatch(x: AnalysedName, y: AnalysedName): boolean {
 
 interface Scored {
   score: number;
-  detail: string;
+  /** The account of the score, built only for the pair that is kept (most pairs compared are not). */
+  detail: () => string;
 }
 
+const fixed = (text: string) => () => text;
+
 function scorePair(kind: NameKind, x: AnalysedName, y: AnalysedName): Scored {
-  if (x.parts.length === 0 || y.parts.length === 0) return { score: 0, detail: 'no comparable name parts' };
+  if (x.parts.length === 0 || y.parts.length === 0)
+    return { score: 0, detail: fixed('no comparable name parts') };
   if (kind !== 'person' && (acronymMatch(x, y) || acronymMatch(y, x))) {
-    return { score: 0.85, detail: 'one name is the initials of the other' };
+    return { score: 0.85, detail: fixed('one name is the initials of the other') };
   }
   const as = fuse(x.parts, y.parts);
   const bs = fuse(y.parts, as);
@@ -191,12 +195,10 @@ function scorePair(kind: NameKind, x: AnalysedName, y: AnalysedName): Scored {
   const restB = bs.filter((p) => !pairedB.has(p));
   let matched = 0;
   let base = 0;
-  const tiers = new Map<Tier, number>();
   for (const p of pairs) {
     const w = (p.a.weight + p.b.weight) / 2;
     matched += w * p.score;
     base += w;
-    tiers.set(p.tier, (tiers.get(p.tier) ?? 0) + 1);
   }
   const wa = sum(restA);
   const wb = sum(restB);
@@ -236,12 +238,17 @@ function scorePair(kind: NameKind, x: AnalysedName, y: AnalysedName): Scored {
       notes.push('number on one side only');
     }
   }
-  const total = Math.max(as.length, bs.length);
-  const tierText = [...tiers].map(([t, n]) => `${t} ${n}`).join(', ');
-  let detail = `name parts aligned ${pairs.length}/${total}${tierText ? ` (${tierText})` : ''}`;
-  const rest = [...restA, ...restB].map((p) => p.text);
-  if (rest.length > 0) detail += `; unmatched ${rest.join(', ')}${substituted ? ' (differing parts)' : ''}`;
-  if (notes.length > 0) detail += `; ${notes.join('; ')}`;
+  const detail = () => {
+    const tiers = new Map<Tier, number>();
+    for (const p of pairs) tiers.set(p.tier, (tiers.get(p.tier) ?? 0) + 1);
+    const total = Math.max(as.length, bs.length);
+    const tierText = [...tiers].map(([t, n]) => `${t} ${n}`).join(', ');
+    let text = `name parts aligned ${pairs.length}/${total}${tierText ? ` (${tierText})` : ''}`;
+    const rest = [...restA, ...restB].map((p) => p.text);
+    if (rest.length > 0) text += `; unmatched ${rest.join(', ')}${substituted ? ' (differing parts)' : ''}`;
+    if (notes.length > 0) text += `; ${notes.join('; ')}`;
+    return text;
+  };
   return { score: Math.max(0, Math.min(1, score)), detail };
 }
 
@@ -254,7 +261,7 @@ export function compareNames(schema: string, a: readonly string[], b: readonly s
     left: a[0] ?? '',
     right: b[0] ?? '',
   };
-  let found = false;
+  let kept: Scored | undefined;
   for (const left of a) {
     if (typeof left !== 'string') continue;
     const x = analyseName(left, kind);
@@ -262,18 +269,16 @@ export function compareNames(schema: string, a: readonly string[], b: readonly s
       if (typeof right !== 'string') continue;
       const y = analyseName(right, kind);
       const r = scorePair(kind, x, y);
-      if (!found || r.score > best.score) {
-        found = true;
-        best = {
-          score: Math.round(r.score * 10_000) / 10_000,
-          explanation: `'${left}' ~ '${right}': ${r.detail}`,
-          left,
-          right,
-        };
+      // Compared unrounded against the kept (rounded) score, as the explanation has always been chosen.
+      if (kept === undefined || r.score > best.score) {
+        kept = r;
+        best = { score: Math.round(r.score * 10_000) / 10_000, explanation: '', left, right };
       }
-      if (best.score >= 1) return best;
+      if (best.score >= 1) break;
     }
+    if (best.score >= 1) break;
   }
+  if (kept !== undefined) best.explanation = `'${best.left}' ~ '${best.right}': ${kept.detail()}`;
   return best;
 }
 

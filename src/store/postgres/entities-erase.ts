@@ -99,6 +99,7 @@ async function eraseRecord(c: Client, id: string): Promise<{ statements: number;
       [eid],
     );
     await c.query('DELETE FROM match_keys WHERE eid = $1', [eid]);
+    await c.query('DELETE FROM match_profiles WHERE eid = $1', [eid]);
     await c.query('DELETE FROM entity_datasets WHERE eid = $1', [eid]);
     await c.query('DELETE FROM entities WHERE eid = $1', [eid]);
   }

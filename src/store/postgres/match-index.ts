@@ -66,8 +66,57 @@ export async function putMatchKeys(c: Client, entries: readonly MatchKeys[], mar
   if (latest.size > 0) {
     const changes = await keyChanges(c, latest);
     await writeChanges(c, changes);
+    await writeProfiles(c, entries);
   }
   await c.query('UPDATE match_state SET marker = $1 WHERE id = 1', [marker]);
+}
+
+/** Replaces the entities' profiles (one statement each way); the last entry of an id wins, as for its keys. */
+async function writeProfiles(c: Client, entries: readonly MatchKeys[]): Promise<void> {
+  const latest = new Map<string, string | undefined>();
+  for (const entry of entries)
+    if (storable(entry.id)) latest.set(entry.id, entry.profile && JSON.stringify(entry.profile));
+  const put: [string[], string[]] = [[], []];
+  const drop: string[] = [];
+  for (const [id, profile] of latest) {
+    if (profile === undefined || !storable(profile)) drop.push(id);
+    else {
+      put[0].push(id);
+      put[1].push(profile);
+    }
+  }
+  if (drop.length > 0)
+    await c.query(
+      `DELETE FROM match_profiles p USING unnest($1::text[]) AS d(id) JOIN entities e ON e.id = d.id
+       WHERE p.eid = e.eid`,
+      [drop],
+    );
+  if (put[0].length > 0)
+    await c.query(
+      `INSERT INTO match_profiles (eid, profile)
+       SELECT e.eid, u.profile FROM unnest($1::text[], $2::text[]) AS u(id, profile) JOIN entities e ON e.id = u.id
+       ORDER BY e.eid ON CONFLICT (eid) DO UPDATE SET profile = excluded.profile`,
+      put,
+    );
+}
+
+/**
+ * Stored profiles (JSON text) of records not in a cluster, by id; none while statements written since the last build
+ * are not yet indexed. Read in the caller's snapshot, so the marker and the profiles agree.
+ */
+export async function matchProfiles(c: Client, ids: readonly string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  const wanted = ids.filter(storable);
+  if (wanted.length === 0) return out;
+  const res = await c.query<{ id: string; profile: string }>(
+    `SELECT e.id, p.profile FROM unnest($1::text[]) AS i(id) JOIN entities e ON e.id = i.id
+     JOIN match_profiles p ON p.eid = e.eid
+     WHERE (SELECT marker FROM match_state WHERE id = 1) >= (SELECT coalesce(max(seq), 0) FROM statements)
+       AND NOT EXISTS (SELECT 1 FROM clusters k WHERE k.member = e.id)`,
+    [wanted],
+  );
+  for (const r of res.rows) out.set(r.id, r.profile);
+  return out;
 }
 
 /** The difference between the keys the entities have and the keys in `latest`, with one query for what they have. */

@@ -159,6 +159,9 @@ export class PostgresStore implements Store {
   putMatchKeys(...a: Parameters<Store['putMatchKeys']>): ReturnType<Store['putMatchKeys']> {
     return this.resolution.putMatchKeys(...a);
   }
+  matchProfiles(...a: Parameters<Store['matchProfiles']>): ReturnType<Store['matchProfiles']> {
+    return this.resolution.matchProfiles(...a);
+  }
   candidates(...a: Parameters<Store['candidates']>): ReturnType<Store['candidates']> {
     return this.resolution.candidates(...a);
   }

@@ -104,4 +104,18 @@ export const resolutionMigrations: Migration[] = [
       CREATE INDEX sessions_user ON sessions(lower(user_name COLLATE "C"));
     `,
   },
+  {
+    version: 23,
+    name: 'match profiles',
+    sql: `
+      -- What scoring reads of an entity (src/resolve/profile.ts), as JSON text, written with its match keys: screening
+      -- scores candidates from one row each instead of assembling them from statements. The marker goes back to the
+      -- start so the next index build writes every entity's profile; its keys come out the same and are not rewritten.
+      CREATE TABLE match_profiles (
+        eid BIGINT PRIMARY KEY,
+        profile TEXT NOT NULL
+      );
+      UPDATE match_state SET marker = 0;
+    `,
+  },
 ];

@@ -12,6 +12,7 @@ import type {
   Judgement,
   JudgementValue,
   MatchKeys,
+  MatchProfile,
   SessionInput,
   SessionRecord,
   Store,
@@ -22,6 +23,7 @@ import type {
 import { sessionCreateEvent, sessionRevokeEvent, sessionsRevokeEvent, userPutEvent } from '../user-audit.js';
 import { candidatesBatch } from './candidates-batch.js';
 import { storeError } from './db.js';
+import { seesAll } from './entities-sql.js';
 import * as index from './match-index.js';
 import type { PgParts } from './parts.js';
 import {
@@ -48,6 +50,7 @@ export type PgResolutionMethods = Pick<
   | 'matchIndexMarker'
   | 'entitiesChangedSince'
   | 'putMatchKeys'
+  | 'matchProfiles'
   | 'candidates'
   | 'candidatesBatch'
   | 'putUser'
@@ -181,6 +184,15 @@ export class PgResolution implements PgResolutionMethods {
       }),
       () => entries.reduce((n, e) => n + e.keys.length, 0),
     );
+  }
+
+  async matchProfiles(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, MatchProfile>> {
+    const found = await this.parts.db.snapshot(async (c) =>
+      (await seesAll(c, ctx)) ? index.matchProfiles(c, ids) : new Map<string, string>(),
+    );
+    const out = new Map<string, MatchProfile>();
+    for (const [id, text] of found) out.set(id, JSON.parse(text) as MatchProfile);
+    return out;
   }
 
   /** Candidates come from keys of every statement; callers score them on what the context may see. */

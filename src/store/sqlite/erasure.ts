@@ -20,6 +20,7 @@ export function eraseRecords(
   const keysOf = db.prepare('SELECT key FROM match_keys WHERE eid = ?').pluck();
   const dropDf = db.prepare('UPDATE match_key_df SET n = n - 1 WHERE key = ?');
   const dropKeys = db.prepare('DELETE FROM match_keys WHERE eid = ?');
+  const dropProfile = db.prepare('DELETE FROM match_profiles WHERE eid = ?');
   const dropDatasets = db.prepare('DELETE FROM entity_datasets WHERE eid = ?');
   const dropEntity = db.prepare('DELETE FROM entities WHERE eid = ?');
   const dropSuggestions = db.prepare('DELETE FROM suggestions WHERE a = ? OR b = ?');
@@ -38,6 +39,7 @@ export function eraseRecords(
       statements += dropStatements.run(eid).changes;
       for (const key of keysOf.all(eid) as string[]) dropDf.run(key);
       dropKeys.run(eid);
+      dropProfile.run(eid);
       dropDatasets.run(eid);
       dropEntity.run(eid);
     }

@@ -56,6 +56,10 @@ export class MatchIndex {
   private readonly insertKey: Database.Statement;
   private readonly addDf: Database.Statement;
   private readonly dropDf: Database.Statement;
+  private readonly putProfile: Database.Statement;
+  private readonly dropProfile: Database.Statement;
+  private readonly lastRow: Database.Statement;
+  private readonly profilesOf: InListQuery<{ id: string; profile: string }>;
   readonly replace: (entries: MatchKeys[], marker: number) => void;
 
   constructor(db: Database.Database) {
@@ -75,8 +79,26 @@ export class MatchIndex {
     );
     // Frequencies fall to 0 rather than their rows going; candidates ignores keys with n = 0.
     this.dropDf = db.prepare('UPDATE match_key_df SET n = n - ? WHERE key = ?');
+    this.putProfile = db.prepare('INSERT OR REPLACE INTO match_profiles (eid, profile) VALUES (?, ?)');
+    this.dropProfile = db.prepare('DELETE FROM match_profiles WHERE eid = ?');
+    this.lastRow = db.prepare('SELECT coalesce(max(rowid), 0) FROM statements').pluck();
+    this.profilesOf = new InListQuery(
+      db,
+      (list) =>
+        `SELECT e.id, p.profile FROM entities e JOIN match_profiles p ON p.eid = e.eid WHERE e.id IN (${list})`,
+    );
     this.replace = db.transaction((entries: MatchKeys[], marker: number) => {
-      const changes = this.changes(entries);
+      const { changes, eids } = this.changes(entries);
+      // The last entry of an id wins, as for its keys.
+      const profiles = new Map<number, string | undefined>();
+      for (const entry of entries) {
+        const eid = eids.get(entry.id);
+        if (eid !== undefined) profiles.set(eid, entry.profile && JSON.stringify(entry.profile));
+      }
+      for (const [eid, profile] of profiles) {
+        if (profile === undefined) this.dropProfile.run(eid);
+        else this.putProfile.run(eid, profile);
+      }
       // In key order: the writes then walk the key index and the frequencies from one end to the other instead
       // of jumping about, which at a million entities (an index larger than SQLite's page cache) cut their time
       // by a fifth. The keys are sorted alone: twice as fast as sorting the entries with a comparator.
@@ -100,7 +122,7 @@ export class MatchIndex {
    * every old key and inserting the new ones. An id given twice keeps its last keys; ids of no stored entity are
    * skipped.
    */
-  private changes(entries: readonly MatchKeys[]): KeyChanges {
+  private changes(entries: readonly MatchKeys[]): { changes: KeyChanges; eids: Map<string, number> } {
     const latest = new Map<string, Set<string>>();
     for (const entry of entries) latest.set(entry.id, new Set(entry.keys));
     const eids = new Map<string, number>();
@@ -127,7 +149,15 @@ export class MatchIndex {
       for (const key of before) if (!keys.has(key)) change(key).lost.push(eid);
       for (const key of keys) if (!before.has(key)) change(key).gained.push(eid);
     }
-    return changes;
+    return { changes, eids };
+  }
+
+  /** Stored profiles by id (JSON text), none while statements written since the last build are not yet indexed. */
+  profiles(ids: readonly string[]): Map<string, string> {
+    const out = new Map<string, string>();
+    if (ids.length === 0 || this.current() < Number(this.lastRow.get())) return out;
+    for (const row of this.profilesOf.all(ids)) out.set(row.id, row.profile);
+    return out;
   }
 
   current(): number {

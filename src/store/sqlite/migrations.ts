@@ -313,4 +313,18 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX entity_datasets_eid ON entity_datasets(eid, dataset);
     `,
   },
+  {
+    version: 12,
+    name: 'match profiles',
+    sql: `
+      -- What scoring reads of an entity (src/resolve/profile.ts), as JSON, written with its match keys: screening
+      -- scores candidates from one row each instead of assembling them from statements. The marker goes back to the
+      -- start so the next index build writes every entity's profile; its keys come out the same and are not rewritten.
+      CREATE TABLE match_profiles (
+        eid INTEGER PRIMARY KEY,
+        profile TEXT NOT NULL
+      );
+      UPDATE match_state SET marker = 0;
+    `,
+  },
 ];

@@ -26,6 +26,7 @@ import type {
   Judgement,
   JudgementValue,
   MatchKeys,
+  MatchProfile,
   MigrationResult,
   Page,
   Reference,
@@ -971,6 +972,17 @@ export class SqliteStore implements Store {
         detail: { entities: entries.length, marker },
       }),
     );
+  }
+
+  async matchProfiles(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, MatchProfile>> {
+    const out = new Map<string, MatchProfile>();
+    if (!this.seesAll(visibilityParams(ctx))) return out;
+    const resolution = this.resolved();
+    for (const [id, text] of this.index().profiles(ids)) {
+      // A record merged into a cluster since it was indexed is scored as the cluster, which its profile is not.
+      if (resolution.canonicalOf(id) === id) out.set(id, JSON.parse(text) as MatchProfile);
+    }
+    return out;
   }
 
   /** Candidates come from keys of every statement; callers score them on what the context may see. */
