@@ -37,7 +37,11 @@ const LIST = [
     schema: 'Company',
     properties: { name: ['OOO Severny Trade'], alias: ['Severny Trade LLC'], jurisdiction: ['ru'] },
   },
-  { id: 'l4', schema: 'Company', properties: { name: ['Severnaya Torgovlya JSC'], registrationNumber: ['1027700'] } },
+  {
+    id: 'l4',
+    schema: 'Company',
+    properties: { name: ['Severnaya Torgovlya JSC'], registrationNumber: ['1027700'] },
+  },
   {
     id: 'l5',
     schema: 'Person',

@@ -5,7 +5,9 @@ import type { Store, Suggestion } from '../store/index.js';
 import { updateMatchIndex } from './index-builder.js';
 import { matchKeysFor, sharesKey, subjectOf } from './keys.js';
 import { scorables } from './profile.js';
-import { compatibleSchemata, DEFAULT_SCORING, type ScoringConfig, scoreMatch } from './scorer.js';
+import { defaultThreads, ScorePool } from './score-pool.js';
+import { type ScoreTask, subjectData } from './score-tasks.js';
+import { compatibleSchemata, DEFAULT_SCORING, type ScoringConfig } from './scorer.js';
 
 export interface XrefOptions {
   dataset: string;
@@ -17,6 +19,8 @@ export interface XrefOptions {
   candidates?: number;
   config?: ScoringConfig;
   onProgress?: (p: XrefProgress) => void;
+  /** Scoring threads (default one per core, at most 8; 1 scores on the calling thread). */
+  threads?: number;
 }
 
 export interface XrefProgress {
@@ -38,75 +42,100 @@ export interface XrefSummary {
 // Entities per batch: enough that common keys are read once for many entities, few enough to keep memory small.
 const PAGE = 1000;
 
+/** One page of the dataset, read and ready to score: each entity with the candidates it is to be scored against. */
+interface Prepared {
+  after: string | null;
+  /** Entities on the page, matchable or not. */
+  entities: number;
+  ids: string[];
+  tasks: ScoreTask[];
+}
+
+async function prepare(
+  ctx: AccessContext,
+  store: Store,
+  opts: XrefOptions,
+  whole: boolean,
+  after: string | null,
+): Promise<Prepared> {
+  const against = opts.against ?? [];
+  const page = await store.listEntities(ctx, { dataset: opts.dataset }, { limit: PAGE, after });
+  const matchable = page.items.filter((e) => hasSchema(e.schema.name) && getSchema(e.schema.name).matchable);
+  const keySets = matchable.map((e) => matchKeysFor(e));
+  // One batch per page: each key's postings are read once for the page, and every candidate loaded in one go.
+  const lists = await store.candidatesBatch(
+    ctx,
+    matchable.map((e, i) => ({ keys: keySets[i] ?? [], schemata: compatibleSchemata(e.schema.name) })),
+    {
+      limit: opts.candidates ?? 25,
+      ...(against.length > 0 ? { datasets: against } : { excludeDatasets: [opts.dataset] }),
+    },
+  );
+  // From stored profiles where current (one row each), entities otherwise; candidates are only scored here.
+  const loaded = await scorables(ctx, store, [...new Set(lists.flat().map((c) => c.id))], whole);
+  const tasks = matchable.map((entity, i): ScoreTask => {
+    const seen = new Set<string>([entity.id]);
+    const wanted = new Set(keySets[i]);
+    const candidates: ScoreTask['candidates'] = [];
+    for (const c of lists[i] ?? []) {
+      const other = loaded.get(c.id);
+      // Members of one cluster resolve to the same canonical entity: score it once. A candidate found only through
+      // values the context may not see is none (R8).
+      if (!other || seen.has(other.id)) continue;
+      if (!whole && !(other.entity !== undefined && sharesKey(other.entity, wanted))) continue;
+      seen.add(other.id);
+      candidates.push({ id: other.id, subject: subjectData(other.subject) });
+    }
+    return { query: subjectData(subjectOf(entity)), candidates };
+  });
+  return { after: page.next, entities: page.items.length, ids: matchable.map((e) => e.id), tasks };
+}
+
+/**
+ * Scores every entity of the dataset against the others. Pages are scored on `threads` threads while the next page
+ * is read; suggestions are stored a page at a time, in the same order as on one thread.
+ */
 export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions): Promise<XrefSummary> {
   const started = Date.now();
   await updateMatchIndex(ctx, store);
   const threshold = opts.threshold ?? 0.5;
+  const config = opts.config ?? DEFAULT_SCORING;
   const total = (await store.stats(ctx)).datasets[opts.dataset]?.entities ?? 0;
-  const against = opts.against ?? [];
   let processed = 0;
   let compared = 0;
   let suggestions = 0;
-  let lastReport = 0;
-  let after: string | null = null;
   const whole = await store.seesEverything(ctx);
-  do {
-    const page = await store.listEntities(ctx, { dataset: opts.dataset }, { limit: PAGE, after });
-    after = page.next;
-    const found: Suggestion[] = [];
-    const matchable = page.items.filter(
-      (e) => hasSchema(e.schema.name) && getSchema(e.schema.name).matchable,
-    );
-    const keySets = matchable.map((e) => matchKeysFor(e));
-    // One batch per page: each key's postings are read once for the page, and every candidate loaded in one go.
-    const lists = await store.candidatesBatch(
-      ctx,
-      matchable.map((e, i) => ({ keys: keySets[i] ?? [], schemata: compatibleSchemata(e.schema.name) })),
-      {
-        limit: opts.candidates ?? 25,
-        ...(against.length > 0 ? { datasets: against } : { excludeDatasets: [opts.dataset] }),
-      },
-    );
-    // From stored profiles where current (one row each), entities otherwise; candidates are only scored here.
-    const loaded = await scorables(ctx, store, [...new Set(lists.flat().map((c) => c.id))], whole);
-    processed += page.items.length - matchable.length;
-    for (const [i, entity] of matchable.entries()) {
-      processed++;
-      const query = subjectOf(entity);
-      const seen = new Set<string>([entity.id]);
-      const wanted = new Set(keySets[i]);
-      for (const c of lists[i] ?? []) {
-        const other = loaded.get(c.id);
-        // Members of one cluster resolve to the same canonical entity: score it once. A candidate found only through
-        // values the context may not see is none (R8).
-        if (!other || seen.has(other.id)) continue;
-        if (!whole && !(other.entity !== undefined && sharesKey(other.entity, wanted))) continue;
-        seen.add(other.id);
-        compared++;
-        const result = scoreMatch(query, other.subject, opts.config ?? DEFAULT_SCORING);
-        if (result.score >= threshold)
-          found.push({
-            a: entity.id,
-            b: other.id,
-            score: result.score,
-            explanation: result.explanation.join('; '),
-          });
-      }
-      const now = Date.now();
-      if (opts.onProgress && now - lastReport > 500) {
-        lastReport = now;
-        const rate = processed / Math.max(0.001, (now - started) / 1000);
+  const pool = new ScorePool(opts.threads ?? defaultThreads());
+  try {
+    let next: Promise<Prepared> | undefined = prepare(ctx, store, opts, whole, null);
+    while (next) {
+      const page: Prepared = await next;
+      next = page.after === null ? undefined : prepare(ctx, store, opts, whole, page.after);
+      // Read ahead of its turn: a failure surfaces when it is awaited, not as an unhandled rejection meanwhile.
+      next?.catch(() => {});
+      const scored = await pool.score({ tasks: page.tasks, threshold, config });
+      const found: Suggestion[] = [];
+      page.tasks.forEach((task, i) => {
+        compared += task.candidates.length;
+        for (const s of scored[i] ?? [])
+          found.push({ a: page.ids[i] as string, b: s.id, score: s.score, explanation: s.explanation });
+      });
+      if (found.length > 0) suggestions += await store.putSuggestions(ctx, found);
+      processed += page.entities;
+      if (opts.onProgress) {
+        const rate = processed / Math.max(0.001, (Date.now() - started) / 1000);
         opts.onProgress({
           processed,
           total,
-          suggestions: suggestions + found.length,
+          suggestions,
           rate: Math.round(rate),
-          etaSeconds: rate > 0 ? Math.round((total - processed) / rate) : null,
+          etaSeconds: rate > 0 ? Math.round(Math.max(0, total - processed) / rate) : null,
         });
       }
     }
-    if (found.length > 0) suggestions += await store.putSuggestions(ctx, found);
-  } while (after !== null);
+  } finally {
+    await pool.close();
+  }
   return {
     dataset: opts.dataset,
     entities: processed,

@@ -514,7 +514,9 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
 
     it('keeps match profiles with the keys, and gives them only while they are current', async () => {
       await put([
-        statementsOf(record('f1', 'Person', { name: ['Anna Petrova'], alias: ['Anya'], notes: ['long text'] })),
+        statementsOf(
+          record('f1', 'Person', { name: ['Anna Petrova'], alias: ['Anya'], notes: ['long text'] }),
+        ),
         statementsOf(record('f2', 'Person', { name: ['Anna Ivanova'] }, 2)),
         statementsOf(record('f3', 'Person', { name: ['Oleg Ivanov'] }, 3)),
       ]);

@@ -192,7 +192,10 @@ describe.skipIf(!present)(
     }, 120_000);
 
     it('answers from match profiles exactly as from whole entities', async () => {
-      const list = [...rows('positives_un_untreated.csv'), ...rows('negatives_global_1000.csv').slice(0, 200)];
+      const list = [
+        ...rows('positives_un_untreated.csv'),
+        ...rows('negatives_global_1000.csv').slice(0, 200),
+      ];
       let profiles = 0;
       // The same store, its profiles hidden: every candidate is then assembled from its statements.
       const whole = new Proxy(store, {

@@ -115,10 +115,11 @@ export async function reviewCommand(args: string[], c: CommandEnv): Promise<numb
   });
 }
 
-export const xrefHelp = `nexus xref DATASET [--against D2 ...] [--threshold T] [--json]
+export const xrefHelp = `nexus xref DATASET [--against D2 ...] [--threshold T] [--threads N] [--json]
 
 Scores every entity of DATASET against the other datasets (or only those given with --against) and stores
-every pair scoring at least T (default 0.5) as a match suggestion, with no cap; review them with nexus review.`;
+every pair scoring at least T (default 0.5) as a match suggestion, with no cap; review them with nexus review.
+Scoring runs on N threads (default one per core, at most 8).`;
 
 export async function xrefCommand(args: string[], c: CommandEnv): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -127,11 +128,15 @@ export async function xrefCommand(args: string[], c: CommandEnv): Promise<number
     options: {
       against: { type: 'string', multiple: true },
       threshold: { type: 'string' },
+      threads: { type: 'string' },
       json: { type: 'boolean', default: false },
     },
   });
   const dataset = positionals[0];
   if (!dataset) throw new NexusError('USAGE_INVALID', 'xref: give a DATASET');
+  const threads = values.threads === undefined ? undefined : Number(values.threads);
+  if (threads !== undefined && !(Number.isInteger(threads) && threads >= 1 && threads <= 64))
+    throw new NexusError('USAGE_INVALID', 'xref: --threads must be a whole number from 1 to 64');
   const threshold = values.threshold === undefined ? undefined : Number(values.threshold);
   if (threshold !== undefined && !(threshold >= 0 && threshold <= 1))
     throw new NexusError('USAGE_INVALID', 'xref: --threshold must be between 0 and 1');
@@ -140,6 +145,7 @@ export async function xrefCommand(args: string[], c: CommandEnv): Promise<number
       dataset,
       against: values.against,
       threshold,
+      ...(threads !== undefined ? { threads } : {}),
       onProgress: (p) => {
         if (c.io.stderrIsTty)
           c.io.stderr(
