@@ -355,7 +355,12 @@ async function buildStore(base) {
       })(),
     );
   }
-  if (existsSync(done)) return { home, replicaFile, ...JSON.parse(readFileSync(done, 'utf8')), cached: true };
+  if (existsSync(done)) {
+    // A store migration may ask for a rebuild (one that resets the marker): bring the index up to date first.
+    const idx = nexus(home, ['index']);
+    log(`cached store; index catch-up ${round(idx.seconds)} s`);
+    return { home, replicaFile, ...JSON.parse(readFileSync(done, 'utf8')), cached: true };
+  }
   // The ingest is kept apart from the index, so a change to the index code rebuilds only the index
   // (delete bench-build.json and the match_keys, match_key_df and match_state rows).
   if (!existsSync(ingested)) {
