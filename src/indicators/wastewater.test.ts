@@ -23,20 +23,65 @@ describe('wastewater back-calculation', () => {
     expect(street.high).toBeCloseTo(87.79345, 5);
   });
 
+  it('derives each default factor from its molar masses and excreted fraction, to the figures it is written with', () => {
+    // By hand for cocaine: 303.35 / 289.33 = 1.04846; / 0.45 = 2.32991, written 2.33. Heroin through morphine:
+    // 369.41 / 285.34 = 1.29463; / 0.42 = 3.08245, written 3.1. THC through THC-COOH: 314.46 / 344.45 = 0.91293;
+    // / 0.006 = 152.156, written 152. Amphetamine measured unchanged: 1 / 0.30 = 3.333, written 3.3.
+    const hand: Record<string, number> = {
+      cocaine: 2.32991,
+      heroin: 3.08245,
+      cannabis: 152.1556,
+      amphetamine: 3.3333,
+    };
+    for (const [name, value] of Object.entries(hand)) {
+      const f = correctionFactor(name);
+      expect(f.molar_mass.parent / f.molar_mass.residue / f.excreted).toBeCloseTo(value, 3);
+    }
+    for (const f of correctionFactors()) {
+      const exact = f.molar_mass.parent / f.molar_mass.residue / f.excreted;
+      const digits = String(f.factor).replace('.', '').replace(/^0+/, '').length;
+      expect(Number(exact.toPrecision(digits)), f.substance).toBe(f.factor);
+    }
+  });
+
+  it('states the cocaine factor with its spread: 2.33 commonly, up to 3.59 in later literature', () => {
+    const f = correctionFactor('cocaine');
+    expect(f.range).toEqual([2.33, 3.59]);
+    expect(f.sources.map((s) => s.factor)).toEqual([2.33, 3.59]);
+    expect(f.uncertainty).toMatch(/2\.33-3\.59/);
+    // 400 mg benzoylecgonine: 932 mg cocaine (2.33), up to 1436 mg (3.59), 54% more.
+    expect(consumption(400, 'cocaine')).toEqual({ value: 400 * 2.33, low: 400 * 2.33, high: 400 * 3.59 });
+    expect(3.59 / 2.33).toBeCloseTo(1.54, 2);
+  });
+
+  it('estimates heroin from morphine only on a load net of medicinal morphine and codeine', () => {
+    expect(() => consumption(100, 'heroin')).toThrow(expect.objectContaining({ code: 'VALUE_INVALID' }));
+    // 40 mg morphine per 1000 people per day left after the therapeutic share, x 3.1 = 124 mg heroin.
+    expect(consumption(40, 'heroin', { net: true }).value).toBeCloseTo(124, 9);
+    expect(correctionFactor('heroin')).toMatchObject({
+      residue: 'morphine',
+      net_load: expect.stringMatching(/codeine/),
+    });
+  });
+
   it('carries the load interval with the factor range', () => {
     const c = consumption({ value: 100, low: 80, high: 130 }, 'MDMA');
     const f = correctionFactor('mdma');
     expect(c).toEqual({ value: 100 * f.factor, low: 80 * f.range[0], high: 130 * f.range[1] });
   });
 
-  it('has a cited factor inside its range for every substance of the EMCDDA extract', () => {
+  it('has a cited factor inside its range for every substance of the EMCDDA extract, and heroin', () => {
     const names = correctionFactors().map((f) => f.substance);
-    expect(names.sort()).toEqual(['MDMA', 'amphetamine', 'cannabis', 'cocaine', 'methamphetamine']);
+    expect(names.sort()).toEqual(['MDMA', 'amphetamine', 'cannabis', 'cocaine', 'heroin', 'methamphetamine']);
     for (const f of correctionFactors()) {
       expect(f.range[0]).toBeLessThanOrEqual(f.factor);
       expect(f.factor).toBeLessThanOrEqual(f.range[1]);
       expect(f.sources.length).toBeGreaterThan(0);
       for (const s of f.sources) expect(s.doi).toMatch(/^10\.\d{4,}\//);
+      // The default factor and both ends of the range each come from a cited source.
+      const cited = f.sources.map((s) => s.factor);
+      for (const x of [f.factor, ...f.range]) expect(cited, f.substance).toContain(x);
+      expect(f.uncertainty.length).toBeGreaterThan(20);
     }
     expect(correctionFactor('cocaine')).toMatchObject({ residue: 'benzoylecgonine', factor: 2.33 });
     expect(correctionFactor('cannabis').residue).toBe('THC-COOH');

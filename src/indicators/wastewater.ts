@@ -6,7 +6,8 @@ import table from './data/wastewater-factors.json' with { type: 'json' };
 export interface FactorSource {
   cite: string;
   doi: string;
-  factor: number;
+  /** The factor the source gives; null for a source cited for the method only. */
+  factor: number | null;
   verified: boolean;
   note: string;
 }
@@ -20,7 +21,14 @@ export interface CorrectionFactor {
   factor: number;
   /** The literature's range of factors, carried as the uncertainty. */
   range: [number, number];
+  /** The arithmetic behind `factor`: (parent / residue molar mass) / fraction excreted as the residue. */
+  molar_mass: { parent: number; residue: number };
+  excreted: number;
   basis: string;
+  /** Set when the residue has other sources (morphine: medicines, codeine): what must be subtracted first. */
+  net_load?: string;
+  /** The spread of the factor and what it means for an estimate, in words. */
+  uncertainty: string;
   sources: FactorSource[];
 }
 
@@ -59,14 +67,21 @@ function asEstimate(x: number | (Partial<Estimate> & { value: number })): Estima
 
 /**
  * Consumption of the parent drug, mg per 1000 people per day, from the residue load in the same unit: load x factor.
- * The interval takes the low load with the lowest factor and the high load with the highest.
+ * The interval takes the low load with the lowest factor and the high load with the highest. A residue with other
+ * sources (heroin's morphine) is refused unless the caller states the load is net of them (`net: true`).
  */
 export function consumption(
   load: number | (Partial<Estimate> & { value: number }),
   substance: string,
+  options: { net?: boolean } = {},
 ): Estimate {
   const l = asEstimate(load);
   const f = correctionFactor(substance);
+  if (f.net_load && !options.net)
+    throw new NexusError(
+      'VALUE_INVALID',
+      `indicators.consumption: a ${f.substance} estimate needs the ${f.residue} load net of its other sources (pass net: true once subtracted). ${f.net_load}`,
+    );
   if (!(l.low >= 0 && l.low <= l.value && l.value <= l.high))
     throw new NexusError(
       'VALUE_INVALID',

@@ -130,6 +130,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     let page: Page;
     let base = '';
     let uploadFile = '';
+    let home = '';
     const serverLog = { stderr: '' };
     const foreign: string[] = [];
     const pageErrors: string[] = [];
@@ -149,7 +150,7 @@ describe.skipIf(!HAVE_CHROMIUM)(
     beforeAll(async () => {
       buildWeb();
       mkdirSync(SHOTS, { recursive: true });
-      const home = tempHome('nexus-e2e-');
+      home = tempHome('nexus-e2e-');
       uploadFile = join(mkdtempSync(join(tmpdir(), 'nexus-e2e-upload-')), 'e2e_upload.ftm.jsonl');
       writeFileSync(uploadFile, `${UPLOAD_LINES.map((l) => JSON.stringify(l)).join('\n')}\n`);
       nexusCli(home, ['demo', '--no-real']);
@@ -353,18 +354,54 @@ describe.skipIf(!HAVE_CHROMIUM)(
       await page.screenshot({ path: `${SHOTS}/trace.png`, fullPage: true });
     });
 
-    it('shows the assessment: key judgements, priorities, claims, the marking and the full report link', async () => {
+    it('shows the assessment: key judgements, priorities, signals, wastewater trends, store counts, claims, the marking and the full report link', async () => {
+      // A fictional UK city's wastewater (cocaine rising over six years, MDMA first reported in the last) gives the
+      // signal scan and the trend counts something to show; loaded through the CLI into the served store.
+      const csv = join(mkdtempSync(join(tmpdir(), 'nexus-e2e-ww-')), 'wastewater.csv');
+      const site = 'GB,United Kingdom,Porthkennack,GB900,FICTIONAL e2e site,100000,50.1,-5.5,,,';
+      writeFileSync(
+        csv,
+        [
+          'country_code,country,city,site_id,site_name,population,lat,lon,institution,institution_website,year,dayofweek,mg_per_1000_people_per_day,substance',
+          ...[300, 350, 420, 480, 560, 640].map((v, i) => `${site}${2016 + i},Monday,${v},cocaine`),
+          `${site}2021,Monday,25,MDMA`,
+        ].join('\n'),
+      );
+      nexusCli(home, ['ingest', '--dataset', 'e2e_wastewater', '--format', 'wastewater', csv]);
       await nav('Report');
       const judgement = page.locator('.report-judgement').first();
       await judgement.waitFor();
       expect(await judgement.locator('.report-yardstick').textContent()).not.toBe('');
       expect(await page.locator('table.report-priorities tbody tr').count()).toBeGreaterThan(0);
       expect(await page.locator('.report-claims li').count()).toBeGreaterThan(0);
+      // Emerging signals, grouped by threat area, each with the series it rests on and a marking.
+      const signal = page
+        .locator('.report-signal-area[data-area="drugs"] li[data-kind="new-in-area"]')
+        .first();
+      await signal.waitFor();
+      expect(await signal.textContent()).toContain('MDMA appeared in Porthkennack');
+      expect(await signal.locator('code').first().textContent()).toBe('wastewater/gb/porthkennack/mdma');
+      expect(await signal.locator('.marking-badge').count()).toBeGreaterThan(0);
+      expect(await page.locator('.report-signal-area h3').first().textContent()).toMatch(/^Drugs.*\(\d+\)$/);
+      // Wastewater trends: the UK row for cocaine counts the city as rising.
+      const uk = page.locator('table.report-wastewater tr[data-substance="cocaine"][data-scope="gb"] td');
+      expect(await uk.allTextContents()).toEqual(['cocaine', 'UK', '1', '1', '0', '0', '0']);
+      // Counts from the store: the demo's monthly series, each with a line and its trend in words.
+      const derived = page.locator('.report-derived-series');
+      expect(await derived.count()).toBeGreaterThan(0);
+      expect(await derived.first().getAttribute('data-series')).toMatch(/^derived\//);
+      expect(await derived.first().locator('svg.sparkline circle').count()).toBeGreaterThan(0);
+      expect(await derived.first().locator('.report-derived-trend').textContent()).toMatch(/month/);
+      // The demo holds no Project entity: investigations lack data.
+      expect(await page.locator('.report-investigations').textContent()).toContain('lacks data');
+      await expect.poll(() => page.locator('.fictional-banner').isVisible()).toBe(true);
       await expect.poll(() => page.locator('.marking-bar').textContent()).toMatch(/SECRET/);
       const link = page.getByRole('link', { name: 'Open the full report' });
       expect(await link.getAttribute('target')).toBe('_blank');
       expect(await link.getAttribute('href')).toMatch(/^\/assess\/report/);
       await page.screenshot({ path: `${SHOTS}/report.png`, fullPage: true });
+      await page.locator('.report-signals').screenshot({ path: `${SHOTS}/report-signals.png` });
+      await page.locator('.report-derived').screenshot({ path: `${SHOTS}/report-store-counts.png` });
     });
 
     it('shows an analyst a suggestion side by side, explaining that deciding needs the reviewer role', async () => {

@@ -1,7 +1,8 @@
 // The strategic assessment as GET /assess answers it, read defensively: only the parts the Report view shows (key
-// judgements with their evidence, priorities, claims tested), with the marking of the whole, and the URL of the full
-// HTML report with the same parameters.
+// judgements with their evidence, priorities, claims tested, and the indicator parts read in indicators.ts), with the
+// marking of the whole, and the URL of the full HTML report with the same parameters.
 import { url } from '../api.js';
+import { type ReportIndicators, readIndicators } from './indicators.js';
 
 export interface ReportEvidence {
   ref: string;
@@ -52,6 +53,8 @@ export interface ReportAnswer {
   priorities: ReportPriority[];
   claims: ReportClaim[];
   datasets: string[];
+  /** Emerging signals, wastewater trend counts, series counted from the store, investigations (indicators.ts). */
+  indicators: ReportIndicators;
   /** Evidence carries handling code C: the full report needs a recipient and conditions. */
   conditional: boolean;
 }
@@ -123,7 +126,8 @@ export function readAssessment(body: unknown): ReportAnswer {
       evidence: readEvidence(c.evidence),
     }))
     .filter((c) => c.id !== '');
-  const conditional = [...judgements, ...claims].some((x) =>
+  const indicators = readIndicators(body);
+  const conditional = [...judgements, ...claims, ...indicators.signals].some((x) =>
     x.evidence.some((e) => e.grading.some((g) => /^[1-3][A-E]C$/.test(g))),
   );
   const year = num(b.year);
@@ -139,6 +143,7 @@ export function readAssessment(body: unknown): ReportAnswer {
       .filter(isObj)
       .map((d) => str(d.name) ?? '')
       .filter(Boolean),
+    indicators,
     conditional,
   };
 }

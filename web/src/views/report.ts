@@ -1,6 +1,7 @@
 // The strategic assessment (GET /assess): the key judgements with their probability words, confidence and evidence,
-// the priorities per threat area, and the source assessment's claims tested against the data, under a marking bar
-// naming the highest marking included. "Open the full report" opens GET /assess/report (the self-contained HTML
+// the priorities per threat area, emerging signals, wastewater trends, the series counted from the store and the
+// investigations line (report-indicators.ts), and the source assessment's claims tested against the data, under a
+// marking bar naming the highest marking included. "Open the full report" opens GET /assess/report (the self-contained HTML
 // report, with its charts) in a new tab; when evidence carries handling code C, it asks for a recipient and conditions.
 import { get } from '../api.js';
 import {
@@ -14,6 +15,7 @@ import {
 } from '../assess/read.js';
 import { formatNumber, h, replace } from '../dom.js';
 import { empty, Frame, failure, loading, markingBadge, showMarking } from '../ui.js';
+import { derivedSection, investigationsLine, signalsSection, wastewaterTable } from './report-indicators.js';
 import type { View } from './view.js';
 
 const VERDICT_CLASS: Record<string, string> = {
@@ -209,6 +211,13 @@ export const reportView: View = (ctx) => {
           judgements(a),
           h('h2', null, 'Priorities'),
           priorities(a),
+          h('h2', null, 'Emerging signals'),
+          signalsSection(a.indicators.signals, a.priorities),
+          h('h2', null, 'Wastewater trends by substance'),
+          wastewaterTable(a.indicators.wastewater),
+          h('h2', null, 'Counts from the store'),
+          derivedSection(a.indicators.derived),
+          investigationsLine(a.indicators.investigations),
           h('h2', null, 'Claims tested'),
           claims(a),
         );
