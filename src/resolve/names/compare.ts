@@ -1,6 +1,6 @@
 // Name comparison: aligns the parts of two names across order, spelling and script, and scores the alignment.
 import { editSimilarity } from './distance.js';
-import { normalizeCached } from './normalize.js';
+import { normalizeCached, type Origin } from './normalize.js';
 import {
   type AnalysedName,
   analyseName,
@@ -8,6 +8,7 @@ import {
   makePart,
   type NameKind,
   type NamePart,
+  soundsOf,
 } from './parts.js';
 import { partSimilarity, type Tier } from './similarity.js';
 
@@ -38,13 +39,20 @@ interface Pair {
   readonly tier: Tier;
 }
 
-/** A run of two to four parts read as one word, with what `fuse` tests it by. */
+/**
+ * A run of two to four parts read as one word, with what `fuse` tests it by. Most runs tried fit nothing, so the
+ * run's sound and its part are worked out only when needed.
+ */
 interface Run {
-  readonly part: NamePart;
+  /** The parts written as one word. */
+  readonly text: string;
   /** The runs' first letters, when every part is a word (not an initial). */
   readonly initials: string | undefined;
   readonly texts: readonly string[];
   readonly hasNumber: boolean;
+  readonly origin: Origin;
+  phon?: string;
+  part?: NamePart;
 }
 
 // Runs per parts array (an analysed name's, kept by the analysis cache), by start and length: the query's runs are
@@ -63,13 +71,24 @@ function runAt(xs: readonly NamePart[], start: number, length: number): Run {
   const parts = xs.slice(start, start + length);
   const texts = parts.map((p) => p.text);
   const run: Run = {
-    part: makePart(texts.join(''), 'name', parts[0]?.origin ?? 'latin', 1),
+    text: texts.join(''),
     initials: texts.every((t) => t.length > 1) ? texts.map((t) => t[0]).join('') : undefined,
     texts,
     hasNumber: parts.some((p) => p.tag === 'number'),
+    origin: parts[0]?.origin ?? 'latin',
   };
   runs.set(slot, run);
   return run;
+}
+
+function phonOf(run: Run): string {
+  if (run.phon === undefined) run.phon = soundsOf(run.text)[0];
+  return run.phon;
+}
+
+function partOf(run: Run): NamePart {
+  if (run.part === undefined) run.part = makePart(run.text, 'name', run.origin, 1);
+  return run.part;
 }
 
 /**
@@ -77,14 +96,14 @@ function runAt(xs: readonly NamePart[], start: number, length: number): Run {
  * letters or more) the same sound or a close spelling. A part equal to one of the run's own words does not count.
  */
 function fitsOne(run: Run, ys: readonly NamePart[]): boolean {
-  const joined = run.part.text;
+  const joined = run.text;
   const long = joined.length >= 6;
   for (const y of ys) {
     if (run.texts.includes(y.text)) continue;
     if (y.text === joined || y.text === run.initials) return true;
     if (
       long &&
-      (y.phon === run.part.phon ||
+      (y.phon === phonOf(run) ||
         (Math.abs(y.text.length - joined.length) <= 2 && editSimilarity(y.text, joined, 0.85) >= 0.85))
     )
       return true;
@@ -102,7 +121,7 @@ function fuse(xs: readonly NamePart[], ys: readonly NamePart[]): readonly NamePa
     for (let n = Math.min(4, xs.length - i); n >= 2 && taken === 0; n--) {
       const run = runAt(xs, i, n);
       if (run.hasNumber || !fitsOne(run, ys)) continue;
-      out.push(run.part);
+      out.push(partOf(run));
       taken = n;
     }
     if (taken === 0) {

@@ -28,5 +28,10 @@ export function phoneticKey(token: string): string {
 
 /** Vowel-free skeleton for comparing a Latin spelling with one from Arabic, Persian or Hebrew script. */
 export function skeletonKey(token: string): string {
-  return phoneticKey(token).replace(/^a/, '').replace(/[vi]/g, '');
+  return skeletonOfKey(phoneticKey(token));
+}
+
+/** skeletonKey from the token's phonetic key, when that is at hand already. */
+export function skeletonOfKey(phon: string): string {
+  return phon.replace(/^a/, '').replace(/[vi]/g, '');
 }
