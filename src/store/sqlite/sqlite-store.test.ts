@@ -5,6 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { localOperator } from '../../access/index.js';
+import { newEntity } from '../../ingest/reader.js';
+import { validateRecord } from '../../ingest/validate.js';
 import { migrations } from './migrations.js';
 import { migrate } from './migrator.js';
 import { SqliteStore } from './sqlite-store.js';
@@ -71,4 +74,55 @@ describe('migrations (R21)', () => {
       db.close();
     },
   );
+});
+
+describe('candidate weights', () => {
+  it('follow the entity count after writes by this connection and by another', async () => {
+    const path = tempDb();
+    const reader = new SqliteStore({ path });
+    const writer = new SqliteStore({ path });
+    await reader.migrate();
+    await writer.migrate();
+    const ctx = localOperator('tester', 'candidate weights');
+    const add = async (store: SqliteStore, ids: string[]) => {
+      const e = ids.map((id, i) => {
+        const entity = newEntity(id, 'Person');
+        entity.properties.set('name', [`Anna ${id}`]);
+        return validateRecord(
+          { kind: 'record', origin: { file: 'f.jsonl', line: i + 1 }, entities: [entity] },
+          { dataset: 'case', marking: 'OFFICIAL', grading: null, now: '2026-01-01T00:00:00' },
+        ).groups;
+      });
+      await store.putStatements(ctx, { dataset: 'case', records: e.map((groups) => ({ groups })) });
+      const { marker } = await store.entitiesChangedSince(ctx, await store.matchIndexMarker(ctx), 1000);
+      await store.putMatchKeys(
+        ctx,
+        ids.map((id) => ({ id, keys: ['anna', id] })),
+        marker,
+      );
+    };
+    // log(1 + N / df) for the key every entity has: N entities, df = N.
+    const weight = async () => (await reader.candidates(ctx, ['anna'], { limit: 1 }))[0]?.weight;
+    await add(reader, ['a1', 'a2']);
+    expect(await weight()).toBe(Math.round(Math.log(2) * 1000) / 1000);
+    await add(reader, ['a3']);
+    expect(await weight()).toBe(Math.round(Math.log(2) * 1000) / 1000);
+    // Another connection adds entities under another key: the count moves, so the weight of 'anna' does.
+    const other = newEntity('b1', 'Person');
+    other.properties.set('name', ['Boris']);
+    await writer.putStatements(ctx, {
+      dataset: 'case',
+      records: [
+        {
+          groups: validateRecord(
+            { kind: 'record', origin: { file: 'g.jsonl', line: 1 }, entities: [other] },
+            { dataset: 'case', marking: 'OFFICIAL', grading: null, now: '2026-01-01T00:00:00' },
+          ).groups,
+        },
+      ],
+    });
+    expect(await weight()).toBe(Math.round(Math.log(1 + 4 / 3) * 1000) / 1000);
+    await reader.close();
+    await writer.close();
+  });
 });
