@@ -1,7 +1,7 @@
 // The ingest pipeline: reader -> validation -> batches committed whole with a checkpoint, resumable after a crash.
 import { createHash } from 'node:crypto';
 import { readdirSync, type Stats, statSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve, sep } from 'node:path';
 import { type AccessContext, makeContext, withoutGrading } from '../access/index.js';
 import {
   DEFAULT_MARKING,
@@ -33,6 +33,12 @@ export interface IngestRequest {
   paths: string[];
   /** Reader options, e.g. `mapping` -> mapping file path. */
   options?: ReadonlyMap<string, string>;
+  /**
+   * The name each file goes by in its statements' origins, in place of its path (`upload by alice: list.csv`), so a
+   * path where a server held the file never becomes provenance. Keyed by file path (a file of a folder given in
+   * `paths` too); an origin from a file not named here keeps its file's base name only. Reader formats only.
+   */
+  originNames?: ReadonlyMap<string, string>;
   /** Default marking for this source's statements, e.g. SECRET. */
   marking?: string;
   /** Default 3x5x2 grading for this source, e.g. 2BP. */
@@ -122,6 +128,8 @@ export function sourceKey(
       f.mtimeMs,
     ]),
     options: [...(req.options ?? new Map())].sort(),
+    // Only when given, so the key of every other source stays as it was.
+    ...(req.originNames === undefined ? {} : { originNames: [...req.originNames].sort() }),
   };
   return createHash('sha256').update(JSON.stringify(desc)).digest('hex');
 }
@@ -209,6 +217,35 @@ async function prepareDataset(ctx: AccessContext, store: Store, req: IngestReque
   });
 }
 
+/**
+ * Rewrites a reader's origin (`PATH:LINE`, `PATH#RECORD` or `PATH`) to the name its file goes by (`NAME:LINE`); an
+ * origin from a file without a name keeps the file's base name. Undefined when the request names no file.
+ */
+export function originRenamer(
+  names: ReadonlyMap<string, string> | undefined,
+): ((o: string) => string) | undefined {
+  if (names === undefined) return undefined;
+  const byPath = new Map([...names].map(([path, name]) => [resolve(path), name]));
+  const of = (origin: string, path: string): boolean => {
+    const next = origin.charAt(path.length);
+    return origin.startsWith(path) && (next === '' || next === ':' || next === '#');
+  };
+  // Records come file by file: the file of the last origin is tried first, unless a longer named path begins with it.
+  const paths = [...byPath.keys()];
+  const prefixes = new Set(paths.filter((p) => paths.some((q) => q !== p && q.startsWith(p))));
+  let last: string | undefined;
+  return (origin) => {
+    if (last === undefined || prefixes.has(last) || !of(origin, last)) {
+      // Paths may hold ':' or '#' themselves: the longest named path the origin starts with wins.
+      last = undefined;
+      for (const path of byPath.keys())
+        if (of(origin, path) && (last === undefined || path.length > last.length)) last = path;
+    }
+    if (last !== undefined) return `${byPath.get(last)}${origin.slice(last.length)}`;
+    return origin.includes(sep) ? basename(origin) : origin;
+  };
+}
+
 export async function ingest(ctx: AccessContext, store: Store, req: IngestRequest): Promise<IngestSummary> {
   if (!DATASET_NAME.test(req.dataset)) {
     throw new NexusError(
@@ -217,6 +254,8 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
     );
   }
   const format = req.format ?? guessFormat(req.paths, req.options?.has('mapping') ?? false);
+  if (req.originNames !== undefined && (CHAIN_FORMATS.has(format) || SERIES_FORMATS.has(format)))
+    throw new NexusError('USAGE_INVALID', `ingest: origin names are not taken for format ${format}`);
   if (CHAIN_FORMATS.has(format)) return ingestChain(ctx, store, { ...req, format });
   if (SERIES_FORMATS.has(format)) return ingestSeries(ctx, store, { ...req, format });
   getReader(format);
@@ -225,6 +264,7 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
   const now = req.now ?? (() => new Date());
   const runAt = now().toISOString().slice(0, 19);
   const batchSize = req.batchSize ?? 50_000;
+  const rename = originRenamer(req.originNames);
 
   const plan: BatchPlan = {
     format,
@@ -251,7 +291,9 @@ export async function ingest(ctx: AccessContext, store: Store, req: IngestReques
     }
     const result = await store.putStatements(ctx, {
       dataset: req.dataset,
-      records: batch.records.map((groups) => ({ groups })),
+      records: batch.records.map((groups) => ({
+        groups: rename ? groups.map((g) => ({ ...g, origin: rename(g.origin) })) : groups,
+      })),
       checkpoint: { sourceKey: key, dataset: req.dataset, itemsDone: batch.itemsDone, complete: false },
     });
     for (const fresh of result.newPerRecord) {

@@ -101,6 +101,8 @@ export interface QueuedUpload {
   title?: string;
   format: string;
   paths: string[];
+  /** The name each file goes by in origins (IngestRequest.originNames), never its path in the upload folder. */
+  originNames: ReadonlyMap<string, string>;
   marking: string;
   grading: string | null;
   batchSize: number;
@@ -148,6 +150,7 @@ export async function submitUpload(queue: JobQueue, u: QueuedUpload): Promise<Jo
     {
       dataset: u.dataset,
       paths: u.paths,
+      origins: [...u.originNames],
       format: u.format,
       marking: u.marking,
       ...(u.grading === null ? {} : { grading: u.grading }),

@@ -351,6 +351,24 @@ describe('POST /api/ingest', () => {
         /^upload by bob: bundle\.zip\/case\.ftm\.jsonl:\d+$/,
       ],
       ['origin-none', '&format=ftm', CASE, /^upload by bob: upload:\d+$/],
+      // The OFAC reader takes the upload's folder: each file is still named by what was uploaded.
+      [
+        'origin-ofac',
+        '&filename=ofac%20set.zip',
+        zip(
+          ['sdn.csv', 'add.csv', 'alt.csv'].map((f) => ({
+            name: `sdn/${f}`,
+            data: readFileSync(join('test/fixtures/ofac/sdn', f)),
+          })),
+        ),
+        /^upload by bob: ofac_set\.zip\/(sdn|add|alt)\.csv:\d+$/,
+      ],
+      [
+        'origin-sdn',
+        '&filename=sdn.csv&format=ofac',
+        readFileSync('test/fixtures/ofac/sdn/sdn.csv'),
+        /^upload by bob: sdn\.csv:\d+$/,
+      ],
     ];
     for (const [dataset, query, body, shape] of cases) {
       const res = await upload(app, bob, `dataset=${dataset}${query}`, body);

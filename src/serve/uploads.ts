@@ -36,7 +36,7 @@ import type { Authenticated } from './auth.js';
 import { HttpError } from './errors.js';
 import { ApiError, answerCoded, JobRegistry, type JobRegistryOptions, jobRoutes } from './jobs.js';
 import { queueJobRoutes, reserveQueued, submitUpload } from './queue-jobs.js';
-import { uploadOrigin, withOrigins } from './upload-origin.js';
+import { uploadOriginNames } from './upload-origin.js';
 
 export const DEFAULT_UPLOAD_MAX_BYTES = 256 * 1024 * 1024;
 export const DEFAULT_ARCHIVE_MAX_ENTRIES = 1000;
@@ -761,6 +761,16 @@ export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {})
       const scrub = (text: string) => text.split(`${filesDir}${sep}`).join('').split(dir).join('upload');
       // Smaller batches than the CLI's 50,000 statements: each is a synchronous write the server waits out.
       const batchSize = options.batchSize ?? 10_000;
+      // Statements name the file as uploaded and its uploader, never the upload folder.
+      const names = (user: string) =>
+        uploadOriginNames(
+          {
+            user,
+            name: fileName === undefined ? undefined : safeFileName(fileName),
+            archive: kind === 'zip',
+          },
+          files,
+        );
       const queued = options.queue
         ? await submitUpload(options.queue, {
             ctx,
@@ -769,6 +779,7 @@ export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {})
             ...(title === undefined ? {} : { title }),
             format: plan.format,
             paths: plan.paths,
+            originNames: names(ctx.user),
             marking,
             grading,
             batchSize,
@@ -789,20 +800,14 @@ export function uploadRoutes(deps: UploadRouteDeps, options: UploadOptions = {})
           work: {
             authorize: authorityOf(deps, ctx, requestId, marking),
             run: async (jobCtx, signal, hooks) => {
-              // Statements name the file as uploaded and its uploader, never the upload folder (the job's user).
-              const origin = uploadOrigin({
-                user: jobCtx.user,
-                name: fileName === undefined ? undefined : safeFileName(fileName),
-                archive: kind === 'zip',
-                filesDir,
-              });
               try {
-                return await ingest(jobCtx, withOrigins(deps.store, origin), {
+                return await ingest(jobCtx, deps.store, {
                   dataset,
                   // An existing dataset keeps its title unless one is given; the pipeline decides (R9).
                   ...(title === undefined ? {} : { title }),
                   format: plan.format,
                   paths: plan.paths,
+                  originNames: names(jobCtx.user),
                   marking,
                   ...(grading === null ? {} : { grading }),
                   ...(batchSize === undefined ? {} : { batchSize }),

@@ -16,6 +16,11 @@ const whole = (max: number) => z.number().int().min(1).max(max);
 export const IngestParams = z.strictObject({
   dataset,
   paths: z.array(path).min(1).max(1000),
+  /** [file, name] pairs: the name each file goes by in origins (IngestRequest.originNames); uploads give them. */
+  origins: z
+    .array(z.tuple([path, text(500)]))
+    .max(10_000)
+    .optional(),
   format: text(40).optional(),
   mapping: path.optional(),
   marking: text(200).optional(),

@@ -73,6 +73,7 @@ const runIngest: Runner<'ingest'> = async (ctx, p, env) => {
       ...(p.fictional === undefined ? {} : { fictional: p.fictional }),
       ...(p.format !== undefined || p.mapping !== undefined ? { format: p.format ?? 'mapping' } : {}),
       paths: p.paths,
+      ...(p.origins === undefined ? {} : { originNames: new Map(p.origins) }),
       ...(p.mapping === undefined ? {} : { options: new Map([['mapping', p.mapping]]) }),
       ...(p.marking === undefined ? {} : { marking: p.marking }),
       ...(p.grading === undefined ? {} : { grading: p.grading }),

@@ -794,6 +794,11 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
         'f-p2',
         'f-p3',
       ]);
+      // A browse of everything: the SECRET-only entity is neither a hit nor counted, the others all are.
+      const browsed = await store.search(official, { limit: 100 });
+      expect(browsed.total).toBe((await store.search(admin, { limit: 100 })).total - 1);
+      expect(ids(browsed)).not.toContain('f-s1');
+      expect(ids(browsed)).toEqual(expect.arrayContaining(['f-c1', 'f-o1', 'f-p1', 'f-p2', 'f-p3']));
       expect((await store.search(official, { q: '"*)(', limit: 10 })).total).toBe(0);
 
       // Hits carry what the UI shows, the matched words as plain-text parts.

@@ -128,6 +128,28 @@ describe.skipIf(skip !== undefined)(
       expect(record).toMatchObject({ user: 'alice', objects: [queued.id] });
     });
 
+    it('records the uploaded file name and the uploader as origin, never the path in the upload folder', async () => {
+      const app = api();
+      const alice = await login(app, 'alice');
+      const queued = await upload(app, alice, 'qorigin');
+      // The worker reads the file where the API put it; the name it goes by travels with the job.
+      const params = (await queue.get(queued.id))?.params as { paths: string[]; origins: [string, string][] };
+      expect(params.origins).toEqual([[params.paths[0], 'upload by alice: case.ftm.jsonl']]);
+      if (workers.length === 0)
+        workers.push(await JobWorker.start(config, { store, home, onEvent: () => {} }));
+      await until('the job to be done', async () =>
+        (await job(app, alice, queued.id)).body.state === 'done' ? true : undefined,
+      );
+      const origins = new Set<string>();
+      for await (const batch of store.scanEntities(op, { datasets: ['qorigin'] }))
+        for (const e of batch) for (const st of e.statements) origins.add(st.origin);
+      expect(origins.size).toBeGreaterThan(1);
+      for (const origin of origins) {
+        expect(origin).toMatch(/^upload by alice: case\.ftm\.jsonl:\d+$/);
+        expect(origin).not.toContain(home);
+      }
+    });
+
     it("shows, lists and cancels a user's jobs for that user only", async () => {
       const app = api();
       const alice = await login(app, 'alice');

@@ -81,4 +81,14 @@ export const entityMigrations: Migration[] = [
     `,
     run: backfillTexts,
   },
+  {
+    version: 12,
+    name: 'provenance of an entity by entity',
+    sql: `
+      -- A reader who may not see every marking reads, for each match of a search, which provenance rows its
+      -- statements have and the first statement of each (the marking rule is on provenance; search-faceted.ts).
+      -- From the primary key each of those is a fetch of the whole statement row; this index answers it alone.
+      CREATE INDEX statements_eid_pid ON statements(eid, pid) INCLUDE (seq);
+    `,
+  },
 ];

@@ -153,10 +153,8 @@ function matchesSql(ctx: AccessContext, all: boolean, q: Params, f: Filters): st
         ? `entities e WHERE e.eid IN (SELECT x.eid FROM statements x
             WHERE x.prop_type = 'country' AND x.value = ANY(${countryList}::text[])) AND`
         : 'entities e WHERE';
-    const anyVisible = all
-      ? 'true'
-      : `EXISTS (SELECT 1 FROM statements v JOIN provenance vp ON vp.pid = v.pid WHERE v.eid = e.eid AND ${vis('vp')})`;
-    matches = `SELECT e.eid, 0::float8 AS rank, e.schema FROM ${driver} ${anyVisible} AND ${conditions}`;
+    // An entity the reader sees no statement of is left out by visiblePage, which reads them all anyway.
+    matches = `SELECT e.eid, 0::float8 AS rank, e.schema FROM ${driver} ${conditions}`;
   }
 
   return matches;
@@ -235,19 +233,29 @@ async function visiblePage(
   limit: number,
   offset: number,
 ): Promise<Page> {
+  // The marking rule is on provenance, which the statements one record gave one entity share: `a` reads each
+  // match's provenance rows once (statements_eid_pid, migration 12; in write order) and applies the rule to those,
+  // not to every statement; only topics and countries need the statements themselves (`f`, per match like every
+  // read inside `pinned`). A match without a visible provenance row is not in `a`, so not in the answer.
   const found = await rowsOn(
     c,
-    `WITH m AS MATERIALIZED (${matches})
-     SELECT e.id, m.rank, v.schemas, v.datasets, v.markings, v.topics, v.countries
-     FROM m CROSS JOIN LATERAL (SELECT id FROM entities WHERE eid = m.eid) e
+    `WITH m AS MATERIALIZED (${matches}),
+     a AS (
+       SELECT g.eid, g.rank, array_agg(p.schema ORDER BY g.seq) AS schemas, array_agg(DISTINCT p.dataset) AS datasets,
+         array_agg(DISTINCT p.marking) AS markings
+       FROM (SELECT m.eid, m.rank, x.pid, x.seq FROM m CROSS JOIN LATERAL (
+         SELECT s.pid, min(s.seq) AS seq FROM statements s WHERE s.eid = m.eid GROUP BY s.pid) x) g
+       JOIN provenance p ON p.pid = g.pid
+       WHERE ${visibleSql(ctx, 'p', q)}
+       GROUP BY g.eid, g.rank)
+     SELECT e.id, a.rank, a.schemas, a.datasets, a.markings, f.topics, f.countries
+     FROM a CROSS JOIN LATERAL (SELECT id FROM entities WHERE eid = a.eid) e
      CROSS JOIN LATERAL (
-       SELECT array_agg(p.schema ORDER BY s.seq) AS schemas, array_agg(DISTINCT p.dataset) AS datasets,
-         array_agg(DISTINCT p.marking) AS markings,
-         array_agg(DISTINCT s.value) FILTER (WHERE s.prop_type = 'topic') AS topics,
+       SELECT array_agg(DISTINCT s.value) FILTER (WHERE s.prop_type = 'topic') AS topics,
          array_agg(DISTINCT s.value) FILTER (WHERE s.prop_type = 'country') AS countries
-       FROM statements s JOIN provenance p ON p.pid = s.pid WHERE s.eid = m.eid AND ${visibleSql(ctx, 'p', q)}) v
-     WHERE v.schemas IS NOT NULL
-     ORDER BY m.rank, e.id COLLATE "C"`,
+       FROM statements s JOIN provenance p ON p.pid = s.pid
+       WHERE s.eid = a.eid AND s.prop_type IN ('topic', 'country') AND ${visibleSql(ctx, 'p', q)}) f
+     ORDER BY a.rank, e.id COLLATE "C"`,
     q.values,
   );
   const allowed = family ? new Set(family) : undefined;

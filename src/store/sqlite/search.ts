@@ -146,11 +146,9 @@ export function facetedSearch(query: FacetedSearchQuery, env: SearchEnv): Search
           countries.map((_, i) => `@c${i}`).join(', ') +
           ')) f JOIN entities e ON e.eid = f.fid'
         : 'entities e';
-    const anyVisible = seesAll
-      ? '1'
-      : `EXISTS (SELECT 1 FROM statements v JOIN provenance vp ON vp.pid = v.pid WHERE v.eid = e.eid AND ${visibleSql('vp')})`;
+    // An entity the reader sees no statement of is dropped by restrictToVisible, which reads them all anyway.
     insert = `INSERT INTO temp.nexus_search (eid, rank, schema)
-      SELECT e.eid, 0, e.schema FROM ${driver} WHERE ${anyVisible} AND ${conditions}`;
+      SELECT e.eid, 0, e.schema FROM ${driver} WHERE ${conditions}`;
   }
 
   db.exec(
@@ -213,19 +211,29 @@ function answerMarking(env: SearchEnv, scope: Map<number, Scope> | undefined, to
 /**
  * For a reader who may not see everything: the schema, datasets and markings of each match from its visible
  * statements only (the stored schema may have been refined by statements the reader cannot see), then the schema
- * filter applied to that visible schema.
+ * filter applied to that visible schema. A match without a visible statement is dropped.
  */
 function restrictToVisible(env: SearchEnv): Map<number, Scope> {
   const { db } = env;
   const scopes = new Map<number, Scope>();
+  // The marking rule is on provenance, which the statements one record gave one entity share: each match's
+  // provenance rows are read once (statements_eid_pid, in write order) and the rule runs on those, not on every
+  // statement.
   const rows = db
     .prepare(
-      `SELECT DISTINCT m.eid, sp.schema, sp.dataset, sp.marking, m.schema
-       FROM temp.nexus_search m ${join(count(db))} statements s ON s.eid = m.eid JOIN provenance sp ON sp.pid = s.pid
+      `SELECT g.eid, sp.schema, sp.dataset, sp.marking, g.schema
+       FROM (SELECT m.eid, s.pid, m.schema FROM temp.nexus_search m CROSS JOIN statements s ON s.eid = m.eid
+         GROUP BY m.eid, s.pid) g
+       JOIN provenance sp ON sp.pid = g.pid
        WHERE ${visibleSql('sp')}`,
     )
     .raw()
     .iterate(env.params) as IterableIterator<[number, string, string, string, string]>;
+  const schemas = new Map<string, Schema | undefined>();
+  const schemaOf = (name: string): Schema | undefined => {
+    if (!schemas.has(name)) schemas.set(name, hasSchema(name) ? getSchema(name) : undefined);
+    return schemas.get(name);
+  };
   for (const [eid, schemaName, dataset, marking, stored] of rows) {
     let scope = scopes.get(eid);
     if (!scope) {
@@ -234,13 +242,14 @@ function restrictToVisible(env: SearchEnv): Map<number, Scope> {
     }
     scope.datasets.add(dataset);
     scope.markings.add(marking);
-    if (hasSchema(schemaName)) {
-      const next = getSchema(schemaName);
+    const next = schemaOf(schemaName);
+    if (next && next !== scope.schema)
       scope.schema = scope.schema ? (specificSchema(scope.schema, next) ?? scope.schema) : next;
-    }
   }
   const family = env.family ? new Set(env.family) : undefined;
   const drop = db.prepare('DELETE FROM temp.nexus_search WHERE eid = ?');
+  const matched = db.prepare('SELECT eid FROM temp.nexus_search').pluck().all() as number[];
+  for (const eid of matched) if (!scopes.has(eid)) drop.run(eid);
   const update = db.prepare('UPDATE temp.nexus_search SET schema = ? WHERE eid = ?');
   for (const [eid, scope] of scopes) {
     const name = scope.schema?.name ?? 'Thing';
