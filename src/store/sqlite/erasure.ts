@@ -48,5 +48,10 @@ export function eraseRecords(
     dropJudgements.run(id, id);
     dropCluster.run(id);
   }
+  // SQLite gives a new row the largest rowid + 1: with the newest rows gone, statements written next would reuse
+  // rowids the match index has passed and never be indexed. The marker comes back to the last row left.
+  db.prepare(
+    'UPDATE match_state SET marker = min(marker, (SELECT coalesce(max(rowid), 0) FROM statements)) WHERE id = 1',
+  ).run();
   return { records: [...ids], statements, references };
 }
