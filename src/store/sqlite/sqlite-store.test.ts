@@ -77,7 +77,7 @@ describe('migrations (R21)', () => {
 });
 
 describe('candidate weights', () => {
-  it('follow the entity count after writes by this connection and by another', async () => {
+  it('follow the entity count after writes and erasures by this connection and by another', async () => {
     const path = tempDb();
     const reader = new SqliteStore({ path });
     const writer = new SqliteStore({ path });
@@ -122,6 +122,11 @@ describe('candidate weights', () => {
       ],
     });
     expect(await weight()).toBe(Math.round(Math.log(1 + 4 / 3) * 1000) / 1000);
+    // An audited read writes to the store without changing the count; an erasure changes it.
+    await reader.audit(ctx, [{ action: 'entity.read', category: 'consultation', objects: ['a1'] }]);
+    expect(await weight()).toBe(Math.round(Math.log(1 + 4 / 3) * 1000) / 1000);
+    await writer.erase(ctx, { ids: ['a3'], reason: 'test' });
+    expect(await weight()).toBe(Math.round(Math.log(1 + 3 / 2) * 1000) / 1000);
     await reader.close();
     await writer.close();
   });
