@@ -67,10 +67,37 @@ export const KNOWN_SOURCES: readonly KnownSource[] = [
   },
 ];
 
-export function availableSources(dataDir: string): { found: KnownSource[]; missing: KnownSource[] } {
+/**
+ * The real indicator series the demo loads when present (src/ingest series formats): the assessment's trends,
+ * signals and tested claims (people per boat, wastewater cocaine) read them. Each path is a folder.
+ */
+export const KNOWN_SERIES: readonly KnownSource[] = [
+  {
+    dataset: 'wastewater',
+    title: 'Drug residues in municipal wastewater, European cities (EUDA / SCORE)',
+    format: 'wastewater',
+    paths: ['emcdda-wastewater'],
+  },
+  {
+    dataset: 'small-boats',
+    title: 'Small boat arrivals to the UK (Home Office)',
+    format: 'small-boats',
+    paths: ['uk-small-boats'],
+  },
+  {
+    dataset: 'police-crime',
+    title: 'Police-recorded street crime, City of London (police.uk)',
+    format: 'police-crime',
+    paths: ['uk-police-street-crime-city-of-london'],
+  },
+];
+
+export function availableSources(
+  dataDir: string,
+  sources: readonly KnownSource[] = [...KNOWN_SOURCES, ...KNOWN_SERIES],
+): { found: KnownSource[]; missing: KnownSource[] } {
   const found: KnownSource[] = [];
   const missing: KnownSource[] = [];
-  for (const s of KNOWN_SOURCES)
-    (s.paths.every((p) => existsSync(join(dataDir, p))) ? found : missing).push(s);
+  for (const s of sources) (s.paths.every((p) => existsSync(join(dataDir, p))) ? found : missing).push(s);
   return { found, missing };
 }

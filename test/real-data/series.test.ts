@@ -4,16 +4,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { localOperator } from '../../src/access/index.js';
+import { KNOWN_SERIES } from '../../src/demo/sources.js';
 import { consumption, countDirections, emergingSignals, trend } from '../../src/indicators/index.js';
 import { type IngestSummary, ingest, type Reject } from '../../src/ingest/index.js';
 import { SqliteStore } from '../../src/store/index.js';
 import { DATA_DIR } from './data-dir.js';
 
-const SOURCES = {
-  wastewater: 'emcdda-wastewater',
-  'small-boats': 'uk-small-boats',
-  'police-crime': 'uk-police-street-crime-city-of-london',
-} as const;
+// The demo's own definitions (nexus demo loads these when present), so what is tested is what the demo loads.
+const SOURCES = Object.fromEntries(KNOWN_SERIES.map((s) => [s.format, s.paths[0] as string]));
 const present = Object.values(SOURCES).every((d) => existsSync(join(DATA_DIR, d)));
 const ctx = localOperator('test', 'real-data test');
 
