@@ -2,16 +2,8 @@
 import { createHash } from 'node:crypto';
 import { readdirSync, type Stats, statSync } from 'node:fs';
 import { basename, join, resolve, sep } from 'node:path';
-import { type AccessContext, makeContext, withoutGrading } from '../access/index.js';
-import {
-  DEFAULT_MARKING,
-  formatMarking,
-  markingCaveats,
-  markingLevels,
-  NexusError,
-  parseGrading,
-  parseMarking,
-} from '../model/index.js';
+import { type AccessContext, withoutGrading } from '../access/index.js';
+import { DEFAULT_MARKING, formatMarking, NexusError, parseGrading, parseMarking } from '../model/index.js';
 import type { Store } from '../store/index.js';
 import type { BatchPlan } from './batches.js';
 import { getReader, guessFormat } from './formats.js';
@@ -177,23 +169,6 @@ export async function openSource(
 }
 
 /**
- * A context that sees statements of every marking, used for one thing only: to learn whether a dataset the caller
- * cannot see holds anything at all, so that it is left as it is. Nothing read with it is returned.
- */
-function everyMarking(ctx: AccessContext): AccessContext {
-  const top = markingLevels()
-    .map((level) => parseMarking(level))
-    .sort((a, b) => b.rank - a.rank)[0];
-  return makeContext({
-    user: ctx.user,
-    clearance: top?.level ?? formatMarking(DEFAULT_MARKING),
-    caveats: markingCaveats(),
-    purpose: 'ingest: does the dataset exist',
-    requestId: ctx.requestId,
-  });
-}
-
-/**
  * The dataset row an ingest writes under. A new dataset is created with the request's title (default its name). An
  * existing dataset the caller can see keeps its title and `fictional` flag unless the request gives new ones. One
  * the caller cannot see is left exactly as it is, whatever the request asks, and the ingest goes on as it would for
@@ -209,12 +184,12 @@ async function prepareDataset(ctx: AccessContext, store: Store, req: IngestReque
     });
     return;
   }
-  if ((await store.datasets(everyMarking(ctx))).some((d) => d.name === req.dataset)) return;
-  await store.upsertDataset(ctx, {
-    name: req.dataset,
-    title: req.title ?? req.dataset,
-    fictional: req.fictional ?? false,
-  });
+  // New, or one the caller cannot see: created when absent, and otherwise left exactly as it is.
+  await store.upsertDataset(
+    ctx,
+    { name: req.dataset, title: req.title ?? req.dataset, fictional: req.fictional ?? false },
+    { keep: true },
+  );
 }
 
 /**

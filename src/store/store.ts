@@ -481,7 +481,15 @@ export interface Store {
   /** Creates or upgrades the schema under a lock; never throws, reports what happened. */
   migrate(): Promise<MigrationResult>;
   putStatements(ctx: AccessContext, batch: WriteBatch): Promise<BatchResult>;
-  upsertDataset(ctx: AccessContext, info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>): Promise<void>;
+  /**
+   * Creates a dataset or sets its title and flag. With `keep`, an existing dataset is left exactly as it is (an ingest
+   * into a dataset the caller cannot see must not change it, nor learn that it exists).
+   */
+  upsertDataset(
+    ctx: AccessContext,
+    info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>,
+    options?: { keep?: boolean },
+  ): Promise<void>;
   getCheckpoint(ctx: AccessContext, sourceKey: string): Promise<Checkpoint | undefined>;
   /** The entity as the context may see it, or undefined when it does not exist or nothing of it is visible. */
   getEntity(ctx: AccessContext, id: string): Promise<Entity | undefined>;

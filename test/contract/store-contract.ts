@@ -250,6 +250,19 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       await store.upsertDataset(admin, { name: 'secretds', title: 'CANARYSECRETDATASET', fictional: false });
       expect((await store.datasets(admin)).map((d) => d.name)).toEqual(['case', 'secretds']);
       expect((await store.datasets(official)).map((d) => d.name)).toEqual(['case']);
+      // `keep` creates a dataset that is absent and leaves one that exists exactly as it is.
+      await store.upsertDataset(
+        official,
+        { name: 'secretds', title: 'Overwritten', fictional: true },
+        { keep: true },
+      );
+      await store.upsertDataset(admin, { name: 'fresh', title: 'Fresh', fictional: true }, { keep: true });
+      await put([statementsOf(record('p3', 'Person', { name: ['Fresh One'] }), 'fresh')], 'fresh');
+      const titles = Object.fromEntries(
+        (await store.datasets(admin)).map((d) => [d.name, [d.title, d.fictional]]),
+      );
+      expect(titles.secretds).toEqual(['CANARYSECRETDATASET', false]);
+      expect(titles.fresh).toEqual(['Fresh', true]);
     });
 
     it('shows a reader with a grading filter exactly the statements whose grading passes, everywhere', async () => {

@@ -114,15 +114,19 @@ export async function digest(db: PgDb, ctx: AccessContext): Promise<string> {
   return hash.digest('hex');
 }
 
-/** Upserts a dataset's title and flag inside the caller's write transaction. */
+/** Upserts a dataset's title and flag inside the caller's write transaction; with `keep` an existing one stays. */
 export async function upsertDatasetTx(
   c: Client,
   info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>,
   now: string,
+  keep = false,
 ): Promise<void> {
+  const conflict = keep
+    ? 'DO NOTHING'
+    : 'DO UPDATE SET title = excluded.title, fictional = excluded.fictional, updated_at = excluded.updated_at';
   await c.query(
     `INSERT INTO datasets (name, title, fictional, created_at, updated_at) VALUES ($1, $2, $3, $4, $4)
-     ON CONFLICT (name) DO UPDATE SET title = excluded.title, fictional = excluded.fictional, updated_at = excluded.updated_at`,
+     ON CONFLICT (name) ${conflict}`,
     [info.name, info.title, info.fictional, now],
   );
 }

@@ -72,11 +72,12 @@ export class PgEntities implements PgEntitiesMethods {
   async upsertDataset(
     ctx: AccessContext,
     info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>,
+    options: { keep?: boolean } = {},
   ): Promise<void> {
     const now = this.parts.clock().toISOString();
     await this.parts.db.write(
       ctx,
-      (c) => upsertDatasetTx(c, info, now),
+      (c) => upsertDatasetTx(c, info, now, options.keep ?? false),
       () => ({ action: 'dataset.put', category: 'collection', objects: [info.name] }),
     );
   }

@@ -421,18 +421,20 @@ export class SqliteStore implements Store {
   async upsertDataset(
     ctx: AccessContext,
     info: Pick<DatasetInfo, 'name' | 'title' | 'fictional'>,
+    options: { keep?: boolean } = {},
   ): Promise<void> {
     this.ready();
     const now = this.clock().toISOString();
+    const conflict = options.keep
+      ? 'DO NOTHING'
+      : 'DO UPDATE SET title = excluded.title, fictional = excluded.fictional, updated_at = excluded.updated_at';
     this.audited(
       ctx,
       () =>
-        this.db
-          .prepare(
-            `INSERT INTO datasets (name, title, fictional, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
-             ON CONFLICT(name) DO UPDATE SET title = excluded.title, fictional = excluded.fictional, updated_at = excluded.updated_at`,
-          )
-          .run(info.name, info.title, info.fictional ? 1 : 0, now, now),
+        this.sql(
+          `INSERT INTO datasets (name, title, fictional, created_at, updated_at) VALUES (?, ?, ?, ?, ?)
+           ON CONFLICT(name) ${conflict}`,
+        ).run(info.name, info.title, info.fictional ? 1 : 0, now, now),
       () => ({ action: 'dataset.put', category: 'collection', objects: [info.name] }),
     );
   }
