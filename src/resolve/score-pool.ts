@@ -4,7 +4,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { type ScoredCandidate, type ScoreJob, scoreTasks } from './score-tasks.js';
+import { type ScoredCandidate, type ScoreJob, scoreTasks, shareOf } from './score-tasks.js';
 
 type Answer = { ok: true; result: ScoredCandidate[][] } | { ok: false; error: string };
 
@@ -36,7 +36,7 @@ export class ScorePool {
     if (this.workers.length === 0 || job.tasks.length < 2) return scoreTasks(job);
     const size = Math.ceil(job.tasks.length / this.workers.length);
     const shares = this.workers.map((worker, i) =>
-      this.run(worker, { ...job, tasks: job.tasks.slice(i * size, (i + 1) * size) }),
+      this.run(worker, shareOf(job, job.tasks.slice(i * size, (i + 1) * size))),
     );
     return (await Promise.all(shares)).flat();
   }

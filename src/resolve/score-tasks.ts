@@ -8,14 +8,16 @@ export interface SubjectData {
   properties: [string, readonly string[]][];
 }
 
-/** One entity and the candidates to score it against. */
+/** One entity and the ids of the candidates to score it against. */
 export interface ScoreTask {
   query: SubjectData;
-  candidates: { id: string; subject: SubjectData }[];
+  candidates: string[];
 }
 
 export interface ScoreJob {
   tasks: ScoreTask[];
+  /** Every candidate the tasks name, once: a candidate of many entities is sent and rebuilt once a job. */
+  subjects: Map<string, SubjectData>;
   /** Lowest score kept. */
   threshold: number;
   config: ScoringConfig;
@@ -38,14 +40,38 @@ function subjectOf(d: SubjectData): Subject {
 
 /** Scores every task's candidates in order; per task, those at or above the threshold. */
 export function scoreTasks(job: ScoreJob): ScoredCandidate[][] {
+  const built = new Map<string, Subject>();
+  const candidate = (id: string): Subject | undefined => {
+    let s = built.get(id);
+    if (s === undefined) {
+      const data = job.subjects.get(id);
+      if (data === undefined) return undefined;
+      s = subjectOf(data);
+      built.set(id, s);
+    }
+    return s;
+  };
   return job.tasks.map((task) => {
     const query = subjectOf(task.query);
     const kept: ScoredCandidate[] = [];
-    for (const c of task.candidates) {
-      const result = scoreMatch(query, subjectOf(c.subject), job.config);
+    for (const id of task.candidates) {
+      const subject = candidate(id);
+      if (subject === undefined) throw new Error(`scoring: candidate ${id} was not sent`);
+      const result = scoreMatch(query, subject, job.config);
       if (result.score >= job.threshold)
-        kept.push({ id: c.id, score: result.score, explanation: result.explanation.join('; ') });
+        kept.push({ id, score: result.score, explanation: result.explanation.join('; ') });
     }
     return kept;
   });
+}
+
+/** The part of a job with these tasks: the subjects they name and nothing else. */
+export function shareOf(job: ScoreJob, tasks: ScoreTask[]): ScoreJob {
+  const subjects = new Map<string, SubjectData>();
+  for (const task of tasks)
+    for (const id of task.candidates) {
+      const data = job.subjects.get(id);
+      if (data !== undefined) subjects.set(id, data);
+    }
+  return { ...job, tasks, subjects };
 }

@@ -193,6 +193,7 @@ async function runQuery(
   subject: Subject,
   echo: MatchQuery,
   r: Resolved,
+  whole: boolean,
 ): Promise<MatchQueryResponse> {
   const config = withThreshold(r.threshold);
   const schemata = compatibleSchemata(subject.schema).filter((s) => !r.excludeSchema.has(s));
@@ -208,8 +209,7 @@ async function runQuery(
         });
   const scored: { candidate: Scorable; score: MatchScore; target: boolean }[] = [];
   // Candidates come from an index of every statement; only what this reader may see is scored or shown, and only
-  // candidates that share a key with the query through what the reader sees (R8).
-  const whole = await store.seesEverything(ctx);
+  // candidates that share a key with the query through what the reader sees (R8), unless the reader sees it all.
   // Profiles hold no dates of change: changed_since reads the entities.
   const loaded = await loadCandidates(ctx, store, indexed, whole, whole && r.changedSince === undefined);
   const wanted = new Set(keys);
@@ -229,8 +229,8 @@ async function runQuery(
     shown.add(candidate.id);
     const topics = candidate.topics;
     if (r.topics.size > 0 && !topics.some((t) => r.topics.has(t))) continue;
-    if (r.changedSince !== undefined && candidate.entity && candidate.entity.lastSeen < r.changedSince)
-      continue;
+    // With changed_since every candidate is an entity (profiles hold no dates of change).
+    if (r.changedSince !== undefined && (candidate.entity?.lastSeen ?? '') < r.changedSince) continue;
     const score = scoreMatch(subject, candidate.subject, config);
     scored.push({
       candidate,
@@ -305,11 +305,13 @@ export async function screen(
   if (entries.length > MAX_QUERIES)
     throw new NexusError('USAGE_INVALID', `match: ${entries.length} queries; at most ${MAX_QUERIES} a batch`);
   const r = resolveParams(params);
+  // Asked once for the batch: on PostgreSQL it is a query.
+  const whole = await store.seesEverything(ctx);
   const responses: Record<string, MatchQueryResponse> = {};
   for (const [key, raw] of entries) {
     const checked = checkQuery(raw);
     const response: MatchQueryResponse = checked.ok
-      ? await runQuery(ctx, store, checked.subject, checked.echo, r)
+      ? await runQuery(ctx, store, checked.subject, checked.echo, r, whole)
       : {
           status: 400,
           error: checked.error,

@@ -6,7 +6,7 @@ import { updateMatchIndex } from './index-builder.js';
 import { matchKeysFor, sharesKey, subjectOf } from './keys.js';
 import { scorables } from './profile.js';
 import { defaultThreads, ScorePool } from './score-pool.js';
-import { type ScoreTask, subjectData } from './score-tasks.js';
+import { type ScoreTask, type SubjectData, subjectData } from './score-tasks.js';
 import { compatibleSchemata, DEFAULT_SCORING, type ScoringConfig } from './scorer.js';
 
 export interface XrefOptions {
@@ -49,6 +49,7 @@ interface Prepared {
   entities: number;
   ids: string[];
   tasks: ScoreTask[];
+  subjects: Map<string, SubjectData>;
 }
 
 async function prepare(
@@ -73,10 +74,11 @@ async function prepare(
   );
   // From stored profiles where current (one row each), entities otherwise; candidates are only scored here.
   const loaded = await scorables(ctx, store, [...new Set(lists.flat().map((c) => c.id))], whole);
+  const subjects = new Map<string, SubjectData>();
   const tasks = matchable.map((entity, i): ScoreTask => {
     const seen = new Set<string>([entity.id]);
     const wanted = new Set(keySets[i]);
-    const candidates: ScoreTask['candidates'] = [];
+    const candidates: string[] = [];
     for (const c of lists[i] ?? []) {
       const other = loaded.get(c.id);
       // Members of one cluster resolve to the same canonical entity: score it once. A candidate found only through
@@ -84,11 +86,12 @@ async function prepare(
       if (!other || seen.has(other.id)) continue;
       if (!whole && !(other.entity !== undefined && sharesKey(other.entity, wanted))) continue;
       seen.add(other.id);
-      candidates.push({ id: other.id, subject: subjectData(other.subject) });
+      candidates.push(other.id);
+      if (!subjects.has(other.id)) subjects.set(other.id, subjectData(other.subject));
     }
     return { query: subjectData(subjectOf(entity)), candidates };
   });
-  return { after: page.next, entities: page.items.length, ids: matchable.map((e) => e.id), tasks };
+  return { after: page.next, entities: page.items.length, ids: matchable.map((e) => e.id), tasks, subjects };
 }
 
 /**
@@ -113,7 +116,7 @@ export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions):
       next = page.after === null ? undefined : prepare(ctx, store, opts, whole, page.after);
       // Read ahead of its turn: a failure surfaces when it is awaited, not as an unhandled rejection meanwhile.
       next?.catch(() => {});
-      const scored = await pool.score({ tasks: page.tasks, threshold, config });
+      const scored = await pool.score({ tasks: page.tasks, subjects: page.subjects, threshold, config });
       const found: Suggestion[] = [];
       page.tasks.forEach((task, i) => {
         compared += task.candidates.length;
