@@ -22,7 +22,7 @@ Load a source into the store. The format is guessed from the file when not given
   --mapping FILE        YAML mapping for CSV/XLSX sources (implies --format mapping)
   --marking LEVEL       default security marking, e.g. OFFICIAL, OFFICIAL-SENSITIVE, SECRET (default OFFICIAL)
   --grading CODE        default 3x5x2 grading, e.g. 2BP
-  --title TEXT          dataset title shown in lists
+  --title TEXT          dataset title shown in lists (a new dataset's; an existing one keeps its title without it)
   --batch-size N        statements per committed batch (default 50000)
   --rejects FILE        where to write rejected records (default HOME/rejects/DATASET-TIME.jsonl)
   --progress MODE       auto | json | none (json prints progress events on stderr)
