@@ -60,7 +60,14 @@ function fixHomoglyphs(word: string): string {
   return out;
 }
 
+// Most words of most names are plain lower-case ASCII already, which every step below leaves as it is.
+const PLAIN = /^[a-z0-9]+$/;
+
 function pushWord(out: NormWord[], raw: string, dotted: boolean): void {
+  if (PLAIN.test(raw)) {
+    out.push({ text: raw, origin: 'latin', dotted });
+    return;
+  }
   const fixed = fixHomoglyphs(raw);
   const abjad = isAbjad(fixed);
   const translit = transliterateWord(fixed);

@@ -40,11 +40,14 @@ const ROMAN = new Map(Object.entries(words.romanNumerals));
 const ABBREVIATIONS = new Map(Object.entries(words.abbreviations));
 const DIGIT_LETTERS = new Map(Object.entries(confusables.digitsInWords));
 const FORM_PHRASES = new Map<string, string>();
+/** The first words of the legal-form phrases: a word not among them starts none, and is not looked up further. */
+const FORM_STARTS = new Set<string>();
 let longestForm = 1;
 for (const [family, phrases] of Object.entries(words.forms)) {
   for (const phrase of phrases) {
     const key = phrase.replace(/-/g, ' ');
     FORM_PHRASES.set(key, family);
+    FORM_STARTS.add(key.split(' ')[0] ?? key);
     longestForm = Math.max(longestForm, key.split(' ').length);
   }
 }
@@ -134,7 +137,8 @@ function analyse(name: string, kind: NameKind): AnalysedName {
   while (i < list.length) {
     // Longest legal-form phrase starting here ("limited liability company" before "limited").
     let matched = 0;
-    for (let n = Math.min(longestForm, list.length - i); n >= 1; n--) {
+    const longest = FORM_STARTS.has((list[i] as NormWord).text) ? Math.min(longestForm, list.length - i) : 0;
+    for (let n = longest; n >= 1; n--) {
       const family = FORM_PHRASES.get(
         list
           .slice(i, i + n)
