@@ -3,6 +3,7 @@ import { type AccessContext, withoutGrading } from '../access/index.js';
 import type { Entity } from '../model/index.js';
 import type { ChangedEntities, MatchKeys, Store } from '../store/index.js';
 import { matchKeysFor } from './keys.js';
+import { ANALYSIS_STAMP } from './names/index.js';
 import { profileOf } from './profile.js';
 
 export interface IndexProgress {
@@ -65,6 +66,8 @@ export async function updateMatchIndex(
   // A grading filter is a view: the keys (kept for every reader) come from whole records whatever the caller reads.
   const ctx = withoutGrading(caller);
   const started = now();
+  // Profiles keep names as this name engine analyses them: built by another, the index is filed again from the start.
+  await store.restartMatchIndexFor(ctx, ANALYSIS_STAMP);
   let marker = await store.matchIndexMarker(ctx);
   let entities = 0;
   let keys = 0;

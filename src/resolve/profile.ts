@@ -3,7 +3,8 @@
 import type { AccessContext } from '../access/index.js';
 import { type Entity, getProperty } from '../model/index.js';
 import type { MatchProfile, Store } from '../store/index.js';
-import { SCORED_PROPS, type Subject } from './features.js';
+import { namesOf, SCORED_PROPS, type Subject } from './features.js';
+import { type StoredNames, storedNames } from './names/index.js';
 
 /** Read by screening besides the scored properties: its `topics` filter and the target flag. */
 const FILTERED_PROPS: readonly string[] = ['topics'];
@@ -23,7 +24,14 @@ export function profileOf(entity: Entity, id: string): MatchProfile | undefined 
   const properties: Record<string, string[]> = Object.create(null);
   // In the entity's own order, so names and values are compared in the order they would be loaded.
   for (const [prop, values] of entity.properties) if (kept(entity, prop)) properties[prop] = values;
-  return { schema: entity.schema.name, properties, datasets: entity.datasets };
+  const schema = entity.schema.name;
+  const names = namesOf({ schema, properties: entity.properties });
+  return {
+    schema,
+    properties,
+    datasets: entity.datasets,
+    ...(names.length > 0 ? { names: storedNames(schema, names) } : {}),
+  };
 }
 
 export function subjectOfProfile(profile: MatchProfile): Subject {
@@ -38,6 +46,8 @@ export interface Scorable {
   topics: readonly string[];
   datasets: number;
   entity?: Entity;
+  /** Its names as analysed when it was indexed (from a profile): scoring puts them in the analysis cache first. */
+  names?: StoredNames;
 }
 
 export function fromEntity(entity: Entity): Scorable {
@@ -70,6 +80,7 @@ export async function scorables(
         subject,
         topics: subject.properties.get('topics') ?? [],
         datasets: profile.datasets.length,
+        ...(profile.names !== undefined ? { names: profile.names } : {}),
       });
     }
   const rest = ids.filter((id) => !out.has(id));

@@ -1,11 +1,14 @@
 // Scoring work that can run on another thread: plain data in (subjects as property lists), plain data out.
 import type { Subject } from './features.js';
+import { rememberNames, type StoredNames } from './names/index.js';
 import { type ScoringConfig, scoreMatch } from './scorer.js';
 
 /** A subject as data a thread can receive: its schema and its properties in order. */
 export interface SubjectData {
   schema: string;
   properties: [string, readonly string[]][];
+  /** A candidate's names as analysed when indexed, from its profile: the thread caches them before scoring. */
+  names?: StoredNames;
 }
 
 /** One entity and the ids of the candidates to score it against. */
@@ -30,8 +33,8 @@ export interface ScoredCandidate {
   explanation: string;
 }
 
-export function subjectData(s: Subject): SubjectData {
-  return { schema: s.schema, properties: [...s.properties] };
+export function subjectData(s: Subject, names?: StoredNames): SubjectData {
+  return { schema: s.schema, properties: [...s.properties], ...(names !== undefined ? { names } : {}) };
 }
 
 function subjectOf(d: SubjectData): Subject {
@@ -49,6 +52,8 @@ export function scoreTasks(job: ScoreJob): ScoredCandidate[][] {
       s = subjectOf(data);
       built.set(id, s);
     }
+    // Each time: the analysis cache is bounded, and the names may have left it since the candidate was built.
+    rememberNames(job.subjects.get(id)?.names);
     return s;
   };
   return job.tasks.map((task) => {

@@ -87,7 +87,7 @@ async function prepare(
       if (!whole && !(other.entity !== undefined && sharesKey(other.entity, wanted))) continue;
       seen.add(other.id);
       candidates.push(other.id);
-      if (!subjects.has(other.id)) subjects.set(other.id, subjectData(other.subject));
+      if (!subjects.has(other.id)) subjects.set(other.id, subjectData(other.subject, other.names));
     }
     return { query: subjectData(subjectOf(entity)), candidates };
   });

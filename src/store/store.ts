@@ -351,6 +351,11 @@ export interface MatchProfile {
   schema: string;
   properties: Record<string, string[]>;
   datasets: string[];
+  /**
+   * Its names as the name engine analysed them when it was indexed (src/resolve/names/packed.ts), used only while
+   * the stamp is the engine's own.
+   */
+  names?: { stamp: string; kind: string; list: [string, string][] };
 }
 
 export interface ChangedEntities {
@@ -521,6 +526,12 @@ export interface Store {
   exportDataset(ctx: AccessContext, dataset: string): AsyncIterable<Entity>;
   /** Where the match-key index stands: statements after `marker` belong to entities whose keys are stale. */
   matchIndexMarker(ctx: AccessContext): Promise<number>;
+  /**
+   * When the index's profiles were written by another name analysis than `stamp` (src/resolve/names/packed.ts),
+   * starts the index over (marker 0) and records `stamp`, so the next build files every entity again; true when it
+   * did. Audited when it does.
+   */
+  restartMatchIndexFor(ctx: AccessContext, stamp: string): Promise<boolean>;
   /** Entities with statements written after `marker`, a page at a time. */
   entitiesChangedSince(ctx: AccessContext, marker: number, limit: number): Promise<ChangedEntities>;
   /** Replaces the keys of the given entities and moves the marker, in one transaction. */

@@ -147,6 +147,23 @@ function runMatchIndexContract(name: string, makeStore: () => Promise<Store>): v
       expect(await store.candidates(admin, ['petrova'], { limit: 10 })).toEqual([]);
     });
 
+    it('starts over, once, for profiles of another name analysis', async () => {
+      await store.putStatements(admin, { dataset: 'case', records: [person('p1', 'Anna Petrova', 1)] });
+      // A new store has no stamp: the first build records it (starting from 0, where it is anyway).
+      expect(await store.restartMatchIndexFor(admin, 'v1')).toBe(true);
+      expect(await store.restartMatchIndexFor(admin, 'v1')).toBe(false);
+      await store.putMatchKeys(admin, [{ id: 'p1', keys: ['anna'] }], 7);
+      expect(await store.restartMatchIndexFor(admin, 'v1')).toBe(false);
+      expect(await store.matchIndexMarker(admin)).toBe(7);
+      // Another analysis: back to the start, keys kept until filed again (the build replaces them).
+      expect(await store.restartMatchIndexFor(admin, 'v2')).toBe(true);
+      expect(await store.matchIndexMarker(admin)).toBe(0);
+      await expectExact(store, ['p1 anna']);
+      expect(await store.restartMatchIndexFor(admin, 'v2')).toBe(false);
+      const restarts = await store.auditLog(admin, { action: 'index.restart' });
+      expect(restarts.map((e) => e.detail)).toEqual([{ stamp: 'v2' }, { stamp: 'v1' }]);
+    });
+
     it('keeps frequencies exact over many random re-filings', async () => {
       const ids = Array.from({ length: 24 }, (_, i) => `r${i}`);
       await store.putStatements(admin, {

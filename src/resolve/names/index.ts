@@ -6,3 +6,4 @@ export type { NameKind } from './parts.js';
 export { kindOfSchema } from './parts.js';
 export { phoneticKey } from './phonetic.js';
 export { transliterateWord } from './translit.js';
+export { ANALYSIS_STAMP, packName, rememberNames, type StoredNames, storedNames, unpackName } from './packed.js';

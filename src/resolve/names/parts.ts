@@ -93,8 +93,9 @@ export function makePart(
   tag: PartTag,
   origin: Origin,
   weight: number = weightOf(tag),
+  sounds: readonly [phon: string, skel: string] = soundsOf(text),
 ): NamePart {
-  const [phon, skel] = soundsOf(text);
+  const [phon, skel] = sounds;
   return { text, tag, weight, phon, skel, origin, sig: `${tag}|${origin}|${text}` };
 }
 
@@ -207,6 +208,16 @@ export function analyseName(name: string, kind: NameKind): AnalysedName {
   const result = analyse(name, kind);
   cache.set(name, result);
   return result;
+}
+
+/** True when the analysis of this name is at hand (cached). */
+export function hasAnalysis(name: string, kind: NameKind): boolean {
+  return caches[kind].get(name) !== undefined;
+}
+
+/** Caches an analysis made elsewhere (read back from the match index, see packed.ts). */
+export function rememberAnalysis(name: string, kind: NameKind, analysed: AnalysedName): void {
+  caches[kind].set(name, analysed);
 }
 
 const KIND_BY_SCHEMA = new Map<string, NameKind>([

@@ -12,6 +12,18 @@ export async function matchIndexMarker(db: PgDb): Promise<number> {
   return Number(rows[0]?.marker ?? 0);
 }
 
+/** The stamp of the name analysis the profiles were written with ('' before the first build). */
+export async function matchIndexStamp(db: PgDb): Promise<string> {
+  const rows = await db.query<{ names: string }>('SELECT names FROM match_state WHERE id = 1');
+  return String(rows[0]?.names ?? '');
+}
+
+/** Starts the index over for profiles of another name analysis; false when another writer already did. */
+export async function restartMatchIndexFor(c: Client, stamp: string): Promise<boolean> {
+  const r = await c.query('UPDATE match_state SET marker = 0, names = $1 WHERE id = 1 AND names <> $1', [stamp]);
+  return (r.rowCount ?? 0) > 0;
+}
+
 /**
  * Entities with statements after `marker`, in statement order, at most `limit`; the marker to continue from. The
  * same page as changedFromRows makes of the rows (src/store/changed-rows.ts), worked out in the server: sending it

@@ -151,6 +151,10 @@ export class PostgresStore implements Store {
   matchIndexMarker(...a: Parameters<Store['matchIndexMarker']>): ReturnType<Store['matchIndexMarker']> {
     return this.resolution.matchIndexMarker(...a);
   }
+
+  restartMatchIndexFor(...a: Parameters<Store['restartMatchIndexFor']>): ReturnType<Store['restartMatchIndexFor']> {
+    return this.resolution.restartMatchIndexFor(...a);
+  }
   entitiesChangedSince(
     ...a: Parameters<Store['entitiesChangedSince']>
   ): ReturnType<Store['entitiesChangedSince']> {

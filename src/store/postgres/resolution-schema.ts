@@ -118,4 +118,14 @@ export const resolutionMigrations: Migration[] = [
       UPDATE match_state SET marker = 0;
     `,
   },
+  {
+    version: 24,
+    name: 'name analysis stamp of the match index',
+    sql: `
+      -- Profiles keep their names as the name engine analysed them (src/resolve/names/packed.ts). The stamp of the
+      -- analysis the index was built with: when the engine's differs, the next build starts over and files every
+      -- entity again. Empty until the first build, so upgraded stores are filed again once, with their names.
+      ALTER TABLE match_state ADD COLUMN names TEXT NOT NULL DEFAULT '';
+    `,
+  },
 ];

@@ -48,6 +48,7 @@ export type PgResolutionMethods = Pick<
   | 'canonicalOf'
   | 'clusterMap'
   | 'matchIndexMarker'
+  | 'restartMatchIndexFor'
   | 'entitiesChangedSince'
   | 'putMatchKeys'
   | 'matchProfiles'
@@ -171,6 +172,15 @@ export class PgResolution implements PgResolutionMethods {
 
   async entitiesChangedSince(_ctx: AccessContext, marker: number, limit: number): Promise<ChangedEntities> {
     return index.entitiesChangedSince(this.parts.db, marker, limit);
+  }
+
+  async restartMatchIndexFor(ctx: AccessContext, stamp: string): Promise<boolean> {
+    if ((await index.matchIndexStamp(this.parts.db)) === stamp) return false;
+    return this.parts.db.write(
+      ctx,
+      (c) => index.restartMatchIndexFor(c, stamp),
+      () => ({ action: 'index.restart', category: 'combination', detail: { stamp } }),
+    );
   }
 
   async putMatchKeys(ctx: AccessContext, entries: MatchKeys[], marker: number): Promise<void> {

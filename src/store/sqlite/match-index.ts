@@ -59,12 +59,16 @@ export class MatchIndex {
   private readonly putProfile: Database.Statement;
   private readonly dropProfile: Database.Statement;
   private readonly lastRow: Database.Statement;
+  private readonly stamp: Database.Statement;
+  private readonly restart: Database.Statement;
   private readonly profilesOf: InListQuery<{ id: string; profile: string }>;
   readonly replace: (entries: MatchKeys[], marker: number) => void;
 
   constructor(db: Database.Database) {
     this.marker = db.prepare('SELECT marker FROM match_state WHERE id = 1').pluck();
     this.setMarker = db.prepare('UPDATE match_state SET marker = ? WHERE id = 1');
+    this.stamp = db.prepare('SELECT names FROM match_state WHERE id = 1').pluck();
+    this.restart = db.prepare('UPDATE match_state SET marker = 0, names = ? WHERE id = 1');
     this.changedRows = db.prepare(
       'SELECT s.rowid AS r, e.id AS id FROM statements s JOIN entities e ON e.eid = s.eid WHERE s.rowid > ? ORDER BY s.rowid LIMIT ?',
     );
@@ -150,6 +154,16 @@ export class MatchIndex {
       for (const key of keys) if (!before.has(key)) change(key).gained.push(eid);
     }
     return { changes, eids };
+  }
+
+  /** The stamp of the name analysis the profiles were written with ('' before the first build). */
+  nameStamp(): string {
+    return String(this.stamp.get() ?? '');
+  }
+
+  /** Starts the index over for profiles of another name analysis. */
+  restartFor(stamp: string): void {
+    this.restart.run(stamp);
   }
 
   /** Stored profiles by id (JSON text), none while statements written since the last build are not yet indexed. */

@@ -963,6 +963,18 @@ export class SqliteStore implements Store {
     return this.index().changedSince(marker, limit);
   }
 
+  async restartMatchIndexFor(ctx: AccessContext, stamp: string): Promise<boolean> {
+    this.ready();
+    const index = this.index();
+    if (index.nameStamp() === stamp) return false;
+    this.audited(
+      ctx,
+      () => index.restartFor(stamp),
+      () => ({ action: 'index.restart', category: 'combination', detail: { stamp } }),
+    );
+    return true;
+  }
+
   async putMatchKeys(ctx: AccessContext, entries: MatchKeys[], marker: number): Promise<void> {
     this.ready();
     this.audited(

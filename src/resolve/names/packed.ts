@@ -1,0 +1,104 @@
+// Analysed names as compact text, kept in the match index's profiles: a candidate's names are then read back instead
+// of analysed again on every query (analysis took 20-40 µs a name, most of scoring's cost at a million entities).
+import { createHash } from 'node:crypto';
+import confusables from '../data/name-confusables.json' with { type: 'json' };
+import pinyin from '../data/name-pinyin.json' with { type: 'json' };
+import translit from '../data/name-translit.json' with { type: 'json' };
+import words from '../data/name-words.json' with { type: 'json' };
+import {
+  type AnalysedName,
+  analyseName,
+  hasAnalysis,
+  kindOfSchema,
+  makePart,
+  type NameKind,
+  type NamePart,
+  type PartTag,
+  rememberAnalysis,
+} from './parts.js';
+import type { Origin } from './normalize.js';
+
+/**
+ * Bump when the analysis code (normalize, translit, phonetic, parts) changes what it makes of a name: stored analyses
+ * with another stamp are ignored, and the next `nexus index` files every entity again. The snapshot test
+ * (packed.test.ts) fails when the output changes and this does not. Changes to the data tables change the stamp
+ * by themselves.
+ */
+export const ANALYSIS_VERSION = 1;
+
+export const ANALYSIS_STAMP = `${ANALYSIS_VERSION}.${createHash('sha256')
+  .update(JSON.stringify([words, confusables, translit, pinyin]))
+  .digest('hex')
+  .slice(0, 12)}`;
+
+/** A subject's names as analysed for its own kind, stamped with the analysis they came from. */
+export interface StoredNames {
+  stamp: string;
+  /** A NameKind; a string as the store reads it back. */
+  kind: string;
+  /** [name, packed analysis] */
+  list: [string, string][];
+}
+
+const KINDS = new Set<string>(['person', 'org', 'vessel'] satisfies NameKind[]);
+
+const TAGS: Record<PartTag, string> = {
+  name: 'n',
+  patronymic: 'p',
+  particle: 'a',
+  initial: 'i',
+  generic: 'g',
+  stopword: 's',
+  number: 'u',
+};
+const TAG_OF = new Map(Object.entries(TAGS).map(([tag, code]) => [code, tag as PartTag]));
+const ORIGINS: Record<Origin, string> = { latin: 'l', cross: 'c', abjad: 'a' };
+const ORIGIN_OF = new Map(Object.entries(ORIGINS).map(([origin, code]) => [code, origin as Origin]));
+
+// Part texts and keys hold letters and digits only (normalisation strips everything else), so these separate them.
+const PART = ' ';
+const FIELD = '.';
+
+/** "forms|text.to.phon.skel text.to.phon.skel ...": numbers are the texts of number parts, so they are not kept. */
+export function packName(a: AnalysedName): string {
+  const parts = a.parts.map(
+    (p) => `${p.text}${FIELD}${TAGS[p.tag]}${ORIGINS[p.origin]}${FIELD}${p.phon}${FIELD}${p.skel}`,
+  );
+  return `${[...a.forms].join(',')}|${parts.join(PART)}`;
+}
+
+export function unpackName(packed: string): AnalysedName {
+  const bar = packed.indexOf('|');
+  const forms = new Set(bar > 0 ? packed.slice(0, bar).split(',') : []);
+  const body = packed.slice(bar + 1);
+  const parts: NamePart[] = [];
+  const numbers = new Set<string>();
+  if (body !== '')
+    for (const field of body.split(PART)) {
+      const [text = '', codes = '', phon = '', skel = ''] = field.split(FIELD);
+      const tag = TAG_OF.get(codes[0] ?? '');
+      const origin = ORIGIN_OF.get(codes[1] ?? '');
+      if (tag === undefined || origin === undefined) throw new Error(`packed name: bad part "${field}"`);
+      if (tag === 'number') numbers.add(text);
+      parts.push(makePart(text, tag, origin, undefined, [phon, skel]));
+    }
+  return { parts, forms, numbers };
+}
+
+/** The names of a subject of this schema, analysed as they will be compared against a query of the same kind. */
+export function storedNames(schema: string, names: readonly string[]): StoredNames {
+  const kind = kindOfSchema(schema);
+  return { stamp: ANALYSIS_STAMP, kind, list: names.map((n) => [n, packName(analyseName(n, kind))]) };
+}
+
+/**
+ * Puts stored analyses into the analysis cache, so comparing these names reads them instead of analysing them.
+ * Analyses with another stamp (written by another version of the name engine) are left out.
+ */
+export function rememberNames(stored: StoredNames | undefined): void {
+  if (stored === undefined || stored.stamp !== ANALYSIS_STAMP) return;
+  const kind = stored.kind as NameKind;
+  if (!KINDS.has(kind)) return;
+  for (const [name, packed] of stored.list)
+    if (!hasAnalysis(name, kind)) rememberAnalysis(name, kind, unpackName(packed));
+}
