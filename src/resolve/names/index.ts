@@ -2,8 +2,15 @@
 export type { NameComparison } from './compare.js';
 export { compareNames, nameKeys, normalizeName } from './compare.js';
 export { confusableLevenshtein, editSimilarity, jaro, jaroWinkler } from './distance.js';
+export {
+  ANALYSIS_STAMP,
+  packName,
+  rememberNames,
+  type StoredNames,
+  storedNames,
+  unpackName,
+} from './packed.js';
 export type { NameKind } from './parts.js';
-export { kindOfSchema } from './parts.js';
+export { forgetAnalyses, kindOfSchema } from './parts.js';
 export { phoneticKey } from './phonetic.js';
 export { transliterateWord } from './translit.js';
-export { ANALYSIS_STAMP, packName, rememberNames, type StoredNames, storedNames, unpackName } from './packed.js';

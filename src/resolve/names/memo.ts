@@ -19,6 +19,11 @@ export class BoundedCache<K, V> {
     return aged;
   }
 
+  clear(): void {
+    this.young = new Map();
+    this.old = new Map();
+  }
+
   set(key: K, value: V): void {
     if (this.young.size >= this.limit) {
       this.old = this.young;

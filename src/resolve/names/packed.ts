@@ -5,6 +5,7 @@ import confusables from '../data/name-confusables.json' with { type: 'json' };
 import pinyin from '../data/name-pinyin.json' with { type: 'json' };
 import translit from '../data/name-translit.json' with { type: 'json' };
 import words from '../data/name-words.json' with { type: 'json' };
+import type { Origin } from './normalize.js';
 import {
   type AnalysedName,
   analyseName,
@@ -16,7 +17,6 @@ import {
   type PartTag,
   rememberAnalysis,
 } from './parts.js';
-import type { Origin } from './normalize.js';
 
 /**
  * Bump when the analysis code (normalize, translit, phonetic, parts) changes what it makes of a name: stored analyses

@@ -215,6 +215,11 @@ export function hasAnalysis(name: string, kind: NameKind): boolean {
   return caches[kind].get(name) !== undefined;
 }
 
+/** Empties the analysis caches (tests use it to show what is read from stored analyses). */
+export function forgetAnalyses(): void {
+  for (const cache of Object.values(caches)) cache.clear();
+}
+
 /** Caches an analysis made elsewhere (read back from the match index, see packed.ts). */
 export function rememberAnalysis(name: string, kind: NameKind, analysed: AnalysedName): void {
   caches[kind].set(name, analysed);

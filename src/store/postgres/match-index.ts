@@ -20,7 +20,9 @@ export async function matchIndexStamp(db: PgDb): Promise<string> {
 
 /** Starts the index over for profiles of another name analysis; false when another writer already did. */
 export async function restartMatchIndexFor(c: Client, stamp: string): Promise<boolean> {
-  const r = await c.query('UPDATE match_state SET marker = 0, names = $1 WHERE id = 1 AND names <> $1', [stamp]);
+  const r = await c.query('UPDATE match_state SET marker = 0, names = $1 WHERE id = 1 AND names <> $1', [
+    stamp,
+  ]);
   return (r.rowCount ?? 0) > 0;
 }
 

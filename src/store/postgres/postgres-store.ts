@@ -152,7 +152,9 @@ export class PostgresStore implements Store {
     return this.resolution.matchIndexMarker(...a);
   }
 
-  restartMatchIndexFor(...a: Parameters<Store['restartMatchIndexFor']>): ReturnType<Store['restartMatchIndexFor']> {
+  restartMatchIndexFor(
+    ...a: Parameters<Store['restartMatchIndexFor']>
+  ): ReturnType<Store['restartMatchIndexFor']> {
     return this.resolution.restartMatchIndexFor(...a);
   }
   entitiesChangedSince(

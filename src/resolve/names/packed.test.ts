@@ -1,0 +1,110 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { ANALYSIS_VERSION, packName, rememberNames, storedNames, unpackName } from './packed.js';
+import { type AnalysedName, analyseName, hasAnalysis, type NameKind } from './parts.js';
+
+const KINDS: NameKind[] = ['person', 'org', 'vessel'];
+
+// Names that exercise every step of analysis: scripts, titles, particles, patronymics, legal forms (one word and
+// phrases), numbers in words and Roman numerals, dotted initialisms, digits used as letters, abbreviations, emoji.
+const NAMES = [
+  'Vladimir Vladimirovich PUTIN',
+  'Владимир Владимирович Путин',
+  'Володимир Зеленський',
+  'Ραφαήλ Νικολάου',
+  'محمد بن سلمان آل سعود',
+  'علی خامنه‌ای',
+  '김정은',
+  '习近平',
+  'カタカナ タロウ',
+  'Usama bin Muhammad ibn Ladin',
+  'Abd-al-Hamid Abd-al-Haimd',
+  'Dr. Ayman al-Zawahiri',
+  'Mr John Ronald Reuel Tolkien',
+  'J. R. R. Tolkien',
+  'Ludwig van Beethoven',
+  'Jean-Claude Van Damme',
+  'Ig0r Sech1n',
+  'Zoë Ørsted-Straße',
+  'Ǆemal Đukić',
+  "Al-Qa'ida fi Bilad al-Rafidayn",
+  'OOO Romashka',
+  'ООО «Ромашка»',
+  'Obshchestvo s ogranichennoy otvetstvennostyu Romashka',
+  'Limited Liability Company Gazprom Neft',
+  'A.B.C. Trading L.L.C.',
+  'Sberbank of Russia PJSC',
+  'Bank Melli Iran',
+  "People's Liberation Army",
+  'Forty Four Holdings Ltd',
+  'Fund XI of the 1st Investors Co',
+  'King Henry VIII',
+  'M/V Ever Given',
+  'MV Sea Star 7',
+  'Korea Kwangson Banking Corp.',
+  'Intl Trading Co SA',
+  'emoji 😀 name',
+  'x',
+  '123',
+  '',
+  '.-.',
+  'tschaikowsky schulze scholz',
+  'Muammar Gaddafi Qadhafi Kadhafi',
+];
+
+/** The analysis with every field in the order analysis makes it, so equal text means an identical analysis. */
+const exact = (a: AnalysedName): string => JSON.stringify([a.parts, [...a.forms], [...a.numbers]]);
+
+describe('packed name analyses', () => {
+  it('read back exactly as analysis made them, in every kind', () => {
+    for (const name of NAMES)
+      for (const kind of KINDS) {
+        const a = analyseName(name, kind);
+        expect([name, kind, exact(unpackName(packName(a)))]).toEqual([name, kind, exact(a)]);
+      }
+  });
+
+  it('are cached for comparison when their stamp is the engine’s, and ignored otherwise', () => {
+    const name = 'Zbigniew Packed-Testname';
+    const stored = storedNames('Person', [name]);
+    expect(stored.kind).toBe('person');
+    expect(hasAnalysis(name, 'person')).toBe(true); // storedNames analysed it
+    const other = 'Wiesław Otherstamp';
+    rememberNames({
+      ...storedNames('Person', []),
+      list: [[other, packName(analyseName('Someone Else', 'person'))]],
+    });
+    // The analysis stored under a name is what comparisons then read for that name.
+    expect(exact(analyseName(other, 'person'))).toBe(exact(analyseName('Someone Else', 'person')));
+    const stale = 'Bolesław Stalestamp';
+    rememberNames({ stamp: 'old', kind: 'person', list: [[stale, packName(analyseName('Else', 'person'))]] });
+    expect(hasAnalysis(stale, 'person')).toBe(false);
+  });
+
+  // When analysis output changes, stored profiles would be read back as the old analysis: the version must move so
+  // their stamp no longer matches. Regenerate with NEXUS_UPDATE_SNAPSHOT=1 after bumping ANALYSIS_VERSION.
+  it('change only with ANALYSIS_VERSION (snapshot)', () => {
+    const file = new URL('./packed.snapshot.json', import.meta.url);
+    const now: Record<string, string[]> = {};
+    for (const name of NAMES) now[name] = KINDS.map((k) => packName(analyseName(name, k)));
+    const saved = existsSync(file)
+      ? (JSON.parse(readFileSync(file, 'utf8')) as { version: number; names: Record<string, string[]> })
+      : undefined;
+    if (process.env.NEXUS_UPDATE_SNAPSHOT === '1') {
+      const changed = saved !== undefined && JSON.stringify(saved.names) !== JSON.stringify(now);
+      if (changed && saved.version === ANALYSIS_VERSION)
+        throw new Error(
+          'name analysis changed: bump ANALYSIS_VERSION in packed.ts before updating the snapshot',
+        );
+      writeFileSync(file, `${JSON.stringify({ version: ANALYSIS_VERSION, names: now }, null, 1)}\n`);
+      return;
+    }
+    expect(saved, 'packed.snapshot.json is missing: run with NEXUS_UPDATE_SNAPSHOT=1').toBeDefined();
+    expect(saved?.version, 'ANALYSIS_VERSION moved: run with NEXUS_UPDATE_SNAPSHOT=1').toBe(ANALYSIS_VERSION);
+    for (const name of NAMES)
+      expect(
+        [name, now[name]],
+        'name analysis changed: bump ANALYSIS_VERSION in packed.ts, then run with NEXUS_UPDATE_SNAPSHOT=1',
+      ).toEqual([name, saved?.names[name]]);
+  });
+});
