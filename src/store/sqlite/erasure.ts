@@ -51,7 +51,7 @@ export function eraseRecords(
   // SQLite gives a new row the largest rowid + 1: with the newest rows gone, statements written next would reuse
   // rowids the match index has passed and never be indexed. The marker comes back to the last row left.
   db.prepare(
-    'UPDATE match_state SET marker = min(marker, (SELECT coalesce(max(rowid), 0) FROM statements)) WHERE id = 1',
+    'UPDATE match_state SET marker = min(marker, (SELECT coalesce(max(rowid), 0) FROM statements)), version = version + 1 WHERE id = 1',
   ).run();
   return { records: [...ids], statements, references };
 }

@@ -66,7 +66,7 @@ export class MatchIndex {
 
   constructor(db: Database.Database) {
     this.marker = db.prepare('SELECT marker FROM match_state WHERE id = 1').pluck();
-    this.setMarker = db.prepare('UPDATE match_state SET marker = ? WHERE id = 1');
+    this.setMarker = db.prepare('UPDATE match_state SET marker = ?, version = version + 1 WHERE id = 1');
     this.stamp = db.prepare('SELECT names FROM match_state WHERE id = 1').pluck();
     this.restart = db.prepare('UPDATE match_state SET marker = 0, names = ? WHERE id = 1');
     this.changedRows = db.prepare(

@@ -346,6 +346,9 @@ export const migrations: readonly Migration[] = [
       -- analysis the index was built with: when the engine's differs, the next build starts over and files every
       -- entity again. Empty until the first build, so upgraded stores are filed again once, with their names.
       ALTER TABLE match_state ADD COLUMN names TEXT NOT NULL DEFAULT '';
+      -- Moves with every change to the keys (an index write, an erasure), on whatever connection: screening keeps
+      -- the postings and frequencies of keys it has read until it moves (src/store/sqlite/candidates-batch.ts).
+      ALTER TABLE match_state ADD COLUMN version INTEGER NOT NULL DEFAULT 0;
     `,
   },
 ];

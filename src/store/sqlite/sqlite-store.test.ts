@@ -130,4 +130,51 @@ describe('candidate weights', () => {
     await reader.close();
     await writer.close();
   });
+
+  it('follow the keys after index writes and erasures by another connection', async () => {
+    const path = tempDb();
+    const reader = new SqliteStore({ path });
+    const writer = new SqliteStore({ path });
+    await reader.migrate();
+    await writer.migrate();
+    const ctx = localOperator('tester', 'candidate postings');
+    const records = ['a1', 'a2', 'a3'].map((id, i) => {
+      const entity = newEntity(id, 'Person');
+      entity.properties.set('name', [`Anna ${id}`]);
+      return {
+        groups: validateRecord(
+          { kind: 'record', origin: { file: 'f.jsonl', line: i + 1 }, entities: [entity] },
+          { dataset: 'case', marking: 'OFFICIAL', grading: null, now: '2026-01-01T00:00:00' },
+        ).groups,
+      };
+    });
+    await writer.putStatements(ctx, { dataset: 'case', records });
+    const ids = async (key: string) =>
+      (await reader.candidates(ctx, [key], { limit: 10 })).map((c) => c.id).sort();
+    await writer.putMatchKeys(
+      ctx,
+      [
+        { id: 'a1', keys: ['anna'] },
+        { id: 'a2', keys: ['anna'] },
+      ],
+      1,
+    );
+    expect(await ids('anna')).toEqual(['a1', 'a2']);
+    expect(await ids('zed')).toEqual([]);
+    // Keys filed, moved and erased by the other connection: each answer is the store's, not the one read before.
+    await writer.putMatchKeys(ctx, [{ id: 'a3', keys: ['anna'] }], 2);
+    expect(await ids('anna')).toEqual(['a1', 'a2', 'a3']);
+    await writer.putMatchKeys(ctx, [{ id: 'a1', keys: ['zed'] }], 3);
+    expect(await ids('anna')).toEqual(['a2', 'a3']);
+    expect(await ids('zed')).toEqual(['a1']);
+    await writer.erase(ctx, { ids: ['a2'], reason: 'test' });
+    expect(await ids('anna')).toEqual(['a3']);
+    // The same marker again after a restart, with other keys: still the store's answer.
+    await writer.restartMatchIndexFor(ctx, 'another analysis');
+    await writer.putMatchKeys(ctx, [{ id: 'a3', keys: ['zed'] }], 3);
+    expect(await ids('anna')).toEqual([]);
+    expect(await ids('zed')).toEqual(['a1', 'a3']);
+    await reader.close();
+    await writer.close();
+  });
 });
