@@ -89,7 +89,10 @@ export class MatchIndex {
     this.profilesOf = new InListQuery(
       db,
       (list) =>
-        `SELECT e.id, p.profile FROM entities e JOIN match_profiles p ON p.eid = e.eid WHERE e.id IN (${list})`,
+        // A record merged into a cluster since it was indexed is scored as the cluster, which its profile is not:
+        // asked here for all the ids at once (one lookup per id was a query each, 50 a screening query).
+        `SELECT e.id, p.profile FROM entities e JOIN match_profiles p ON p.eid = e.eid WHERE e.id IN (${list})
+           AND NOT EXISTS (SELECT 1 FROM clusters c WHERE c.member = e.id AND c.canonical <> e.id)`,
     );
     this.replace = db.transaction((entries: MatchKeys[], marker: number) => {
       const { changes, eids } = this.changes(entries);
@@ -166,7 +169,10 @@ export class MatchIndex {
     this.restart.run(stamp);
   }
 
-  /** Stored profiles by id (JSON text), none while statements written since the last build are not yet indexed. */
+  /**
+   * Stored profiles by id (JSON text) of records not merged into another's cluster; none while statements written
+   * since the last build are not yet indexed.
+   */
   profiles(ids: readonly string[]): Map<string, string> {
     const out = new Map<string, string>();
     if (ids.length === 0 || this.current() < Number(this.lastRow.get())) return out;

