@@ -86,6 +86,30 @@ function phonOf(run: Run): string {
   return run.phon;
 }
 
+/** Every run `fuse` may try, in a fixed order: by start, then length 2 to 4. */
+function eachRun(xs: readonly NamePart[], visit: (run: Run) => void): void {
+  for (let i = 0; i < xs.length; i++)
+    for (let n = 2; n <= Math.min(4, xs.length - i); n++) visit(runAt(xs, i, n));
+}
+
+/** The sounds of a name's runs, for keeping with its analysis (packed.ts): working them out is most of fusing. */
+export function runSounds(parts: readonly NamePart[]): string[] {
+  const out: string[] = [];
+  eachRun(parts, (run) => out.push(phonOf(run)));
+  return out;
+}
+
+/** Gives a name's runs their kept sounds (from runSounds, in its order); a list of another length is ignored. */
+export function rememberRunSounds(parts: readonly NamePart[], sounds: readonly string[]): void {
+  let expected = 0;
+  for (let i = 0; i < parts.length; i++) expected += Math.max(0, Math.min(4, parts.length - i) - 1);
+  if (sounds.length !== expected) return;
+  let k = 0;
+  eachRun(parts, (run) => {
+    run.phon = sounds[k++];
+  });
+}
+
 function partOf(run: Run): NamePart {
   if (run.part === undefined) run.part = makePart(run.text, 'name', run.origin, 1);
   return run.part;

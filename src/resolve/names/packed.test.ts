@@ -1,5 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { runSounds } from './compare.js';
 import { ANALYSIS_VERSION, packName, rememberNames, storedNames, unpackName } from './packed.js';
 import { type AnalysedName, analyseName, hasAnalysis, type NameKind } from './parts.js';
 
@@ -62,6 +63,19 @@ describe('packed name analyses', () => {
         const a = analyseName(name, kind);
         expect([name, kind, exact(unpackName(packName(a)))]).toEqual([name, kind, exact(a)]);
       }
+  });
+
+  it('keep the sounds of the runs name comparison fuses, and read them back', () => {
+    const a = analyseName('Kim Jong Un', 'person');
+    const packed = packName(a);
+    expect(packed.split('|')[2]).toBe(runSounds(a.parts).join(' '));
+    expect(runSounds(a.parts)).toHaveLength(3);
+    // Read back, the kept sounds are the ones used (here deliberately not the real ones).
+    const forged = unpackName(`${packed.split('|').slice(0, 2).join('|')}|zz yy xx`);
+    expect(runSounds(forged.parts)).toEqual(['zz', 'yy', 'xx']);
+    // A list of the wrong length is ignored: the sounds are then worked out as usual.
+    const short = unpackName(`${packed.split('|').slice(0, 2).join('|')}|zz`);
+    expect(runSounds(short.parts)).toEqual(runSounds(a.parts));
   });
 
   it('are cached for comparison when their stamp is the engine’s, and ignored otherwise', () => {

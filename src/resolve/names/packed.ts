@@ -5,6 +5,7 @@ import confusables from '../data/name-confusables.json' with { type: 'json' };
 import pinyin from '../data/name-pinyin.json' with { type: 'json' };
 import translit from '../data/name-translit.json' with { type: 'json' };
 import words from '../data/name-words.json' with { type: 'json' };
+import { rememberRunSounds, runSounds } from './compare.js';
 import type { Origin } from './normalize.js';
 import {
   type AnalysedName,
@@ -24,7 +25,7 @@ import {
  * (packed.test.ts) fails when the output changes and this does not. Changes to the data tables change the stamp
  * by themselves.
  */
-export const ANALYSIS_VERSION = 1;
+export const ANALYSIS_VERSION = 2;
 
 export const ANALYSIS_STAMP = `${ANALYSIS_VERSION}.${createHash('sha256')
   .update(JSON.stringify([words, confusables, translit, pinyin]))
@@ -59,18 +60,22 @@ const ORIGIN_OF = new Map(Object.entries(ORIGINS).map(([origin, code]) => [code,
 const PART = ' ';
 const FIELD = '.';
 
-/** "forms|text.to.phon.skel text.to.phon.skel ...": numbers are the texts of number parts, so they are not kept. */
+/**
+ * "forms|text.to.phon.skel text.to.phon.skel ...|sound sound ...": the parts, then the sounds of their runs as name
+ * comparison fuses them (compare.ts); numbers are the texts of number parts, so they are not kept.
+ */
 export function packName(a: AnalysedName): string {
   const parts = a.parts.map(
     (p) => `${p.text}${FIELD}${TAGS[p.tag]}${ORIGINS[p.origin]}${FIELD}${p.phon}${FIELD}${p.skel}`,
   );
-  return `${[...a.forms].join(',')}|${parts.join(PART)}`;
+  return `${[...a.forms].join(',')}|${parts.join(PART)}|${runSounds(a.parts).join(PART)}`;
 }
 
 export function unpackName(packed: string): AnalysedName {
   const bar = packed.indexOf('|');
+  const last = packed.lastIndexOf('|');
   const forms = new Set(bar > 0 ? packed.slice(0, bar).split(',') : []);
-  const body = packed.slice(bar + 1);
+  const body = packed.slice(bar + 1, last);
   const parts: NamePart[] = [];
   const numbers = new Set<string>();
   if (body !== '')
@@ -82,6 +87,7 @@ export function unpackName(packed: string): AnalysedName {
       if (tag === 'number') numbers.add(text);
       parts.push(makePart(text, tag, origin, undefined, [phon, skel]));
     }
+  if (parts.length > 1) rememberRunSounds(parts, packed.slice(last + 1).split(PART));
   return { parts, forms, numbers };
 }
 
