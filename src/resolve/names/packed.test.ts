@@ -96,7 +96,8 @@ describe('packed name analyses', () => {
   });
 
   // When analysis output changes, stored profiles would be read back as the old analysis: the version must move so
-  // their stamp no longer matches. Regenerate with NEXUS_UPDATE_SNAPSHOT=1 after bumping ANALYSIS_VERSION.
+  // their stamp no longer matches. Regenerate with NEXUS_UPDATE_SNAPSHOT=1 after bumping ANALYSIS_VERSION (then
+  // `npx biome format --write src/resolve/names/packed.snapshot.json`).
   it('change only with ANALYSIS_VERSION (snapshot)', () => {
     const file = new URL('./packed.snapshot.json', import.meta.url);
     const now: Record<string, string[]> = {};
