@@ -2,13 +2,7 @@
 // wastewater loads rise, fall or stay level per substance (`wastewater_trends`), the monthly series counted from the
 // store (`series` with ids `derived/...`) with their trends, and the investigations counted (`investigations`).
 
-export interface IndicatorEvidence {
-  ref: string;
-  text: string;
-  marking: string;
-  grading: string[];
-  datasets: string[];
-}
+import { count, isObj, list, num, type ReportEvidence, readEvidence, str, strs } from './loose.js';
 
 export interface ReportSignal {
   kind: string;
@@ -18,7 +12,7 @@ export interface ReportSignal {
   period: string;
   text: string;
   marking: string;
-  evidence: IndicatorEvidence[];
+  evidence: ReportEvidence[];
 }
 
 export interface WastewaterRow {
@@ -65,26 +59,6 @@ export interface ReportIndicators {
   investigations: Investigations;
 }
 
-type Loose = Record<string, unknown>;
-const isObj = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const count = (v: unknown): number => Math.max(0, Math.floor(num(v) ?? 0));
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const strs = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
-
-export function readIndicatorEvidence(v: unknown): IndicatorEvidence[] {
-  return list(v)
-    .filter(isObj)
-    .map((e) => ({
-      ref: str(e.ref) ?? '',
-      text: str(e.text) ?? '',
-      marking: str(e.marking) ?? '',
-      grading: strs(e.grading),
-      datasets: strs(e.datasets),
-    }));
-}
-
 function readTrend(v: unknown): SeriesTrend {
   const t = isObj(v) ? v : {};
   return {
@@ -116,7 +90,7 @@ export function readIndicators(body: unknown): ReportIndicators {
       period: str(s.period) ?? '',
       text: str(s.text) ?? '',
       marking: str(s.marking) ?? '',
-      evidence: readIndicatorEvidence(s.evidence),
+      evidence: readEvidence(s.evidence),
     }))
     .filter((s) => s.text !== '');
   const wastewater = list(b.wastewater_trends)

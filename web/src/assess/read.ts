@@ -3,14 +3,9 @@
 // marking of the whole, and the URL of the full HTML report with the same parameters.
 import { url } from '../api.js';
 import { type ReportIndicators, readIndicators } from './indicators.js';
+import { isObj, list, num, type ReportEvidence, readEvidence, str } from './loose.js';
 
-export interface ReportEvidence {
-  ref: string;
-  text: string;
-  marking: string;
-  grading: string[];
-  datasets: string[];
-}
+export type { ReportEvidence } from './loose.js';
 
 export interface ReportJudgement {
   id: string;
@@ -57,25 +52,6 @@ export interface ReportAnswer {
   indicators: ReportIndicators;
   /** Evidence carries handling code C: the full report needs a recipient and conditions. */
   conditional: boolean;
-}
-
-type Loose = Record<string, unknown>;
-const isObj = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : undefined);
-const num = (v: unknown): number | undefined => (typeof v === 'number' && Number.isFinite(v) ? v : undefined);
-const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : []);
-const strs = (v: unknown): string[] => list(v).filter((x): x is string => typeof x === 'string');
-
-function readEvidence(v: unknown): ReportEvidence[] {
-  return list(v)
-    .filter(isObj)
-    .map((e) => ({
-      ref: str(e.ref) ?? '',
-      text: str(e.text) ?? '',
-      marking: str(e.marking) ?? '',
-      grading: strs(e.grading),
-      datasets: strs(e.datasets),
-    }));
 }
 
 export function readAssessment(body: unknown): ReportAnswer {
