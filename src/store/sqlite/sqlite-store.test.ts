@@ -16,6 +16,20 @@ function tempDb(): string {
   return join(mkdtempSync(join(tmpdir(), 'nexus-sqlite-')), 'nexus.db');
 }
 
+/** One record per id: a Person named `name(id)`, as ingest would write it. */
+function people(ids: readonly string[], name: (id: string) => string, file = 'f.jsonl') {
+  return ids.map((id, i) => {
+    const entity = newEntity(id, 'Person');
+    entity.properties.set('name', [name(id)]);
+    return {
+      groups: validateRecord(
+        { kind: 'record', origin: { file, line: i + 1 }, entities: [entity] },
+        { dataset: 'case', marking: 'OFFICIAL', grading: null, now: '2026-01-01T00:00:00' },
+      ).groups,
+    };
+  });
+}
+
 describe('SqliteStore durability (R3)', () => {
   it('runs in WAL mode with synchronous=FULL', async () => {
     const store = new SqliteStore({ path: tempDb() });
@@ -85,15 +99,7 @@ describe('candidate weights', () => {
     await writer.migrate();
     const ctx = localOperator('tester', 'candidate weights');
     const add = async (store: SqliteStore, ids: string[]) => {
-      const e = ids.map((id, i) => {
-        const entity = newEntity(id, 'Person');
-        entity.properties.set('name', [`Anna ${id}`]);
-        return validateRecord(
-          { kind: 'record', origin: { file: 'f.jsonl', line: i + 1 }, entities: [entity] },
-          { dataset: 'case', marking: 'OFFICIAL', grading: null, now: '2026-01-01T00:00:00' },
-        ).groups;
-      });
-      await store.putStatements(ctx, { dataset: 'case', records: e.map((groups) => ({ groups })) });
+      await store.putStatements(ctx, { dataset: 'case', records: people(ids, (id) => `Anna ${id}`) });
       const { marker } = await store.entitiesChangedSince(ctx, await store.matchIndexMarker(ctx), 1000);
       await store.putMatchKeys(
         ctx,
@@ -108,19 +114,7 @@ describe('candidate weights', () => {
     await add(reader, ['a3']);
     expect(await weight()).toBe(Math.round(Math.log(2) * 1000) / 1000);
     // Another connection adds entities under another key: the count moves, so the weight of 'anna' does.
-    const other = newEntity('b1', 'Person');
-    other.properties.set('name', ['Boris']);
-    await writer.putStatements(ctx, {
-      dataset: 'case',
-      records: [
-        {
-          groups: validateRecord(
-            { kind: 'record', origin: { file: 'g.jsonl', line: 1 }, entities: [other] },
-            { dataset: 'case', marking: 'OFFICIAL', grading: null, now: '2026-01-01T00:00:00' },
-          ).groups,
-        },
-      ],
-    });
+    await writer.putStatements(ctx, { dataset: 'case', records: people(['b1'], () => 'Boris', 'g.jsonl') });
     expect(await weight()).toBe(Math.round(Math.log(1 + 4 / 3) * 1000) / 1000);
     // An audited read writes to the store without changing the count; an erasure changes it.
     await reader.audit(ctx, [{ action: 'entity.read', category: 'consultation', objects: ['a1'] }]);
@@ -138,17 +132,10 @@ describe('candidate weights', () => {
     await reader.migrate();
     await writer.migrate();
     const ctx = localOperator('tester', 'candidate postings');
-    const records = ['a1', 'a2', 'a3'].map((id, i) => {
-      const entity = newEntity(id, 'Person');
-      entity.properties.set('name', [`Anna ${id}`]);
-      return {
-        groups: validateRecord(
-          { kind: 'record', origin: { file: 'f.jsonl', line: i + 1 }, entities: [entity] },
-          { dataset: 'case', marking: 'OFFICIAL', grading: null, now: '2026-01-01T00:00:00' },
-        ).groups,
-      };
+    await writer.putStatements(ctx, {
+      dataset: 'case',
+      records: people(['a1', 'a2', 'a3'], (id) => `Anna ${id}`),
     });
-    await writer.putStatements(ctx, { dataset: 'case', records });
     const ids = async (key: string) =>
       (await reader.candidates(ctx, [key], { limit: 10 })).map((c) => c.id).sort();
     await writer.putMatchKeys(
