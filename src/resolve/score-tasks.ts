@@ -45,15 +45,15 @@ function subjectOf(d: SubjectData): Subject {
 export function scoreTasks(job: ScoreJob): ScoredCandidate[][] {
   const built = new Map<string, Subject>();
   const candidate = (id: string): Subject | undefined => {
+    const data = job.subjects.get(id);
+    if (data === undefined) return undefined;
     let s = built.get(id);
     if (s === undefined) {
-      const data = job.subjects.get(id);
-      if (data === undefined) return undefined;
       s = subjectOf(data);
       built.set(id, s);
     }
     // Each time: the analysis cache is bounded, and the names may have left it since the candidate was built.
-    rememberNames(job.subjects.get(id)?.names);
+    rememberNames(data.names);
     return s;
   };
   return job.tasks.map((task) => {
