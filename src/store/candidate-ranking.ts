@@ -18,6 +18,68 @@ export interface Ranked {
 }
 
 /**
+ * A query's entities, best first, put in order only as far as they are read: a query of common words reaches
+ * thousands of entities, of which candidate picking reads the first few dozen. Higher weight first, then the lower
+ * eid; a heap yields them one at a time.
+ */
+export class RankedList {
+  readonly length: number;
+  private readonly sorted: Ranked[] = [];
+  private readonly heap: Int32Array;
+  private size: number;
+
+  constructor(
+    private readonly eids: readonly number[],
+    private readonly weights: readonly number[],
+    private readonly counts: readonly number[],
+  ) {
+    this.length = eids.length;
+    this.size = eids.length;
+    this.heap = new Int32Array(this.size);
+    for (let i = 0; i < this.size; i++) this.heap[i] = i;
+    for (let i = (this.size >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+
+  /** The entity ranked i-th (from 0), or undefined past the end. */
+  at(i: number): Ranked | undefined {
+    while (this.sorted.length <= i && this.size > 0) {
+      const top = this.heap[0] as number;
+      this.size--;
+      this.heap[0] = this.heap[this.size] as number;
+      this.down(0);
+      this.sorted.push({
+        eid: this.eids[top] as number,
+        weight: this.weights[top] as number,
+        keys: this.counts[top] as number,
+      });
+    }
+    return this.sorted[i];
+  }
+
+  private before(a: number, b: number): boolean {
+    const wa = this.weights[a] as number;
+    const wb = this.weights[b] as number;
+    return wa > wb || (wa === wb && (this.eids[a] as number) < (this.eids[b] as number));
+  }
+
+  private down(from: number): void {
+    const heap = this.heap;
+    let i = from;
+    for (;;) {
+      const l = 2 * i + 1;
+      if (l >= this.size) return;
+      const r = l + 1;
+      const c = r < this.size && this.before(heap[r] as number, heap[l] as number) ? r : l;
+      if (!this.before(heap[c] as number, heap[i] as number)) return;
+      const t = heap[i] as number;
+      heap[i] = heap[c] as number;
+      heap[c] = t;
+      i = c;
+    }
+  }
+}
+
+/**
  * Entities under the query's keys, best first: each key weighs log(1 + N / df), summed rarest key first so that
  * every store adds the same numbers in the same order and weights agree to the last bit; ties go to the lower eid.
  */
@@ -26,20 +88,29 @@ export function rankByKeys(
   df: ReadonlyMap<string, number>,
   postings: ReadonlyMap<string, readonly number[]>,
   total: number,
-): Ranked[] {
+): RankedList {
   const present = keys.filter((k) => df.has(k)).sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
-  const score = new Map<number, Ranked>();
+  // Parallel arrays, not an object per entity: most entities reached are never read.
+  const slot = new Map<number, number>();
+  const eids: number[] = [];
+  const weights: number[] = [];
+  const counts: number[] = [];
   for (const key of present) {
     const weight = Math.log(1 + total / (df.get(key) ?? total));
     for (const eid of postings.get(key) ?? []) {
-      const s = score.get(eid);
-      if (s) {
-        s.weight += weight;
-        s.keys++;
-      } else score.set(eid, { eid, weight, keys: 1 });
+      const at = slot.get(eid);
+      if (at === undefined) {
+        slot.set(eid, eids.length);
+        eids.push(eid);
+        weights.push(weight);
+        counts.push(1);
+      } else {
+        weights[at] = (weights[at] as number) + weight;
+        counts[at] = (counts[at] as number) + 1;
+      }
     }
   }
-  return [...score.values()].sort((a, b) => b.weight - a.weight || a.eid - b.eid);
+  return new RankedList(eids, weights, counts);
 }
 
 /** What a store knows of a ranked entity to apply a query's filters. */
@@ -65,7 +136,7 @@ export function perKeyLimit(options: Pick<CandidateOptions, 'perKeyLimit'>): num
  * and pass, so one round usually does.
  */
 export async function pickCandidates(
-  queries: readonly { ranked: readonly Ranked[]; schemata?: readonly string[] }[],
+  queries: readonly { ranked: RankedList; schemata?: readonly string[] }[],
   limit: number,
   lookup: (eids: number[]) => Promise<Map<number, RankedEntity>>,
 ): Promise<Candidate[][]> {
@@ -79,7 +150,7 @@ export async function pickCandidates(
       if ((out[i] as Candidate[]).length >= limit) return;
       const end = Math.min(q.ranked.length, (next[i] as number) + limit * 2 ** round);
       for (let k = next[i] as number; k < end; k++) {
-        const eid = (q.ranked[k] as Ranked).eid;
+        const eid = (q.ranked.at(k) as Ranked).eid;
         if (!known.has(eid)) want.add(eid);
       }
     });
@@ -93,7 +164,7 @@ export async function pickCandidates(
       const schemata = q.schemata && q.schemata.length > 0 ? new Set(q.schemata) : undefined;
       let k = next[i] as number;
       for (; k < q.ranked.length && list.length < limit; k++) {
-        const r = q.ranked[k] as Ranked;
+        const r = q.ranked.at(k) as Ranked;
         if (!known.has(r.eid)) break;
         const e = known.get(r.eid);
         if (e?.datasetsPass && (!schemata || schemata.has(e.schema))) list.push(candidateOf(r, e.id));
