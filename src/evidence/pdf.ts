@@ -1,6 +1,5 @@
 // The text layer of a PDF through Mozilla's PDF.js (pdfjs-dist, legacy build for Node), with its document info;
 // scripts, fonts and network access off. A PDF without its end-of-file marker is refused as truncated.
-import { getDocument } from 'pdfjs-dist/legacy/build/pdf.mjs';
 import { EvidenceRefusal } from './limits.js';
 
 export interface PdfText {
@@ -34,6 +33,8 @@ export function checkPdfComplete(buf: Uint8Array): void {
 }
 
 export async function pdfText(buf: Uint8Array, maxPages: number): Promise<PdfText> {
+  // Loaded when a PDF is read, not with every command: parsing PDF.js took 0.3-0.8 s of each CLI start.
+  const { getDocument } = await import('pdfjs-dist/legacy/build/pdf.mjs');
   checkPdfComplete(buf);
   // PDF.js takes ownership of the array it is given: hand it a copy.
   const task = getDocument({
