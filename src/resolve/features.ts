@@ -220,19 +220,25 @@ export function normalizeIdentifier(value: string): string {
     .toUpperCase();
 }
 
-const identifierPropsCache = new Map<string, string[]>();
+// By exclusion set, then schema: scoring asks twice per candidate, and the set is the configuration's own object, so
+// no key is built for the asking.
+const identifierPropsCache = new WeakMap<ReadonlySet<string>, Map<string, string[]>>();
 
 /** The identifier-typed properties of a schema that name one entity (configuration excludes the rest). */
 export function identifierProps(schema: string, exclude: ReadonlySet<string>): string[] {
-  const key = `${schema}\u0000${[...exclude].join(',')}`;
-  let props = identifierPropsCache.get(key);
+  let bySchema = identifierPropsCache.get(exclude);
+  if (bySchema === undefined) {
+    bySchema = new Map();
+    identifierPropsCache.set(exclude, bySchema);
+  }
+  let props = bySchema.get(schema);
   if (!props) {
     props = [];
     if (hasSchema(schema)) {
       for (const [name, prop] of schemaProperties(getSchema(schema)))
         if (prop.type.name === 'identifier' && !exclude.has(name)) props.push(name);
     }
-    identifierPropsCache.set(key, props);
+    bySchema.set(schema, props);
   }
   return props;
 }
