@@ -54,6 +54,13 @@ export function partSimilarity(a: NamePart, b: NamePart): PartSimilarity {
   return result;
 }
 
+/** The word written backwards, by code point. A reversal is as long as the word: callers test lengths first. */
+function reversed(text: string): string {
+  let out = '';
+  for (const ch of text) out = ch + out;
+  return out;
+}
+
 function computeSimilarity(a: NamePart, b: NamePart): PartSimilarity {
   const cross = a.origin !== 'latin' || b.origin !== 'latin';
   if (a.text === b.text) return { score: 1, tier: cross ? 'translit' : 'exact' };
@@ -79,7 +86,7 @@ function computeSimilarity(a: NamePart, b: NamePart): PartSimilarity {
   if (!cross && (longest - shortest) / longest > 1 - FUZZY_FLOOR) return NONE;
   let s = editSimilarity(a.text, b.text, FUZZY_FLOOR);
   if (cross) s = Math.max(s, editSimilarity(a.phon, b.phon, FUZZY_FLOOR + 0.05) - 0.05);
-  if (shortest >= 4 && [...a.text].reverse().join('') === b.text) s = Math.max(s, 0.8);
+  if (shortest >= 4 && a.text.length === b.text.length && reversed(a.text) === b.text) s = Math.max(s, 0.8);
   const score = fuzzy(s);
   return score > 0 ? { score, tier: 'fuzzy' } : NONE;
 }
