@@ -138,23 +138,25 @@ function fitsOne(run: Run, ys: readonly NamePart[]): boolean {
 /** Joins runs of parts that are one word on the other side: "Jong Un" / "Jongun", "van der Bilt" / "Vanderbilt". */
 function fuse(xs: readonly NamePart[], ys: readonly NamePart[]): readonly NamePart[] {
   if (xs.length < 2) return xs;
-  const out: NamePart[] = [];
+  // Most names fuse nothing: the parts themselves are the answer, and a copy is made only once a run is joined.
+  let out: NamePart[] | undefined;
   let i = 0;
   while (i < xs.length) {
     let taken = 0;
     for (let n = Math.min(4, xs.length - i); n >= 2 && taken === 0; n--) {
       const run = runAt(xs, i, n);
       if (run.hasNumber || !fitsOne(run, ys)) continue;
+      out ??= xs.slice(0, i);
       out.push(partOf(run));
       taken = n;
     }
     if (taken === 0) {
-      out.push(xs[i] as NamePart);
+      out?.push(xs[i] as NamePart);
       taken = 1;
     }
     i += taken;
   }
-  return out;
+  return out ?? xs;
 }
 
 /** Greedy best-first assignment of parts; names have few parts, and greedy equals optimal on nearly all of them. */
@@ -167,13 +169,10 @@ function align(as: readonly NamePart[], bs: readonly NamePart[]): Pair[] {
     }
   }
   candidates.sort((x, y) => y.score - x.score || y.a.weight + y.b.weight - (x.a.weight + x.b.weight));
-  const usedA = new Set<NamePart>();
-  const usedB = new Set<NamePart>();
+  // A name has a handful of parts: looking through the pairs taken beats building sets for every comparison.
   const pairs: Pair[] = [];
   for (const c of candidates) {
-    if (usedA.has(c.a) || usedB.has(c.b)) continue;
-    usedA.add(c.a);
-    usedB.add(c.b);
+    if (pairs.some((p) => p.a === c.a || p.b === c.b)) continue;
     pairs.push(c);
   }
   return pairs;
@@ -223,6 +222,25 @@ interface Scored {
 
 const fixed = (text: string) => () => text;
 
+/** Parts that carry a name (not particles, stopwords or initials alone). */
+function coreParts(ps: readonly NamePart[]): number {
+  let n = 0;
+  for (const p of ps) if (p.weight >= 0.5) n++;
+  return n;
+}
+
+// A name's numbers in order, as compared: worked out once per analysed name, not once per comparison.
+const numbersKeys = new WeakMap<AnalysedName, string>();
+
+function numbersKey(a: AnalysedName): string {
+  let key = numbersKeys.get(a);
+  if (key === undefined) {
+    key = [...a.numbers].sort().join(',');
+    numbersKeys.set(a, key);
+  }
+  return key;
+}
+
 function scorePair(kind: NameKind, x: AnalysedName, y: AnalysedName): Scored {
   if (x.parts.length === 0 || y.parts.length === 0)
     return { score: 0, detail: fixed('no comparable name parts') };
@@ -232,10 +250,8 @@ function scorePair(kind: NameKind, x: AnalysedName, y: AnalysedName): Scored {
   const as = fuse(x.parts, y.parts);
   const bs = fuse(y.parts, as);
   const pairs = align(as, bs);
-  const pairedA = new Set(pairs.map((p) => p.a));
-  const pairedB = new Set(pairs.map((p) => p.b));
-  const restA = as.filter((p) => !pairedA.has(p));
-  const restB = bs.filter((p) => !pairedB.has(p));
+  const restA = as.filter((part) => !pairs.some((p) => p.a === part));
+  const restB = bs.filter((part) => !pairs.some((p) => p.b === part));
   let matched = 0;
   let base = 0;
   for (const p of pairs) {
@@ -250,8 +266,8 @@ function scorePair(kind: NameKind, x: AnalysedName, y: AnalysedName): Scored {
   const cost = substituted ? wa + wb : Math.min(EXTRA_COST[kind] * (wa + wb), EXTRA_CAP * base);
   let score = base + cost > 0 ? matched / (base + cost) : 0;
   const notes: string[] = [];
-  const coreA = as.filter((p) => p.weight >= 0.5).length;
-  const coreB = bs.filter((p) => p.weight >= 0.5).length;
+  const coreA = coreParts(as);
+  const coreB = coreParts(bs);
   if (
     kind === 'person' &&
     Math.min(coreA, coreB) === 1 &&
@@ -271,8 +287,8 @@ function scorePair(kind: NameKind, x: AnalysedName, y: AnalysedName): Scored {
       score -= FORM_CONFLICT_PENALTY;
       notes.push(`legal forms differ (${[...x.forms].join('/')} vs ${[...y.forms].join('/')})`);
     }
-    const nx = [...x.numbers].sort().join(',');
-    const ny = [...y.numbers].sort().join(',');
+    const nx = numbersKey(x);
+    const ny = numbersKey(y);
     if (nx !== ny && nx !== '' && ny !== '') {
       score = Math.min(score, NUMBER_CONFLICT_CAP);
       notes.push(`numbers differ (${nx} vs ${ny})`);
