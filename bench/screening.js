@@ -530,6 +530,9 @@ function postgresCpuSeconds() {
   }
   return found ? ticks / CLOCK_TICKS : undefined;
 }
+/** CPU seconds between two readings; undefined when either could not be read. */
+const cpuSince = (before, after) =>
+  before === undefined || after === undefined ? undefined : after - before;
 const CLOCK_TICKS = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
 
 function metrics(label, queries, latencies, wallSeconds, hits, cpuSeconds) {
@@ -703,7 +706,7 @@ async function nexusHttp(home, queries) {
           lat,
           (performance.now() - t0) / 1000,
           hits,
-          cpu0 === undefined ? undefined : (cpuSecondsOf(child.pid) ?? cpu0) - cpu0,
+          cpuSince(cpu0, cpuSecondsOf(child.pid)),
         ),
       );
     }
@@ -813,7 +816,7 @@ END $$;`,
           lat,
           wall,
           hits,
-          cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0,
+          cpuSince(cpu0, cpu1),
         ),
       });
     }

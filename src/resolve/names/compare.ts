@@ -222,7 +222,7 @@ interface Scored {
 
 const fixed = (text: string) => () => text;
 
-/** Parts that carry a name (not particles, stopwords or initials alone). */
+/** Parts of at least half weight (names, patronymics, numbers, initials), not particles, generic words or stopwords. */
 function coreParts(ps: readonly NamePart[]): number {
   let n = 0;
   for (const p of ps) if (p.weight >= 0.5) n++;

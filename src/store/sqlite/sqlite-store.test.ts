@@ -90,13 +90,19 @@ describe('migrations (R21)', () => {
   );
 });
 
+/** Two stores on one new file, migrated: one reads while the other writes. */
+async function twoConnections(): Promise<[SqliteStore, SqliteStore]> {
+  const path = tempDb();
+  const reader = new SqliteStore({ path });
+  const writer = new SqliteStore({ path });
+  await reader.migrate();
+  await writer.migrate();
+  return [reader, writer];
+}
+
 describe('candidate weights', () => {
   it('follow the entity count after writes and erasures by this connection and by another', async () => {
-    const path = tempDb();
-    const reader = new SqliteStore({ path });
-    const writer = new SqliteStore({ path });
-    await reader.migrate();
-    await writer.migrate();
+    const [reader, writer] = await twoConnections();
     const ctx = localOperator('tester', 'candidate weights');
     const add = async (store: SqliteStore, ids: string[]) => {
       await store.putStatements(ctx, { dataset: 'case', records: people(ids, (id) => `Anna ${id}`) });
@@ -126,11 +132,7 @@ describe('candidate weights', () => {
   });
 
   it('follow the keys after index writes and erasures by another connection', async () => {
-    const path = tempDb();
-    const reader = new SqliteStore({ path });
-    const writer = new SqliteStore({ path });
-    await reader.migrate();
-    await writer.migrate();
+    const [reader, writer] = await twoConnections();
     const ctx = localOperator('tester', 'candidate postings');
     await writer.putStatements(ctx, {
       dataset: 'case',
