@@ -7,12 +7,14 @@ import {
   hasSchema,
   schemaProperties,
 } from '../model/index.js';
-import { compareNames } from './names/index.js';
+import { type AnalysedNames, compareNames } from './names/index.js';
 
 /** The part of an entity the comparisons read: its schema name and property values. */
 export interface Subject {
   schema: string;
   properties: ReadonlyMap<string, readonly string[]>;
+  /** Its names as analysed when it was indexed (a candidate's profile): name comparison reads them. */
+  names?: AnalysedNames;
 }
 
 export type Outcome = 'match' | 'partial' | 'mismatch';
@@ -75,7 +77,7 @@ export function nameFeature(query: Subject, candidate: Subject): FeatureResult |
   const q = namesOf(query);
   const c = namesOf(candidate);
   if (q.length === 0 || c.length === 0) return undefined;
-  const r = compareNames(query.schema, q, c);
+  const r = compareNames(query.schema, q, c, candidate.names);
   const score = Math.min(1, Math.max(0, Number.isFinite(r.score) ? r.score : 0));
   return {
     name: 'name',

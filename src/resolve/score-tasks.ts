@@ -1,13 +1,13 @@
 // Scoring work that can run on another thread: plain data in (subjects as property lists), plain data out.
 import type { Subject } from './features.js';
-import { rememberNames, type StoredNames } from './names/index.js';
+import { type StoredNames, unpackNames } from './names/index.js';
 import { type ScoringConfig, scoreMatch } from './scorer.js';
 
 /** A subject as data a thread can receive: its schema and its properties in order. */
 export interface SubjectData {
   schema: string;
   properties: [string, readonly string[]][];
-  /** A candidate's names as analysed when indexed, from its profile: the thread caches them before scoring. */
+  /** A candidate's names as analysed when indexed, from its profile: the thread unpacks them for comparison. */
   names?: StoredNames;
 }
 
@@ -38,7 +38,8 @@ export function subjectData(s: Subject, names?: StoredNames): SubjectData {
 }
 
 function subjectOf(d: SubjectData): Subject {
-  return { schema: d.schema, properties: new Map(d.properties) };
+  const names = unpackNames(d.names);
+  return { schema: d.schema, properties: new Map(d.properties), ...(names ? { names } : {}) };
 }
 
 /** Scores every task's candidates in order; per task, those at or above the threshold. */
@@ -52,8 +53,6 @@ export function scoreTasks(job: ScoreJob): ScoredCandidate[][] {
       s = subjectOf(data);
       built.set(id, s);
     }
-    // Each time: the analysis cache is bounded, and the names may have left it since the candidate was built.
-    rememberNames(data.names);
     return s;
   };
   return job.tasks.map((task) => {

@@ -5,7 +5,7 @@ import { cleanIsoDate, type Entity, getProperty, getSchema, hasSchema, NexusErro
 import type { Candidate, Store } from '../store/index.js';
 import { namesOf, type Subject } from './features.js';
 import { matchKeysFor, sharesKey } from './keys.js';
-import { rememberNames } from './names/index.js';
+import { unpackNames } from './names/index.js';
 import { type Scorable, scorables } from './profile.js';
 import {
   compatibleSchemata,
@@ -232,8 +232,8 @@ async function runQuery(
     if (r.topics.size > 0 && !topics.some((t) => r.topics.has(t))) continue;
     // With changed_since every candidate is an entity (profiles hold no dates of change).
     if (r.changedSince !== undefined && (candidate.entity?.lastSeen ?? '') < r.changedSince) continue;
-    rememberNames(candidate.names);
-    const score = scoreMatch(subject, candidate.subject, config);
+    const names = unpackNames(candidate.names);
+    const score = scoreMatch(subject, names ? { ...candidate.subject, names } : candidate.subject, config);
     scored.push({
       candidate,
       score,

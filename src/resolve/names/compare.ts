@@ -1,6 +1,7 @@
 // Name comparison: aligns the parts of two names across order, spelling and script, and scores the alignment.
 import { editSimilarity } from './distance.js';
 import { normalizeCached, type Origin } from './normalize.js';
+import type { AnalysedNames } from './packed.js';
 import {
   type AnalysedName,
   analyseName,
@@ -311,9 +312,18 @@ function scorePair(kind: NameKind, x: AnalysedName, y: AnalysedName): Scored {
   return { score: Math.max(0, Math.min(1, score)), detail };
 }
 
-/** Compares every name of a with every name of b (aliases) and returns the best-scoring pair. */
-export function compareNames(schema: string, a: readonly string[], b: readonly string[]): NameComparison {
+/**
+ * Compares every name of a with every name of b (aliases) and returns the best-scoring pair. `known` holds analyses
+ * of b's names made for another's comparisons (stored with a candidate's profile): used when made for this kind.
+ */
+export function compareNames(
+  schema: string,
+  a: readonly string[],
+  b: readonly string[],
+  known?: AnalysedNames,
+): NameComparison {
   const kind = kindOfSchema(String(schema));
+  const stored = known?.kind === kind ? known.byName : undefined;
   let best: NameComparison = {
     score: 0,
     explanation: 'no names to compare',
@@ -326,7 +336,7 @@ export function compareNames(schema: string, a: readonly string[], b: readonly s
     const x = analyseName(left, kind);
     for (const right of b) {
       if (typeof right !== 'string') continue;
-      const y = analyseName(right, kind);
+      const y = stored?.get(right) ?? analyseName(right, kind);
       const r = scorePair(kind, x, y);
       // Compared unrounded against the kept (rounded) score, as the explanation has always been chosen.
       if (kept === undefined || r.score > best.score) {

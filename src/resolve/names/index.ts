@@ -4,11 +4,12 @@ export { compareNames, nameKeys, normalizeName } from './compare.js';
 export { confusableLevenshtein, editSimilarity, jaro, jaroWinkler } from './distance.js';
 export {
   ANALYSIS_STAMP,
+  type AnalysedNames,
   packName,
-  rememberNames,
   type StoredNames,
   storedNames,
   unpackName,
+  unpackNames,
 } from './packed.js';
 export type { NameKind } from './parts.js';
 export { forgetAnalyses, kindOfSchema } from './parts.js';

@@ -1,8 +1,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { runSounds } from './compare.js';
-import { ANALYSIS_VERSION, packName, rememberNames, storedNames, unpackName } from './packed.js';
-import { type AnalysedName, analyseName, hasAnalysis, type NameKind } from './parts.js';
+import { compareNames, runSounds } from './compare.js';
+import { ANALYSIS_VERSION, packName, storedNames, unpackName, unpackNames } from './packed.js';
+import { type AnalysedName, analyseName, cachedAnalysis, type NameKind } from './parts.js';
 
 const KINDS: NameKind[] = ['person', 'org', 'vessel'];
 
@@ -78,21 +78,30 @@ describe('packed name analyses', () => {
     expect(runSounds(short.parts)).toEqual(runSounds(a.parts));
   });
 
-  it('are cached for comparison when their stamp is the engine’s, and ignored otherwise', () => {
+  it('are what comparison reads when their stamp and kind are the engine’s, and ignored otherwise', () => {
     const name = 'Zbigniew Packed-Testname';
     const stored = storedNames('Person', [name]);
     expect(stored.kind).toBe('person');
-    expect(hasAnalysis(name, 'person')).toBe(true); // storedNames analysed it
+    // Under a name, an analysis of another: comparison shows which one it read.
     const other = 'Wiesław Otherstamp';
-    rememberNames({
-      ...storedNames('Person', []),
-      list: [[other, packName(analyseName('Someone Else', 'person'))]],
-    });
-    // The analysis stored under a name is what comparisons then read for that name.
-    expect(exact(analyseName(other, 'person'))).toBe(exact(analyseName('Someone Else', 'person')));
-    const stale = 'Bolesław Stalestamp';
-    rememberNames({ stamp: 'old', kind: 'person', list: [[stale, packName(analyseName('Else', 'person'))]] });
-    expect(hasAnalysis(stale, 'person')).toBe(false);
+    const forged = packName(analyseName('Someone Else', 'person'));
+    const known = unpackNames({ ...stored, list: [[other, forged]] });
+    expect(known?.kind).toBe('person');
+    expect(exact(known?.byName.get(other) as AnalysedName)).toBe(
+      exact(analyseName('Someone Else', 'person')),
+    );
+    expect(compareNames('Person', ['Someone Else'], [other], known).score).toBe(1);
+    // Passed along, not cached: the name's own analysis is what the cache then gives.
+    expect(cachedAnalysis(other, 'person')).toBeUndefined();
+    expect(compareNames('Person', ['Someone Else'], [other]).score).toBeLessThan(0.5);
+    // Made for a person, not read for an organisation's comparison.
+    expect(compareNames('Company', ['Someone Else'], [other], known).score).toBeLessThan(0.5);
+    // A name the cache holds is taken from it (storedNames analysed this one), not unpacked again.
+    const cached = unpackNames({ ...stored, list: [[name, forged]] });
+    expect(cached?.byName.get(name)).toBe(analyseName(name, 'person'));
+    expect(unpackNames({ stamp: 'old', kind: 'person', list: [[other, forged]] })).toBeUndefined();
+    expect(unpackNames({ ...stored, kind: 'planet' })).toBeUndefined();
+    expect(unpackNames(undefined)).toBeUndefined();
   });
 
   // When analysis output changes, stored profiles would be read back as the old analysis: the version must move so

@@ -10,13 +10,12 @@ import type { Origin } from './normalize.js';
 import {
   type AnalysedName,
   analyseName,
-  hasAnalysis,
+  cachedAnalysis,
   kindOfSchema,
   makePart,
   type NameKind,
   type NamePart,
   type PartTag,
-  rememberAnalysis,
 } from './parts.js';
 
 /**
@@ -97,14 +96,23 @@ export function storedNames(schema: string, names: readonly string[]): StoredNam
   return { stamp: ANALYSIS_STAMP, kind, list: names.map((n) => [n, packName(analyseName(n, kind))]) };
 }
 
+/** A subject's names as analysed when it was indexed, by name, for comparison to read instead of analysing them. */
+export interface AnalysedNames {
+  readonly kind: NameKind;
+  readonly byName: ReadonlyMap<string, AnalysedName>;
+}
+
 /**
- * Puts stored analyses into the analysis cache, so comparing these names reads them instead of analysing them.
- * Analyses with another stamp (written by another version of the name engine) are left out.
+ * The stored analyses, unpacked for one subject's comparisons (none with another stamp, written by another version
+ * of the name engine). They are handed to comparison with the subject rather than put into the analysis cache: a
+ * candidate's names seldom come up again soon among a million, and cached they lived long enough to cost the
+ * garbage collector more than unpacking them costs. An analysis the cache holds already is taken from it.
  */
-export function rememberNames(stored: StoredNames | undefined): void {
-  if (stored === undefined || stored.stamp !== ANALYSIS_STAMP) return;
+export function unpackNames(stored: StoredNames | undefined): AnalysedNames | undefined {
+  if (stored === undefined || stored.stamp !== ANALYSIS_STAMP || !KINDS.has(stored.kind)) return undefined;
   const kind = stored.kind as NameKind;
-  if (!KINDS.has(kind)) return;
+  const byName = new Map<string, AnalysedName>();
   for (const [name, packed] of stored.list)
-    if (!hasAnalysis(name, kind)) rememberAnalysis(name, kind, unpackName(packed));
+    byName.set(name, cachedAnalysis(name, kind) ?? unpackName(packed));
+  return { kind, byName };
 }

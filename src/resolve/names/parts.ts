@@ -210,19 +210,14 @@ export function analyseName(name: string, kind: NameKind): AnalysedName {
   return result;
 }
 
-/** True when the analysis of this name is at hand (cached). */
-export function hasAnalysis(name: string, kind: NameKind): boolean {
-  return caches[kind].get(name) !== undefined;
+/** The analysis of this name when it is at hand (cached). */
+export function cachedAnalysis(name: string, kind: NameKind): AnalysedName | undefined {
+  return caches[kind].get(name);
 }
 
 /** Empties the analysis caches (tests use it to show what is read from stored analyses). */
 export function forgetAnalyses(): void {
   for (const cache of Object.values(caches)) cache.clear();
-}
-
-/** Caches an analysis made elsewhere (read back from the match index, see packed.ts). */
-export function rememberAnalysis(name: string, kind: NameKind, analysed: AnalysedName): void {
-  caches[kind].set(name, analysed);
 }
 
 const KIND_BY_SCHEMA = new Map<string, NameKind>([
