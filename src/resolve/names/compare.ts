@@ -1,6 +1,6 @@
 // Name comparison: aligns the parts of two names across order, spelling and script, and scores the alignment.
 import { editSimilarity } from './distance.js';
-import { normalizeCached, type Origin } from './normalize.js';
+import { normalizeCached } from './normalize.js';
 import type { AnalysedNames } from './packed.js';
 import {
   type AnalysedName,
@@ -40,99 +40,126 @@ interface Pair {
   readonly tier: Tier;
 }
 
-/**
- * A run of two to four parts read as one word, with what `fuse` tests it by. Most runs tried fit nothing, so the
- * run's sound and its part are worked out only when needed.
- */
-interface Run {
-  /** The parts written as one word. */
-  readonly text: string;
-  /** The runs' first letters, when every part is a word (not an initial). */
-  readonly initials: string | undefined;
-  readonly texts: readonly string[];
-  readonly hasNumber: boolean;
-  readonly origin: Origin;
-  phon?: string;
-  part?: NamePart;
+// A run is two to four consecutive parts read as one word. `fuse` tries every run of a name against the other name's
+// parts, so runs are tested where they lie (by start and length) without being built: most fit nothing, and building
+// each (its text, initials, sound) for every candidate was a tenth of screening's time.
+
+/** The position of the run (start, length) among a name's runs in `eachRun`'s order. */
+function runIndex(parts: number, start: number, length: number): number {
+  let k = 0;
+  for (let i = 0; i < start; i++) k += Math.max(0, Math.min(4, parts - i) - 1);
+  return k + length - 2;
 }
 
-// Runs per parts array (an analysed name's, kept by the analysis cache), by start and length: the query's runs are
-// built once per query, not once per candidate.
-const runsOf = new WeakMap<readonly NamePart[], Map<number, Run>>();
-
-function runAt(xs: readonly NamePart[], start: number, length: number): Run {
-  let runs = runsOf.get(xs);
-  if (runs === undefined) {
-    runs = new Map();
-    runsOf.set(xs, runs);
-  }
-  const slot = start * 8 + length;
-  const hit = runs.get(slot);
-  if (hit !== undefined) return hit;
-  const parts = xs.slice(start, start + length);
-  const texts = parts.map((p) => p.text);
-  const run: Run = {
-    text: texts.join(''),
-    initials: texts.every((t) => t.length > 1) ? texts.map((t) => t[0]).join('') : undefined,
-    texts,
-    hasNumber: parts.some((p) => p.tag === 'number'),
-    origin: parts[0]?.origin ?? 'latin',
-  };
-  runs.set(slot, run);
-  return run;
-}
-
-function phonOf(run: Run): string {
-  if (run.phon === undefined) run.phon = soundsOf(run.text)[0];
-  return run.phon;
+/** How many runs a name of this many parts has: the index a run after the last would have. */
+function runCount(parts: number): number {
+  return runIndex(parts, parts, 2);
 }
 
 /** Every run `fuse` may try, in a fixed order: by start, then length 2 to 4. */
-function eachRun(xs: readonly NamePart[], visit: (run: Run) => void): void {
-  for (let i = 0; i < xs.length; i++)
-    for (let n = 2; n <= Math.min(4, xs.length - i); n++) visit(runAt(xs, i, n));
+function eachRun(xs: readonly NamePart[], visit: (start: number, length: number) => void): void {
+  for (let i = 0; i < xs.length; i++) for (let n = 2; n <= Math.min(4, xs.length - i); n++) visit(i, n);
+}
+
+function joinRun(xs: readonly NamePart[], start: number, length: number): string {
+  let text = '';
+  for (let k = start; k < start + length; k++) text += (xs[k] as NamePart).text;
+  return text;
+}
+
+// Runs' sounds per parts array (an analysed name's, kept by the analysis cache or unpacked with its stored sounds),
+// in `eachRun`'s order, worked out when first asked for: the query's are made once per query, not per candidate.
+const runSoundsOf = new WeakMap<readonly NamePart[], (string | undefined)[]>();
+
+function soundAt(xs: readonly NamePart[], start: number, length: number): string {
+  let sounds = runSoundsOf.get(xs);
+  if (sounds === undefined) {
+    sounds = new Array<string | undefined>(runCount(xs.length));
+    runSoundsOf.set(xs, sounds);
+  }
+  const k = runIndex(xs.length, start, length);
+  let sound = sounds[k];
+  if (sound === undefined) {
+    sound = soundsOf(joinRun(xs, start, length))[0];
+    sounds[k] = sound;
+  }
+  return sound;
 }
 
 /** The sounds of a name's runs, for keeping with its analysis (packed.ts): working them out is most of fusing. */
 export function runSounds(parts: readonly NamePart[]): string[] {
   const out: string[] = [];
-  eachRun(parts, (run) => out.push(phonOf(run)));
+  eachRun(parts, (start, length) => out.push(soundAt(parts, start, length)));
   return out;
 }
 
 /** Gives a name's runs their kept sounds (from runSounds, in its order); a list of another length is ignored. */
 export function rememberRunSounds(parts: readonly NamePart[], sounds: readonly string[]): void {
-  let expected = 0;
-  for (let i = 0; i < parts.length; i++) expected += Math.max(0, Math.min(4, parts.length - i) - 1);
-  if (sounds.length !== expected) return;
-  let k = 0;
-  eachRun(parts, (run) => {
-    run.phon = sounds[k++];
-  });
+  if (sounds.length === runCount(parts.length)) runSoundsOf.set(parts, [...sounds]);
 }
 
-function partOf(run: Run): NamePart {
-  if (run.part === undefined) run.part = makePart(run.text, 'name', run.origin, 1);
-  return run.part;
+// A run joined into one part, per parts array and run: the same part object each time, so the similarity cache
+// (keyed by the query's parts) keeps working for a query whose run is joined against candidate after candidate.
+const joinedParts = new WeakMap<readonly NamePart[], Map<number, NamePart>>();
+
+function joinedPart(xs: readonly NamePart[], start: number, length: number): NamePart {
+  let parts = joinedParts.get(xs);
+  if (parts === undefined) {
+    parts = new Map();
+    joinedParts.set(xs, parts);
+  }
+  const slot = start * 8 + length;
+  let part = parts.get(slot);
+  if (part === undefined) {
+    part = makePart(joinRun(xs, start, length), 'name', xs[start]?.origin ?? 'latin', 1);
+    parts.set(slot, part);
+  }
+  return part;
 }
 
 /**
- * True when some part on the other side is the run written as one word: the same text, its initials, or (for six
- * letters or more) the same sound or a close spelling. A part equal to one of the run's own words does not count.
+ * True when some part on the other side is the run written as one word: the same text, its initials (when every
+ * part of the run is a word, not an initial), or (for six letters or more) the same sound or a close spelling. A
+ * part equal to one of the run's own words does not count.
  */
-function fitsOne(run: Run, ys: readonly NamePart[]): boolean {
-  const joined = run.text;
-  const long = joined.length >= 6;
-  for (const y of ys) {
-    if (run.texts.includes(y.text)) continue;
-    if (y.text === joined || y.text === run.initials) return true;
-    if (
-      long &&
-      (y.phon === phonOf(run) ||
-        (Math.abs(y.text.length - joined.length) <= 2 && editSimilarity(y.text, joined, 0.85) >= 0.85))
-    )
-      return true;
+function fitsOne(xs: readonly NamePart[], start: number, length: number, ys: readonly NamePart[]): boolean {
+  const end = start + length;
+  let size = 0;
+  let words = true;
+  for (let k = start; k < end; k++) {
+    const text = (xs[k] as NamePart).text;
+    size += text.length;
+    if (text.length <= 1) words = false;
   }
+  const long = size >= 6;
+  let joined: string | undefined;
+  for (const y of ys) {
+    const text = y.text;
+    let own = false;
+    for (let k = start; k < end && !own; k++) own = (xs[k] as NamePart).text === text;
+    if (own) continue;
+    if (text.length === size) {
+      joined ??= joinRun(xs, start, length);
+      if (text === joined) return true;
+    }
+    if (words && text.length === length) {
+      let initials = true;
+      for (let k = 0; k < length && initials; k++) initials = text[k] === (xs[start + k] as NamePart).text[0];
+      if (initials) return true;
+    }
+    if (long) {
+      if (y.phon === soundAt(xs, start, length)) return true;
+      if (Math.abs(text.length - size) <= 2) {
+        joined ??= joinRun(xs, start, length);
+        if (editSimilarity(text, joined, 0.85) >= 0.85) return true;
+      }
+    }
+  }
+  return false;
+}
+
+function hasNumber(xs: readonly NamePart[], start: number, length: number): boolean {
+  for (let k = start; k < start + length; k++) if ((xs[k] as NamePart).tag === 'number') return true;
   return false;
 }
 
@@ -145,10 +172,9 @@ function fuse(xs: readonly NamePart[], ys: readonly NamePart[]): readonly NamePa
   while (i < xs.length) {
     let taken = 0;
     for (let n = Math.min(4, xs.length - i); n >= 2 && taken === 0; n--) {
-      const run = runAt(xs, i, n);
-      if (run.hasNumber || !fitsOne(run, ys)) continue;
+      if (hasNumber(xs, i, n) || !fitsOne(xs, i, n, ys)) continue;
       out ??= xs.slice(0, i);
-      out.push(partOf(run));
+      out.push(joinedPart(xs, i, n));
       taken = n;
     }
     if (taken === 0) {
