@@ -35,9 +35,12 @@ function sameVowels(a: string, b: string): boolean {
 }
 
 // Per part of the first name, what each part of the other scored. The first is the query's side in screening, the
-// same part objects for every candidate; keys are the other part's signature, a string whose hash V8 keeps.
-const cache = new WeakMap<NamePart, Map<string, PartSimilarity>>();
-const PER_PART = 20_000;
+// same part objects for every candidate; keys are the other part's signature, a string whose hash V8 keeps. Bounded
+// in all, not per part: each query's parts are new, and kept by the analysis cache their results outlived the
+// query and were copied into the old generation, where they cost every major collection (a tenth of xref's time).
+let cache = new WeakMap<NamePart, Map<string, PartSimilarity>>();
+let held = 0;
+const MAX_HELD = 50_000;
 
 /** How well part a stands for part b (cached: screening meets the same query words on every candidate). */
 export function partSimilarity(a: NamePart, b: NamePart): PartSimilarity {
@@ -49,8 +52,15 @@ export function partSimilarity(a: NamePart, b: NamePart): PartSimilarity {
   const hit = seen.get(b.sig);
   if (hit !== undefined) return hit;
   const result = computeSimilarity(a, b);
-  if (seen.size >= PER_PART) seen.clear();
+  if (held >= MAX_HELD) {
+    // Started over: the current query's parts fill it again from the next pair on.
+    cache = new WeakMap();
+    held = 0;
+    seen = new Map();
+    cache.set(a, seen);
+  }
   seen.set(b.sig, result);
+  held++;
   return result;
 }
 
