@@ -1,4 +1,5 @@
 // Candidate ranking shared by both stores: keys weighed by inverse document frequency, summed rarest key first.
+import { eidSlots } from './eid-slots.js';
 import type { Candidate, CandidateOptions } from './store.js';
 
 /** Keys a query uses at most: a name with many aliases brings many keys, and each one costs a posting read. */
@@ -90,17 +91,18 @@ export function rankByKeys(
   total: number,
 ): RankedList {
   const present = keys.filter((k) => df.has(k)).sort((a, b) => (df.get(a) ?? 0) - (df.get(b) ?? 0));
+  let reached = 0;
+  for (const key of present) reached += postings.get(key)?.length ?? 0;
+  const slot = eidSlots(reached);
   // Parallel arrays, not an object per entity: most entities reached are never read.
-  const slot = new Map<number, number>();
   const eids: number[] = [];
   const weights: number[] = [];
   const counts: number[] = [];
   for (const key of present) {
     const weight = Math.log(1 + total / (df.get(key) ?? total));
     for (const eid of postings.get(key) ?? []) {
-      const at = slot.get(eid);
-      if (at === undefined) {
-        slot.set(eid, eids.length);
+      const at = slot.claim(eid, eids.length);
+      if (at < 0) {
         eids.push(eid);
         weights.push(weight);
         counts.push(1);
