@@ -8,6 +8,7 @@ import { ingest } from '../ingest/index.js';
 import { SqliteStore, type Store, type Suggestion } from '../store/index.js';
 import { updateMatchIndex } from './index-builder.js';
 import { ANALYSIS_STAMP, forgetAnalyses, storedNames } from './names/index.js';
+import { parseProfile } from './profile.js';
 import { screen } from './screening.js';
 import { xref } from './xref.js';
 
@@ -104,7 +105,8 @@ beforeAll(async () => {
 
 describe('match profiles', () => {
   it('keep what scoring reads and nothing it does not', async () => {
-    const got = await store.matchProfiles(operator, ['l1', 'l6']);
+    const texts = await store.matchProfiles(operator, ['l1', 'l6']);
+    const got = new Map([...texts].map(([id, text]) => [id, parseProfile(text)]));
     expect(got.get('l1')).toEqual({
       schema: 'Person',
       properties: {

@@ -34,6 +34,11 @@ export function profileOf(entity: Entity, id: string): MatchProfile | undefined 
   };
 }
 
+/** A profile as Store.matchProfiles gives it (JSON text), read back. */
+export function parseProfile(text: string): MatchProfile {
+  return JSON.parse(text) as MatchProfile;
+}
+
 export function subjectOfProfile(profile: MatchProfile): Subject {
   return { schema: profile.schema, properties: new Map(Object.entries(profile.properties)) };
 }
@@ -73,7 +78,8 @@ export async function scorables(
 ): Promise<Map<string, Scorable>> {
   const out = new Map<string, Scorable>();
   if (profiles)
-    for (const [id, profile] of await store.matchProfiles(ctx, ids)) {
+    for (const [id, text] of await store.matchProfiles(ctx, ids)) {
+      const profile = parseProfile(text);
       const subject = subjectOfProfile(profile);
       out.set(id, {
         id,

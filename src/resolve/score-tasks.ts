@@ -1,15 +1,15 @@
 // Scoring work that can run on another thread: plain data in (subjects as property lists), plain data out.
 import type { Subject } from './features.js';
-import { type StoredNames, unpackNames } from './names/index.js';
+import { unpackNames } from './names/index.js';
+import { parseProfile, subjectOfProfile } from './profile.js';
 import { type ScoringConfig, scoreMatch } from './scorer.js';
 
-/** A subject as data a thread can receive: its schema and its properties in order. */
-export interface SubjectData {
-  schema: string;
-  properties: [string, readonly string[]][];
-  /** A candidate's names as analysed when indexed, from its profile: the thread unpacks them for comparison. */
-  names?: StoredNames;
-}
+/**
+ * A subject as data a thread can receive: its schema and its properties in order, or a candidate's stored profile
+ * as the store gave it (JSON text), which the thread parses: parsing, rebuilding and sending every candidate's
+ * profile as objects was a fifth of the work of xref's main thread, which limits it.
+ */
+export type SubjectData = { schema: string; properties: [string, readonly string[]][] } | { profile: string };
 
 /** One entity and the ids of the candidates to score it against. */
 export interface ScoreTask {
@@ -33,13 +33,16 @@ export interface ScoredCandidate {
   explanation: string;
 }
 
-export function subjectData(s: Subject, names?: StoredNames): SubjectData {
-  return { schema: s.schema, properties: [...s.properties], ...(names !== undefined ? { names } : {}) };
+export function subjectData(s: Subject): SubjectData {
+  return { schema: s.schema, properties: [...s.properties] };
 }
 
 function subjectOf(d: SubjectData): Subject {
-  const names = unpackNames(d.names);
-  return { schema: d.schema, properties: new Map(d.properties), ...(names ? { names } : {}) };
+  if ('properties' in d) return { schema: d.schema, properties: new Map(d.properties) };
+  const profile = parseProfile(d.profile);
+  // The names as analysed when the candidate was indexed: comparison reads them instead of analysing them again.
+  const names = unpackNames(profile.names);
+  return { ...subjectOfProfile(profile), ...(names ? { names } : {}) };
 }
 
 /** Scores every task's candidates in order; per task, those at or above the threshold. */

@@ -72,14 +72,31 @@ async function prepare(
       ...(against.length > 0 ? { datasets: against } : { excludeDatasets: [opts.dataset] }),
     },
   );
-  // From stored profiles where current (one row each), entities otherwise; candidates are only scored here.
-  const loaded = await scorables(ctx, store, [...new Set(lists.flat().map((c) => c.id))], whole);
+  // From stored profiles where current (one row each), passed to the scoring threads as the store gives them, and
+  // as entities otherwise. Only a reader who sees everything is given profiles.
+  const ids = [...new Set(lists.flat().map((c) => c.id))];
+  const profiles = whole ? await store.matchProfiles(ctx, ids) : new Map<string, string>();
+  const loaded = await scorables(
+    ctx,
+    store,
+    ids.filter((id) => !profiles.has(id)),
+    false,
+  );
   const subjects = new Map<string, SubjectData>();
   const tasks = matchable.map((entity, i): ScoreTask => {
     const seen = new Set<string>([entity.id]);
     const wanted = new Set(keySets[i]);
     const candidates: string[] = [];
     for (const c of lists[i] ?? []) {
+      // A record with a profile is current and in no cluster: scored under its own id.
+      const profile = profiles.get(c.id);
+      if (profile !== undefined) {
+        if (seen.has(c.id)) continue;
+        seen.add(c.id);
+        candidates.push(c.id);
+        if (!subjects.has(c.id)) subjects.set(c.id, { profile });
+        continue;
+      }
       const other = loaded.get(c.id);
       // Members of one cluster resolve to the same canonical entity: score it once. A candidate found only through
       // values the context may not see is none (R8).
@@ -87,7 +104,7 @@ async function prepare(
       if (!whole && !(other.entity !== undefined && sharesKey(other.entity, wanted))) continue;
       seen.add(other.id);
       candidates.push(other.id);
-      if (!subjects.has(other.id)) subjects.set(other.id, subjectData(other.subject, other.names));
+      if (!subjects.has(other.id)) subjects.set(other.id, subjectData(other.subject));
     }
     return { query: subjectData(subjectOf(entity)), candidates };
   });

@@ -545,9 +545,10 @@ export interface Store {
   /**
    * The stored profiles of these source records, for a context that sees every statement (otherwise none). A record
    * has one only while it is current: the index has read every statement written, and the record is not a member of
-   * a resolved cluster now nor was when it was indexed. Callers load the others as entities.
+   * a resolved cluster now nor was when it was indexed. Callers load the others as entities. Each is the JSON text of
+   * a MatchProfile, as stored: the caller parses it where it is read (xref hands it to a scoring thread unread).
    */
-  matchProfiles(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, MatchProfile>>;
+  matchProfiles(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, string>>;
   /** Entities sharing the most informative keys with a query, best first. */
   candidates(ctx: AccessContext, keys: string[], options: CandidateOptions): Promise<Candidate[]>;
   /**

@@ -12,7 +12,6 @@ import type {
   Judgement,
   JudgementValue,
   MatchKeys,
-  MatchProfile,
   SessionInput,
   SessionRecord,
   Store,
@@ -196,13 +195,10 @@ export class PgResolution implements PgResolutionMethods {
     );
   }
 
-  async matchProfiles(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, MatchProfile>> {
-    const found = await this.parts.db.snapshot(async (c) =>
+  async matchProfiles(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, string>> {
+    return this.parts.db.snapshot(async (c) =>
       (await seesAll(c, ctx)) ? index.matchProfiles(c, ids) : new Map<string, string>(),
     );
-    const out = new Map<string, MatchProfile>();
-    for (const [id, text] of found) out.set(id, JSON.parse(text) as MatchProfile);
-    return out;
   }
 
   /** Candidates come from keys of every statement; callers score them on what the context may see. */

@@ -26,7 +26,6 @@ import type {
   Judgement,
   JudgementValue,
   MatchKeys,
-  MatchProfile,
   MigrationResult,
   Page,
   Reference,
@@ -988,12 +987,10 @@ export class SqliteStore implements Store {
     );
   }
 
-  async matchProfiles(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, MatchProfile>> {
-    const out = new Map<string, MatchProfile>();
-    if (!this.seesAll(visibilityParams(ctx))) return out;
+  async matchProfiles(ctx: AccessContext, ids: readonly string[]): Promise<Map<string, string>> {
+    if (!this.seesAll(visibilityParams(ctx))) return new Map();
     // Only records not merged into a cluster since they were indexed: a member is scored as its cluster.
-    for (const [id, text] of this.index().profiles(ids)) out.set(id, JSON.parse(text) as MatchProfile);
-    return out;
+    return this.index().profiles(ids);
   }
 
   /** Candidates come from keys of every statement; callers score them on what the context may see. */
