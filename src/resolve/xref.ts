@@ -120,7 +120,7 @@ export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions):
   await updateMatchIndex(ctx, store);
   const threshold = opts.threshold ?? 0.5;
   const config = opts.config ?? DEFAULT_SCORING;
-  const total = (await store.stats(ctx)).datasets[opts.dataset]?.entities ?? 0;
+  const total = await store.datasetEntities(ctx, opts.dataset);
   let processed = 0;
   let compared = 0;
   let suggestions = 0;

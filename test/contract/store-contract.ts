@@ -194,6 +194,8 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect(stats.entities).toEqual({ Company: 1, Person: 1 });
       expect(stats.statements).toBe(4);
       expect(stats.datasets).toEqual({ case: { entities: 2, statements: 4 } });
+      expect(await store.datasetEntities(admin, 'case')).toBe(2);
+      expect(await store.datasetEntities(admin, 'nowhere')).toBe(0);
       expect((await store.datasets(admin)).map((d) => d.name)).toEqual(['case']);
     });
 
@@ -222,6 +224,10 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
       expect((await store.listEntities(official, {}, { limit: 100 })).items.map((e) => e.id)).toEqual(['p1']);
       expect(await store.stats(official)).toEqual(before.stats);
       expect(await store.digest(official)).toBe(before.digest);
+      // One dataset's count is the store-wide count's, for each reader: hidden entities are not counted.
+      expect(await store.datasetEntities(official, 'case')).toBe(1);
+      expect(await store.datasetEntities(admin, 'case')).toBe(4);
+      expect(await store.datasetEntities(secretNoEyes, 'case')).toBe(3);
       // SECRET without the caveat sees SECRET but not UK EYES ONLY.
       expect(await store.getEntity(secretNoEyes, 'hidden')).toBeDefined();
       expect(await store.getEntity(secretNoEyes, 'eyes')).toBeUndefined();
@@ -332,7 +338,12 @@ export function runStoreContract(name: string, makeStore: () => Promise<Store>):
           const digest = createHash('sha256');
           for (const id of expected) digest.update(`${id}\n`);
           expect(await store.digest(ctx), `${name} ${text}`).toBe(digest.digest('hex'));
-          expect((await store.stats(ctx)).statements, `${name} ${text}`).toBe(expected.length);
+          const stats = await store.stats(ctx);
+          expect(stats.statements, `${name} ${text}`).toBe(expected.length);
+          for (const [dataset, counted] of Object.entries(stats.datasets))
+            expect(await store.datasetEntities(ctx, dataset), `${name} ${text} ${dataset}`).toBe(
+              counted.entities,
+            );
         }
       }
 

@@ -31,6 +31,19 @@ export async function datasets(db: PgDb, ctx: AccessContext): Promise<DatasetInf
   }));
 }
 
+/** `stats`' count of one dataset's entities, read through the dataset's own entities instead of every statement. */
+export async function datasetEntities(db: PgDb, ctx: AccessContext, dataset: string): Promise<number> {
+  const q = new Params();
+  const d = q.p(dataset);
+  const rows = await db.query<{ n: number }>(
+    `SELECT count(*)::bigint AS n FROM entity_datasets e WHERE e.dataset = ${d} AND EXISTS (
+       SELECT 1 FROM statements s JOIN provenance p ON p.pid = s.pid
+       WHERE s.eid = e.eid AND p.dataset = ${d} AND ${visibleSql(ctx, 'p', q)})`,
+    q.values,
+  );
+  return rows[0]?.n ?? 0;
+}
+
 /** Counts in one snapshot, so the "sees every marking" check holds for what is counted. */
 export async function stats(db: PgDb, ctx: AccessContext): Promise<StoreStats> {
   return db.snapshot(async (c) => {

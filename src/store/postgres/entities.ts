@@ -26,7 +26,7 @@ import type {
 import { backup } from './entities-backup.js';
 import { erase } from './entities-erase.js';
 import { exportDataset, listEntities, referencing, resolvedEntities, scanEntities } from './entities-read.js';
-import { datasets, digest, stats, upsertDatasetTx, version } from './entities-stats.js';
+import { datasetEntities, datasets, digest, stats, upsertDatasetTx, version } from './entities-stats.js';
 import { prepareBatch, writeBatch } from './entities-write.js';
 import type { PgParts } from './parts.js';
 import { facetedSearch } from './search-faceted.js';
@@ -47,6 +47,7 @@ export type PgEntitiesMethods = Pick<
   | 'referencing'
   | 'datasets'
   | 'stats'
+  | 'datasetEntities'
   | 'exportDataset'
   | 'scanEntities'
   | 'version'
@@ -140,6 +141,10 @@ export class PgEntities implements PgEntitiesMethods {
 
   stats(ctx: AccessContext): Promise<StoreStats> {
     return stats(this.parts.db, ctx);
+  }
+
+  datasetEntities(ctx: AccessContext, dataset: string): Promise<number> {
+    return datasetEntities(this.parts.db, ctx, dataset);
   }
 
   exportDataset(ctx: AccessContext, dataset: string): AsyncIterable<Entity> {

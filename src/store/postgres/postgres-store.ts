@@ -109,6 +109,9 @@ export class PostgresStore implements Store {
   stats(...a: Parameters<Store['stats']>): ReturnType<Store['stats']> {
     return this.entities.stats(...a);
   }
+  datasetEntities(...a: Parameters<Store['datasetEntities']>): ReturnType<Store['datasetEntities']> {
+    return this.entities.datasetEntities(...a);
+  }
   exportDataset(...a: Parameters<Store['exportDataset']>): ReturnType<Store['exportDataset']> {
     return this.entities.exportDataset(...a);
   }

@@ -809,6 +809,20 @@ export class SqliteStore implements Store {
     }));
   }
 
+  async datasetEntities(ctx: AccessContext, dataset: string): Promise<number> {
+    const vis = this.visible(ctx, 's');
+    // Every entity given a statement in a dataset is listed under it; each is counted if one such statement shows.
+    const sql = `SELECT count(*) FROM entity_datasets d WHERE d.dataset = @dataset AND EXISTS (
+       SELECT 1 FROM statements s JOIN provenance sp ON sp.pid = s.pid
+       WHERE s.eid = d.eid AND sp.dataset = @dataset AND ${vis.sql})`;
+    return Number(
+      this.db
+        .prepare(sql)
+        .pluck()
+        .get({ ...vis.params, dataset }),
+    );
+  }
+
   async stats(ctx: AccessContext): Promise<StoreStats> {
     const vis = this.visible(ctx, 's');
     const schemaRows =
