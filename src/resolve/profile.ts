@@ -51,7 +51,7 @@ export interface Scorable {
   topics: readonly string[];
   datasets: number;
   entity?: Entity;
-  /** Its names as analysed when it was indexed (from a profile): scoring puts them in the analysis cache first. */
+  /** Its names as analysed when it was indexed (from a profile): scoring unpacks them for comparison to read. */
   names?: StoredNames;
 }
 

@@ -1,4 +1,5 @@
-// Scoring work that can run on another thread: plain data in (subjects as property lists), plain data out.
+// Scoring work that can run on another thread: plain data in (subjects as property lists or stored profiles' text),
+// plain data out.
 import type { Subject } from './features.js';
 import { unpackNames } from './names/index.js';
 import { parseProfile, subjectOfProfile } from './profile.js';

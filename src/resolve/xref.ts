@@ -88,23 +88,20 @@ async function prepare(
     const wanted = new Set(keySets[i]);
     const candidates: string[] = [];
     for (const c of lists[i] ?? []) {
-      // A record with a profile is current and in no cluster: scored under its own id.
       const profile = profiles.get(c.id);
-      if (profile !== undefined) {
-        if (seen.has(c.id)) continue;
-        seen.add(c.id);
-        candidates.push(c.id);
-        if (!subjects.has(c.id)) subjects.set(c.id, { profile });
-        continue;
-      }
-      const other = loaded.get(c.id);
-      // Members of one cluster resolve to the same canonical entity: score it once. A candidate found only through
-      // values the context may not see is none (R8).
-      if (!other || seen.has(other.id)) continue;
-      if (!whole && !(other.entity !== undefined && sharesKey(other.entity, wanted))) continue;
-      seen.add(other.id);
-      candidates.push(other.id);
-      if (!subjects.has(other.id)) subjects.set(other.id, subjectData(other.subject));
+      const other = profile === undefined ? loaded.get(c.id) : undefined;
+      if (profile === undefined && other === undefined) continue;
+      // A record with a profile is current and in no cluster, scored under its own id; members of one cluster
+      // resolve to the same canonical entity: score it once.
+      const id = other?.id ?? c.id;
+      if (seen.has(id)) continue;
+      // A candidate found only through values the context may not see is none (R8). (Profiles are only read for a
+      // reader who sees everything.)
+      if (other && !whole && !(other.entity !== undefined && sharesKey(other.entity, wanted))) continue;
+      seen.add(id);
+      candidates.push(id);
+      if (!subjects.has(id))
+        subjects.set(id, other ? subjectData(other.subject) : { profile: profile as string });
     }
     return { query: subjectData(subjectOf(entity)), candidates };
   });

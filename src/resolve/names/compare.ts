@@ -93,9 +93,12 @@ export function runSounds(parts: readonly NamePart[]): string[] {
   return out;
 }
 
-/** Gives a name's runs their kept sounds (from runSounds, in its order); a list of another length is ignored. */
-export function rememberRunSounds(parts: readonly NamePart[], sounds: readonly string[]): void {
-  if (sounds.length === runCount(parts.length)) runSoundsOf.set(parts, [...sounds]);
+/**
+ * Gives a name's runs their kept sounds (from runSounds, in its order), keeping the list itself; a list of another
+ * length is ignored.
+ */
+export function rememberRunSounds(parts: readonly NamePart[], sounds: string[]): void {
+  if (sounds.length === runCount(parts.length)) runSoundsOf.set(parts, sounds);
 }
 
 // A run joined into one part, per parts array and run: the same part object each time, so the similarity cache
