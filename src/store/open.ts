@@ -26,6 +26,18 @@ function schemaOf(env: NodeJS.ProcessEnv): string {
   return env.NEXUS_DATABASE_SCHEMA?.trim() || 'nexus';
 }
 
+/** NEXUS_SQLITE_MMAP: bytes of the embedded store read through a memory map (0 for none); unset for the default. */
+export function sqliteMmapBytes(env: NodeJS.ProcessEnv): number | undefined {
+  const raw = env.NEXUS_SQLITE_MMAP?.trim();
+  if (!raw) return undefined;
+  if (!/^\d+$/.test(raw) || !Number.isSafeInteger(Number(raw)))
+    throw new NexusError(
+      'USAGE_INVALID',
+      `NEXUS_SQLITE_MMAP must be a number of bytes (0 turns it off), not "${raw}"`,
+    );
+  return Number(raw);
+}
+
 /** The URL with any password replaced, for logs and messages. */
 export function redactUrl(url: string): string {
   try {
@@ -54,5 +66,6 @@ export function postgresTarget(env: NodeJS.ProcessEnv): { url: string; schema: s
 export function storeFromEnv(env: NodeJS.ProcessEnv, home: string): Store {
   const url = postgresUrl(env);
   if (url) return new PostgresStore({ url, schema: schemaOf(env) });
-  return new SqliteStore({ path: join(home, 'nexus.db') });
+  const mmapBytes = sqliteMmapBytes(env);
+  return new SqliteStore({ path: join(home, 'nexus.db'), ...(mmapBytes !== undefined ? { mmapBytes } : {}) });
 }

@@ -1,16 +1,18 @@
-// SQLite-specific guarantees: durable settings at start-up (R3) and atomic, single-runner migrations (R21).
+// SQLite-specific guarantees: durable settings at start-up (R3), the memory map's size, and atomic, single-runner
+// migrations (R21).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { localOperator } from '../../access/index.js';
 import { newEntity } from '../../ingest/reader.js';
 import { validateRecord } from '../../ingest/validate.js';
+import { storeFromEnv } from '../open.js';
 import { migrations } from './migrations.js';
 import { migrate } from './migrator.js';
-import { SqliteStore } from './sqlite-store.js';
+import { DEFAULT_MMAP_BYTES, SqliteStore } from './sqlite-store.js';
 
 function tempDb(): string {
   return join(mkdtempSync(join(tmpdir(), 'nexus-sqlite-')), 'nexus.db');
@@ -36,6 +38,26 @@ describe('SqliteStore durability (R3)', () => {
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(store.db.pragma('synchronous', { simple: true })).toBe(2);
     await store.close();
+  });
+});
+
+describe('SqliteStore memory map', () => {
+  it('reads the file through a map of DEFAULT_MMAP_BYTES unless told otherwise, and refuses a bad size', async () => {
+    const byDefault = new SqliteStore({ path: tempDb() });
+    // SQLite caps the size at its compiled maximum, 2 GiB less 64 KiB in better-sqlite3's build.
+    expect(Number(byDefault.db.pragma('mmap_size', { simple: true }))).toBe(
+      Math.min(DEFAULT_MMAP_BYTES, 0x7fff0000),
+    );
+    await byDefault.close();
+    const off = new SqliteStore({ path: tempDb(), mmapBytes: 0 });
+    expect(off.db.pragma('mmap_size', { simple: true })).toBe(0);
+    await off.close();
+    const env = { NEXUS_SQLITE_MMAP: '1048576' };
+    const fromEnv = storeFromEnv(env, dirname(tempDb())) as SqliteStore;
+    expect(fromEnv.db.pragma('mmap_size', { simple: true })).toBe(1048576);
+    await fromEnv.close();
+    expect(() => new SqliteStore({ path: tempDb(), mmapBytes: -1 })).toThrow(/mmapBytes/);
+    expect(() => storeFromEnv({ NEXUS_SQLITE_MMAP: '2GB' }, dirname(tempDb()))).toThrow(/NEXUS_SQLITE_MMAP/);
   });
 });
 
