@@ -120,12 +120,37 @@ function joinedPart(xs: readonly NamePart[], start: number, length: number): Nam
   return part;
 }
 
+/** A bit per part length (lengths of 31 and more share the last): which lengths the other side's parts have. */
+function lengthMask(ys: readonly NamePart[]): number {
+  let mask = 0;
+  for (const y of ys) mask |= 1 << Math.min(31, y.text.length);
+  return mask;
+}
+
+/** True when the mask has a length from lo to hi. */
+function hasLength(mask: number, lo: number, hi: number): boolean {
+  for (let n = Math.max(0, lo); n <= hi; n++) if (mask & (1 << Math.min(31, n))) return true;
+  return false;
+}
+
+function hasSound(ys: readonly NamePart[], sound: string): boolean {
+  for (const y of ys) if (y.phon === sound) return true;
+  return false;
+}
+
 /**
  * True when some part on the other side is the run written as one word: the same text, its initials (when every
  * part of the run is a word, not an initial), or (for six letters or more) the same sound or a close spelling. A
- * part equal to one of the run's own words does not count.
+ * part equal to one of the run's own words does not count. `lengths` is lengthMask(ys): most runs have no part of a
+ * length they could be, and are passed over without looking at the parts.
  */
-function fitsOne(xs: readonly NamePart[], start: number, length: number, ys: readonly NamePart[]): boolean {
+function fitsOne(
+  xs: readonly NamePart[],
+  start: number,
+  length: number,
+  ys: readonly NamePart[],
+  lengths: number,
+): boolean {
   const end = start + length;
   let size = 0;
   let words = true;
@@ -135,6 +160,13 @@ function fitsOne(xs: readonly NamePart[], start: number, length: number, ys: rea
     if (text.length <= 1) words = false;
   }
   const long = size >= 6;
+  const sound = long ? soundAt(xs, start, length) : '';
+  if (
+    !hasLength(lengths, size, size) &&
+    !(words && hasLength(lengths, length, length)) &&
+    !(long && (hasLength(lengths, size - 2, size + 2) || hasSound(ys, sound)))
+  )
+    return false;
   let joined: string | undefined;
   for (const y of ys) {
     const text = y.text;
@@ -151,7 +183,7 @@ function fitsOne(xs: readonly NamePart[], start: number, length: number, ys: rea
       if (initials) return true;
     }
     if (long) {
-      if (y.phon === soundAt(xs, start, length)) return true;
+      if (y.phon === sound) return true;
       if (Math.abs(text.length - size) <= 2) {
         joined ??= joinRun(xs, start, length);
         if (editSimilarity(text, joined, 0.85) >= 0.85) return true;
@@ -171,11 +203,12 @@ function fuse(xs: readonly NamePart[], ys: readonly NamePart[]): readonly NamePa
   if (xs.length < 2) return xs;
   // Most names fuse nothing: the parts themselves are the answer, and a copy is made only once a run is joined.
   let out: NamePart[] | undefined;
+  const lengths = lengthMask(ys);
   let i = 0;
   while (i < xs.length) {
     let taken = 0;
     for (let n = Math.min(4, xs.length - i); n >= 2 && taken === 0; n--) {
-      if (hasNumber(xs, i, n) || !fitsOne(xs, i, n, ys)) continue;
+      if (hasNumber(xs, i, n) || !fitsOne(xs, i, n, ys, lengths)) continue;
       out ??= xs.slice(0, i);
       out.push(joinedPart(xs, i, n));
       taken = n;
