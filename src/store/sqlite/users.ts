@@ -47,6 +47,7 @@ function toSession(r: SessionRow): SessionRecord {
 }
 
 export class Users {
+  private sessionQuery: Database.Statement | undefined;
   readonly put: (ctx: AccessContext, input: UserInput, now: string) => UserRecord;
 
   constructor(private readonly db: Database.Database) {
@@ -140,16 +141,18 @@ export class Users {
   /** Every validity rule in one query, so no caller can forget one. */
   byTokenHash(hash: string, now: string): { user: UserRecord; session: SessionRecord } | undefined {
     if (!isTokenHash(hash)) return undefined;
-    const row = this.db
-      .prepare(
-        `SELECT s.user, s.kind, s.created_at, s.expires_at, s.revoked_at, s.user_version,
-           u.name, u.password_hash, u.role, u.clearance, u.caveats, u.disabled, u.version, u.totp_secret,
-           u.created_at AS u_created_at, u.updated_at AS u_updated_at
-         FROM sessions s JOIN users u ON u.name = s.user
-         WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)
-           AND u.disabled = 0 AND u.version = s.user_version`,
-      )
-      .get(hash, now) as (SessionRow & UserRow & { u_created_at: string; u_updated_at: string }) | undefined;
+    // Prepared once: every authenticated request asks, and preparing took a fifth of authenticating.
+    this.sessionQuery ??= this.db.prepare(
+      `SELECT s.user, s.kind, s.created_at, s.expires_at, s.revoked_at, s.user_version,
+         u.name, u.password_hash, u.role, u.clearance, u.caveats, u.disabled, u.version, u.totp_secret,
+         u.created_at AS u_created_at, u.updated_at AS u_updated_at
+       FROM sessions s JOIN users u ON u.name = s.user
+       WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?)
+         AND u.disabled = 0 AND u.version = s.user_version`,
+    );
+    const row = this.sessionQuery.get(hash, now) as
+      | (SessionRow & UserRow & { u_created_at: string; u_updated_at: string })
+      | undefined;
     if (!row) return undefined;
     return {
       user: toUser({ ...row, created_at: row.u_created_at, updated_at: row.u_updated_at }),
