@@ -6,7 +6,7 @@ import { updateMatchIndex } from './index-builder.js';
 import { matchKeysFor, sharesKey, subjectOf } from './keys.js';
 import { scorables } from './profile.js';
 import { defaultThreads, ScorePool } from './score-pool.js';
-import { type ScoreTask, type SubjectData, subjectData } from './score-tasks.js';
+import { type ScoredCandidate, type ScoreTask, type SubjectData, subjectData } from './score-tasks.js';
 import { compatibleSchemata, DEFAULT_SCORING, type ScoringConfig } from './scorer.js';
 
 export interface XrefOptions {
@@ -41,6 +41,12 @@ export interface XrefSummary {
 
 // Entities per batch: enough that common keys are read once for many entities, few enough to keep memory small.
 const PAGE = 1000;
+/**
+ * Pages read ahead of the one whose suggestions are stored next. Scoring threads finish a page at different times;
+ * with pages queued behind it, a thread goes on to its share of the next instead of waiting for the other threads
+ * and for the page after to be read.
+ */
+const PAGES_AHEAD = 3;
 
 /** One page of the dataset, read and ready to score: each entity with the candidates it is to be scored against. */
 interface Prepared {
@@ -109,8 +115,8 @@ async function prepare(
 }
 
 /**
- * Scores every entity of the dataset against the others. Pages are scored on `threads` threads while the next page
- * is read; suggestions are stored a page at a time, in the same order as on one thread.
+ * Scores every entity of the dataset against the others. Pages are scored on `threads` threads while the next pages
+ * are read; suggestions are stored a page at a time, in the same order as on one thread.
  */
 export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions): Promise<XrefSummary> {
   const started = Date.now();
@@ -123,18 +129,27 @@ export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions):
   let suggestions = 0;
   const whole = await store.seesEverything(ctx);
   const pool = new ScorePool(opts.threads ?? defaultThreads());
+  // Pages scored meanwhile, oldest first: the threads work through them while the next pages are read, and their
+  // suggestions are stored in page order.
+  const scoring: { page: Prepared; scored: Promise<ScoredCandidate[][]> }[] = [];
   try {
-    let next: Promise<Prepared> | undefined = prepare(ctx, store, opts, whole, null);
-    while (next) {
-      const page: Prepared = await next;
-      next = page.after === null ? undefined : prepare(ctx, store, opts, whole, page.after);
-      // Read ahead of its turn: a failure surfaces when it is awaited, not as an unhandled rejection meanwhile.
-      next?.catch(() => {});
-      const scored = await pool.score({ tasks: page.tasks, subjects: page.subjects, threshold, config });
+    let after: string | null | undefined = null;
+    while (after !== undefined || scoring.length > 0) {
+      if (after !== undefined && scoring.length < PAGES_AHEAD) {
+        const page = await prepare(ctx, store, opts, whole, after);
+        const scored = pool.score({ tasks: page.tasks, subjects: page.subjects, threshold, config });
+        // Awaited in its turn: a failure meanwhile is not an unhandled rejection.
+        scored.catch(() => {});
+        scoring.push({ page, scored });
+        after = page.after ?? undefined;
+        continue;
+      }
+      const { page, scored } = scoring.shift() as (typeof scoring)[number];
+      const answers = await scored;
       const found: Suggestion[] = [];
       page.tasks.forEach((task, i) => {
         compared += task.candidates.length;
-        for (const s of scored[i] ?? [])
+        for (const s of answers[i] ?? [])
           found.push({ a: page.ids[i] as string, b: s.id, score: s.score, explanation: s.explanation });
       });
       if (found.length > 0) suggestions += await store.putSuggestions(ctx, found);
