@@ -133,15 +133,18 @@ export async function xref(ctx: AccessContext, store: Store, opts: XrefOptions):
   // suggestions are stored in page order.
   const scoring: { page: Prepared; scored: Promise<ScoredCandidate[][]> }[] = [];
   try {
-    let after: string | null | undefined = null;
-    while (after !== undefined || scoring.length > 0) {
-      if (after !== undefined && scoring.length < PAGES_AHEAD) {
-        const page = await prepare(ctx, store, opts, whole, after);
+    // The next page is read while the last one read is scored (on PostgreSQL the read overlaps the scoring even
+    // on one thread). Read or scored ahead of its turn: a failure surfaces when it is awaited, not as an unhandled
+    // rejection meanwhile.
+    let reading: Promise<Prepared> | undefined = prepare(ctx, store, opts, whole, null);
+    while (reading !== undefined || scoring.length > 0) {
+      if (reading !== undefined && scoring.length < PAGES_AHEAD) {
+        const page: Prepared = await reading;
+        reading = page.after === null ? undefined : prepare(ctx, store, opts, whole, page.after);
+        reading?.catch(() => {});
         const scored = pool.score({ tasks: page.tasks, subjects: page.subjects, threshold, config });
-        // Awaited in its turn: a failure meanwhile is not an unhandled rejection.
         scored.catch(() => {});
         scoring.push({ page, scored });
-        after = page.after ?? undefined;
         continue;
       }
       const { page, scored } = scoring.shift() as (typeof scoring)[number];
