@@ -4,7 +4,7 @@ import type { AccessContext } from '../access/index.js';
 import { type Entity, getProperty } from '../model/index.js';
 import type { MatchProfile, Store } from '../store/index.js';
 import { namesOf, SCORED_PROPS, type Subject } from './features.js';
-import { type StoredNames, storedNames } from './names/index.js';
+import { type StoredNames, storedNames, unpackNames } from './names/index.js';
 
 /** Read by screening besides the scored properties: its `topics` filter and the target flag. */
 const FILTERED_PROPS: readonly string[] = ['topics'];
@@ -41,6 +41,15 @@ export function parseProfile(text: string): MatchProfile {
 
 export function subjectOfProfile(profile: MatchProfile): Subject {
   return { schema: profile.schema, properties: new Map(Object.entries(profile.properties)) };
+}
+
+/**
+ * The subject as scored, with its names as analysed when it was indexed (from its profile) for comparison to read
+ * instead of analysing them again; the subject alone when there are none of this name engine's.
+ */
+export function withStoredNames(subject: Subject, stored: StoredNames | undefined): Subject {
+  const names = unpackNames(stored);
+  return names ? { ...subject, names } : subject;
 }
 
 /** A candidate as scored: from its stored profile, or from the entity when it has none (then `entity` is set). */

@@ -1,8 +1,7 @@
 // Scoring work that can run on another thread: plain data in (subjects as property lists or stored profiles' text),
 // plain data out.
 import type { Subject } from './features.js';
-import { unpackNames } from './names/index.js';
-import { parseProfile, subjectOfProfile } from './profile.js';
+import { parseProfile, subjectOfProfile, withStoredNames } from './profile.js';
 import { type ScoringConfig, scoreMatch } from './scorer.js';
 
 /**
@@ -41,9 +40,7 @@ export function subjectData(s: Subject): SubjectData {
 function subjectOf(d: SubjectData): Subject {
   if ('properties' in d) return { schema: d.schema, properties: new Map(d.properties) };
   const profile = parseProfile(d.profile);
-  // The names as analysed when the candidate was indexed: comparison reads them instead of analysing them again.
-  const names = unpackNames(profile.names);
-  return { ...subjectOfProfile(profile), ...(names ? { names } : {}) };
+  return withStoredNames(subjectOfProfile(profile), profile.names);
 }
 
 /**

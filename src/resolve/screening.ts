@@ -5,8 +5,7 @@ import { cleanIsoDate, type Entity, getProperty, getSchema, hasSchema, NexusErro
 import type { Candidate, Store } from '../store/index.js';
 import { namesOf, type Subject } from './features.js';
 import { matchKeysFor, sharesKey } from './keys.js';
-import { unpackNames } from './names/index.js';
-import { type Scorable, scorables } from './profile.js';
+import { type Scorable, scorables, withStoredNames } from './profile.js';
 import {
   compatibleSchemata,
   DEFAULT_SCORING,
@@ -232,8 +231,7 @@ async function runQuery(
     if (r.topics.size > 0 && !topics.some((t) => r.topics.has(t))) continue;
     // With changed_since every candidate is an entity (profiles hold no dates of change).
     if (r.changedSince !== undefined && (candidate.entity?.lastSeen ?? '') < r.changedSince) continue;
-    const names = unpackNames(candidate.names);
-    const score = scoreMatch(subject, names ? { ...candidate.subject, names } : candidate.subject, config);
+    const score = scoreMatch(subject, withStoredNames(candidate.subject, candidate.names), config);
     scored.push({
       candidate,
       score,

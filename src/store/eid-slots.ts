@@ -51,7 +51,11 @@ export class EidSlots {
 
 const shared = new EidSlots();
 
-/** An empty table for up to n eids: the shared one, or one of its own for a ranking too large to keep. */
+/**
+ * An empty table for up to n eids: the shared one, or one of its own for a ranking too large to keep. The shared one
+ * is emptied by the next call, so a caller must be done with it before it yields: rankByKeys fills and reads it in one
+ * synchronous pass.
+ */
 export function eidSlots(n: number): EidSlots {
   if (2 * n > 1 << KEPT_BITS) {
     const own = new EidSlots();

@@ -837,8 +837,7 @@ export class SqliteStore implements Store {
        SELECT 1 FROM statements s JOIN provenance sp ON sp.pid = s.pid
        WHERE s.eid = d.eid AND sp.dataset = @dataset AND ${vis.sql})`;
     return Number(
-      this.db
-        .prepare(sql)
+      this.sql(sql)
         .pluck()
         .get({ ...vis.params, dataset }),
     );
