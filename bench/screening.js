@@ -108,7 +108,7 @@ function psqlAsync(args) {
     p.stderr.on('data', (d) => {
       err += d;
     });
-    p.on('exit', (code) => (code === 0 ? ok() : fail(new Error(`psql failed: ${err}`))));
+    p.on('close', (code) => (code === 0 ? ok() : fail(new Error(`psql failed: ${err}`))));
   });
 }
 

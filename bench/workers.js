@@ -85,7 +85,7 @@ function runWorkers(n, home, queueName, schema) {
       }
     });
     return new Promise((ok, fail) =>
-      child.on('exit', (code) =>
+      child.on('close', (code) =>
         code === 0 ? ok({ done, statements }) : fail(new Error(`worker exited ${code}`)),
       ),
     );

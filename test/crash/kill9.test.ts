@@ -25,7 +25,7 @@ function finish(
   child.stdout?.on('data', (d) => {
     stdout += d;
   });
-  return new Promise((ok) => child.on('exit', (code, signal) => ok({ code, signal, stdout })));
+  return new Promise((ok) => child.on('close', (code, signal) => ok({ code, signal, stdout })));
 }
 
 async function nexus(args: string[]) {

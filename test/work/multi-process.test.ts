@@ -62,7 +62,7 @@ function worker(home: string, config: QueueConfig, drain: boolean, env: Record<s
   });
   child.stderr?.on('data', () => {});
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((ok) =>
-    child.on('exit', (code, signal) => ok({ code, signal })),
+    child.on('close', (code, signal) => ok({ code, signal })),
   );
   const p = { child, events, exited };
   procs.push(p);
@@ -78,7 +78,7 @@ async function digest(home: string, env: Record<string, string>): Promise<string
   child.stdout?.on('data', (d) => {
     out += d;
   });
-  const code = await new Promise((ok) => child.on('exit', ok));
+  const code = await new Promise((ok) => child.on('close', ok));
   if (code !== 0) throw new Error(`nexus digest exited ${code}`);
   return out.trim();
 }

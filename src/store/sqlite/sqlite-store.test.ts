@@ -94,7 +94,7 @@ describe('migrations (R21)', () => {
               child.stdout.on('data', (d) => {
                 out += d;
               });
-              child.on('exit', () => ok(out));
+              child.on('close', () => ok(out));
             }),
         ),
       );
