@@ -175,23 +175,24 @@ describe('compareNamePairs', () => {
   });
 });
 
+/** A new in-memory store holding these FtM records as dataset `d`, indexed. */
+async function storeWith(records: object[]): Promise<SqliteStore> {
+  const local = new SqliteStore({ path: ':memory:' });
+  await local.migrate();
+  const dir = mkdtempSync(join(tmpdir(), 'nexus-screening-local-'));
+  const file = join(dir, 'd.ftm.jsonl');
+  writeFileSync(file, `${records.map((r) => JSON.stringify(r)).join('\n')}\n`);
+  await ingest(operator, local, { dataset: 'd', format: 'ftm', paths: [file] });
+  await updateMatchIndex(operator, local);
+  return local;
+}
+
 describe('screen ordering', () => {
   it('puts a listed target before an equally scored record that is not one', async () => {
-    const local = new SqliteStore({ path: ':memory:' });
-    await local.migrate();
-    const dir = mkdtempSync(join(tmpdir(), 'nexus-screening-order-'));
-    const file = join(dir, 'same.ftm.jsonl');
-    writeFileSync(
-      file,
-      `${[
-        { id: 'a-plain', schema: 'Person', properties: { name: ['Anatoly Grebnev'] } },
-        { id: 'z-listed', schema: 'Person', properties: { name: ['Anatoly Grebnev'], topics: ['sanction'] } },
-      ]
-        .map((r) => JSON.stringify(r))
-        .join('\n')}\n`,
-    );
-    await ingest(operator, local, { dataset: 'd', format: 'ftm', paths: [file] });
-    await updateMatchIndex(operator, local);
+    const local = await storeWith([
+      { id: 'a-plain', schema: 'Person', properties: { name: ['Anatoly Grebnev'] } },
+      { id: 'z-listed', schema: 'Person', properties: { name: ['Anatoly Grebnev'], topics: ['sanction'] } },
+    ]);
     const answer = await screen(
       operator,
       local,
@@ -199,6 +200,31 @@ describe('screen ordering', () => {
       { dataset: 'default' },
     );
     expect(answer.responses.q?.results.map((x) => x.id)).toEqual(['z-listed', 'a-plain']);
+    await local.close();
+  });
+});
+
+describe('screen across scripts', () => {
+  it('finds a name listed in Latin script from a query in Arabic script, which has no p, v or g', async () => {
+    const local = await storeWith([
+      { id: 'putin', schema: 'Person', properties: { name: ['Vladimir Vladimirovich Putin'] } },
+      { id: 'gandhi', schema: 'Person', properties: { name: ['Pranab Gandhi'] } },
+    ]);
+    const answer = await screen(
+      operator,
+      local,
+      {
+        queries: {
+          putin: { schema: 'Person', properties: { name: ['فلاديمير بوتين'] } },
+          gandhi: { schema: 'Person', properties: { name: ['براناب غاندي'] } },
+        },
+      },
+      { dataset: 'default' },
+    );
+    // No word of either query is written as in the list: only the Latin keys an Arabic-script key may stand for
+    // (f for v, b for p, gh for g) bring the listed names up as candidates.
+    expect(answer.responses.putin?.results.map((x) => [x.id, x.match])).toEqual([['putin', true]]);
+    expect(answer.responses.gandhi?.results.map((x) => [x.id, x.match])).toEqual([['gandhi', true]]);
     await local.close();
   });
 });

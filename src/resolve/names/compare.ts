@@ -11,6 +11,7 @@ import {
   type NamePart,
   soundsOf,
 } from './parts.js';
+import { abjadKeyVariants } from './phonetic.js';
 import { partSimilarity, type Tier } from './similarity.js';
 
 export interface NameComparison {
@@ -420,13 +421,18 @@ export function normalizeName(name: string): string {
     .join(' ');
 }
 
-/** Blocking keys for candidate retrieval: significant normalised words and their phonetic keys ("p:..."). */
+/**
+ * Blocking keys for candidate retrieval: significant normalised words and their phonetic keys ("p:..."). A word in
+ * Arabic script also gives the Latin keys it may stand for, so that فلاديمير بوتين and Vladimir Putin find each other.
+ */
 export function nameKeys(name: string): string[] {
   const keys = new Set<string>();
   for (const part of analyseName(String(name), 'org').parts) {
     if (part.text.length < 2 || part.tag === 'stopword') continue;
     keys.add(part.text);
-    if (part.phon.length >= 2) keys.add(`p:${part.phon}`);
+    if (part.phon.length < 2) continue;
+    if (part.origin === 'abjad') for (const k of abjadKeyVariants(part.phon)) keys.add(`p:${k}`);
+    else keys.add(`p:${part.phon}`);
   }
   return [...keys];
 }

@@ -4,7 +4,7 @@ import confusables from '../data/name-confusables.json' with { type: 'json' };
 import words from '../data/name-words.json' with { type: 'json' };
 import { BoundedCache } from './memo.js';
 import { type NormWord, normalizeCached, type Origin } from './normalize.js';
-import { phoneticKey, skeletonOfKey } from './phonetic.js';
+import { phoneticKey, skeletonKey } from './phonetic.js';
 
 /** How names of a schema are read: people, organisations, or craft whose numbers identify them. */
 export type NameKind = 'person' | 'org' | 'vessel';
@@ -81,8 +81,7 @@ const sounds = new BoundedCache<string, readonly [string, string]>(200_000);
 export function soundsOf(text: string): readonly [phon: string, skel: string] {
   let hit = sounds.get(text);
   if (hit === undefined) {
-    const phon = phoneticKey(text);
-    hit = [phon, skeletonOfKey(phon)];
+    hit = [phoneticKey(text), skeletonKey(text)];
     sounds.set(text, hit);
   }
   return hit;

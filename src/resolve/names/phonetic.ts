@@ -26,12 +26,58 @@ export function phoneticKey(token: string): string {
   return head + body;
 }
 
-/** Vowel-free skeleton for comparing a Latin spelling with one from Arabic, Persian or Hebrew script. */
-export function skeletonKey(token: string): string {
-  return skeletonOfKey(phoneticKey(token));
+/** A phonetic key's consonants, without the letters that stand for vowels in Arabic script (w, y). */
+export function consonantsOfKey(phon: string): string {
+  return phon.replace(/^a/, '').replace(/[vi]/g, '');
 }
 
-/** skeletonKey from the token's phonetic key, when that is at hand already. */
-export function skeletonOfKey(phon: string): string {
-  return phon.replace(/^a/, '').replace(/[vi]/g, '');
+// Arabic script has no p, v or g: it writes them b, f and gh (or k, q). A key made from its transliteration may stand
+// for a Latin key with any of these letters back.
+const ABJAD_STANDS_FOR: Record<string, string> = { b: 'p', f: 'v', k: 'g' };
+const MAX_VARIANTS = 8;
+
+/**
+ * The Latin phonetic keys that the key of an Arabic-script word may stand for, itself first: Fladimir (fldmr) ->
+ * vldmr, Butin (btn) -> ptn. At most eight, the letters nearest the start varied first.
+ */
+export function abjadKeyVariants(phon: string): string[] {
+  let out = [phon];
+  for (let i = 0; i < phon.length && out.length < MAX_VARIANTS; i++) {
+    const other = ABJAD_STANDS_FOR[phon[i] as string];
+    if (other === undefined) continue;
+    const more = out.map((k) => k.slice(0, i) + other + k.slice(i + 1));
+    out = [...out, ...more].slice(0, MAX_VARIANTS);
+  }
+  return out;
+}
+
+// How Arabic script writes the sounds of a Latin spelling, for comparing the two: it has no p (written b) and no v
+// (written f), writes g as gh, j, k or q, leaves short vowels out and writes long ones with the letters for w and y.
+// Applied to the Latin text (or the Latin transliteration of an Arabic-script name), in order.
+const SKELETON_RULES: ReadonlyArray<readonly [RegExp, string]> = [
+  [/x/g, 'ks'],
+  [/tsch|tsh|tch|sch|sh|ch/g, 'x'],
+  [/dzh|zh|dj|dg(?=[eiy])/g, 'j'],
+  [/ph|pf/g, 'f'],
+  [/kh/g, 'h'],
+  [/gh|ck|qu|q|c(?=[aou]|$|[^ehiy])|g/g, 'k'],
+  [/c/g, 's'],
+  [/th/g, 't'],
+  [/dh/g, 'd'],
+  [/ts|tz|z/g, 's'],
+  [/p/g, 'b'],
+  [/v/g, 'f'],
+  [/(?<=[aeiouwy])h$/g, ''],
+  [/[aeiouwy]+/g, ''],
+  [/(.)\1+/g, '$1'],
+];
+
+/**
+ * Vowel-free skeleton for comparing a Latin spelling with one from Arabic, Persian or Hebrew script: Vladimir and
+ * Fladimir (فلاديمير) -> fldmr, Gandhi and Ghandi (غاندي) -> knd, Pranab and Branab (براناب) -> brnb.
+ */
+export function skeletonKey(token: string): string {
+  let s = token;
+  for (const [re, to] of SKELETON_RULES) s = s.replace(re, to);
+  return s;
 }

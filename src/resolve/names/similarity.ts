@@ -2,6 +2,7 @@
 import words from '../data/name-words.json' with { type: 'json' };
 import { editSimilarity } from './distance.js';
 import type { NamePart } from './parts.js';
+import { consonantsOfKey } from './phonetic.js';
 
 export type Tier = 'exact' | 'translit' | 'initial' | 'nickname' | 'phonetic' | 'fuzzy' | 'none';
 
@@ -88,9 +89,17 @@ function computeSimilarity(a: NamePart, b: NamePart): PartSimilarity {
     return { score: PHONETIC_SCORE, tier: 'phonetic' };
   }
   if (a.origin === 'abjad' || b.origin === 'abjad') {
-    // Arabic script leaves short vowels unwritten: compare consonant skeletons.
-    if (a.skel === b.skel && a.skel.length >= 2) return { score: PHONETIC_SCORE, tier: 'phonetic' };
-    const s = fuzzy(editSimilarity(a.skel, b.skel, FUZZY_FLOOR)) * 0.9;
+    // Arabic and Hebrew script leave short vowels unwritten: compare the consonants of the phonetic keys. Against a
+    // Latin spelling, also the skeletons, which know how Arabic script writes foreign sounds (p as b, v as f, g as gh);
+    // not between two names in the script, which tells apart what the skeleton joins (Persian's p and b, v and f).
+    const x = consonantsOfKey(a.phon);
+    const y = consonantsOfKey(b.phon);
+    const latin = a.origin !== b.origin;
+    if ((x === y && x.length >= 2) || (latin && a.skel === b.skel && a.skel.length >= 2))
+      return { score: PHONETIC_SCORE, tier: 'phonetic' };
+    let e = editSimilarity(x, y, FUZZY_FLOOR);
+    if (latin) e = Math.max(e, editSimilarity(a.skel, b.skel, FUZZY_FLOOR));
+    const s = fuzzy(e) * 0.9;
     return s > 0 ? { score: s, tier: 'fuzzy' } : NONE;
   }
   const longest = Math.max(a.text.length, b.text.length);

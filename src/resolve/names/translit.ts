@@ -143,7 +143,19 @@ function hanWord(word: string): string {
   return chars.map(syl).join('');
 }
 
+// Allah, alone or closing a name (Abd Allah, Khayr Allah, Abdullah), is written without its long vowel: spell it out.
+const ALLAH = /ا?لله$/;
+
 function abjadWord(word: string): string {
+  const allah = ALLAH.exec(word);
+  if (allah !== null) {
+    const head = word.slice(0, allah.index);
+    return head === '' ? 'allah' : `${abjadLetters(head)}allah`;
+  }
+  return abjadLetters(word);
+}
+
+function abjadLetters(word: string): string {
   let out = '';
   const chars = [...word];
   for (let i = 0; i < chars.length; i++) {
@@ -156,8 +168,10 @@ function abjadWord(word: string): string {
     }
     const v = ARABIC.get(c);
     if (v === undefined) continue;
+    // Ayn opening a word (or the word after the article) is written as its vowel in Latin: Abd, Ali, al-Ubaidi.
+    if (c === 'ع' && (i === 0 || (i === 2 && chars[0] === 'ا' && chars[1] === 'ل'))) out += 'a';
     // Waw and ya are vowels (u, i) between letters, consonants (w, y) at the start.
-    if (c === 'و' && i > 0) out += 'u';
+    else if (c === 'و' && i > 0) out += 'u';
     else if ((c === 'ي' || c === 'ی') && i > 0) out += 'i';
     else out += v;
   }
