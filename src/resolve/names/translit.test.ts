@@ -12,6 +12,18 @@ describe('transliterateWord', () => {
     expect(transliterateWord('バラク')).toBe('baraku');
     expect(transliterateWord('obama')).toBe('obama');
   });
+  it('writes an opening ayn as its vowel and spells out Allah, as Latin spellings do', () => {
+    expect(transliterateWord('عبد')).toBe('abd');
+    expect(transliterateWord('علي')).toBe('ali');
+    expect(transliterateWord('العبيدي')).toBe('al abidi');
+    expect(transliterateWord('الله')).toBe('allah');
+    expect(transliterateWord('عبدالله')).toBe('abdallah');
+    expect(transliterateWord('خيرالله')).toBe('khirallah');
+    // A name ending in lam and ha that is not Allah keeps its letters.
+    expect(transliterateWord('جميله')).toBe('jmilh');
+    // Ayn inside a word stays unwritten.
+    expect(transliterateWord('سعد')).toBe('sd');
+  });
   it('leaves what it cannot read', () => {
     expect(transliterateWord('😀')).toBe('😀');
     expect(transliterateWord('')).toBe('');
