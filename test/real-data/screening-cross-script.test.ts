@@ -105,8 +105,9 @@ describe.skipIf(!present)(
       );
       expect(queries.length).toBeGreaterThan(300);
       expect(latin.recall).toBeGreaterThanOrEqual(0.95);
-      // 0.58 before Arabic-script keys and skeletons learned p/b, v/f, g/gh, initial ayn and Allah (2026-11-30).
-      expect(arabic.recall).toBeGreaterThanOrEqual(0.68);
+      // 0.58 before Arabic-script keys and skeletons learned p/b, v/f, g/gh, initial ayn and Allah, 0.73 before the
+      // letters Latin writes several ways and compound names (Abd al-, al-Din, Allah) (2026-11-30); 0.84 since.
+      expect(arabic.recall).toBeGreaterThanOrEqual(0.78);
     });
   },
 );

@@ -287,9 +287,22 @@ interface Scored {
 const fixed = (text: string) => () => text;
 
 /** Parts of at least half weight (names, patronymics, numbers, initials), not particles, generic words or stopwords. */
+/** Abd (Abdal, as Abdul and Abdel are read) with the name after it, the article between, is one given name. */
+const ABD = new Set(['abd', 'abdal']);
+
 function coreParts(ps: readonly NamePart[]): number {
   let n = 0;
-  for (const p of ps) if (p.weight >= 0.5) n++;
+  let abd = false;
+  for (const p of ps) {
+    if (ABD.has(p.text)) {
+      n++;
+      abd = true;
+      continue;
+    }
+    if (abd && p.text === 'al') continue;
+    if (p.weight >= 0.5 && !abd) n++;
+    abd = false;
+  }
   return n;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MAX_NAME_LENGTH, normalizeWords } from './normalize.js';
+import { MAX_NAME_LENGTH, normalizeWords, splitCompound } from './normalize.js';
 
 describe('normalizeWords', () => {
   it('folds case, accents, apostrophes and punctuation', () => {
@@ -16,5 +16,24 @@ describe('normalizeWords', () => {
     expect(normalizeWords('')).toEqual([]);
     expect(normalizeWords('😀')).toEqual([]);
     expect(normalizeWords('a'.repeat(10_000))[0]?.text.length).toBe(MAX_NAME_LENGTH);
+  });
+});
+
+describe('splitCompound', () => {
+  it('splits Arabic compound names written as one Latin word into the parts the Arabic spelling has', () => {
+    expect(splitCompound('abdullatif')).toEqual(['abd', 'al', 'latif']);
+    expect(splitCompound('abdurrahman')).toEqual(['abd', 'al', 'rahman']);
+    expect(splitCompound('abdurahman')).toEqual(['abd', 'al', 'rahman']);
+    expect(splitCompound('abdelkader')).toEqual(['abd', 'al', 'kader']);
+    expect(splitCompound('shamsuddin')).toEqual(['shams', 'al', 'din']);
+    expect(splitCompound('noureddine')).toEqual(['nour', 'al', 'din']);
+    expect(splitCompound('najibullah')).toEqual(['najib', 'allah']);
+    expect(splitCompound('abdul')).toEqual(['abdal']);
+    expect(splitCompound('abdullah')).toEqual(['abdallah']);
+    expect(splitCompound('ur')).toEqual(['al']);
+  });
+  it('leaves other words whole, short heads included', () => {
+    for (const w of ['claudine', 'cipolla', 'abdoulaye', 'abdallah', 'mullah', 'saladin', 'bodin', 'abdulov'])
+      expect(splitCompound(w), w).toBeUndefined();
   });
 });

@@ -1,7 +1,8 @@
 // Normalisation of a raw name into lower-case Latin words: Unicode folding, homoglyphs, transliteration, punctuation.
 import confusables from '../data/name-confusables.json' with { type: 'json' };
+import words from '../data/name-words.json' with { type: 'json' };
 import { BoundedCache } from './memo.js';
-import { isAbjad, scriptOf, transliterateWord } from './translit.js';
+import { abjadSkeletons, isAbjad, scriptOf, transliterateWord } from './translit.js';
 
 /** Where a word came from: its script decides how leniently its vowels may be compared. */
 export type Origin = 'latin' | 'cross' | 'abjad';
@@ -12,6 +13,8 @@ export interface NormWord {
   readonly origin: Origin;
   /** written as a dotted initial ("J.") or part of a dotted initialism ("A.B.C.") */
   readonly dotted: boolean;
+  /** for a word in Arabic script, its consonant skeleton made from the letters (translit.ts abjadSkeletons) */
+  readonly skel?: string;
 }
 
 /** Names longer than this are cut: no real name is longer, and the cost of comparison grows with length. */
@@ -60,22 +63,70 @@ function fixHomoglyphs(word: string): string {
   return out;
 }
 
+const COMPOUNDS = words.arabicCompounds;
+const ALLAH_WORDS = new Set(COMPOUNDS.allahWords);
+const ABD_ALONE = new Set(COMPOUNDS.abdAlone);
+const ARTICLE_WORDS = new Set(COMPOUNDS.articleWords);
+const longestFirst = (xs: string[]): string[] => [...xs].sort((a, b) => b.length - a.length);
+const DIN_SUFFIXES = longestFirst(COMPOUNDS.dinSuffixes);
+const ALLAH_SUFFIXES = longestFirst(COMPOUNDS.allahSuffixes);
+/** A head or tail shorter than this is no name of its own: the word is left whole. */
+const MIN_PIECE = 3;
+
+/**
+ * A Latin word that writes an Arabic compound name as one (Abdullatif, Abdurrahman, Shamsuddin, Najibullah), as the
+ * parts the Arabic spelling has (abd al latif, abd al rahman, shams al din, najib allah); undefined for any other word.
+ * The article before a sun letter is written assimilated (ur, ud): it is the article all the same.
+ */
+export function splitCompound(text: string): string[] | undefined {
+  if (ALLAH_WORDS.has(text)) return text === 'abdallah' ? undefined : ['abdallah'];
+  if (ABD_ALONE.has(text)) return ['abdal'];
+  if (ARTICLE_WORDS.has(text)) return ['al'];
+  if (text.startsWith(COMPOUNDS.abdPrefix) && COMPOUNDS.abdConnectorVowels.includes(text[3] ?? '')) {
+    const link = text[4] ?? '';
+    const rest = text.slice(5);
+    if (link === 'l' && rest.length >= MIN_PIECE) return ['abd', 'al', rest];
+    if (COMPOUNDS.sunLetters.includes(link) && rest.length >= MIN_PIECE - 1) {
+      const tail = rest.startsWith(link) ? rest : link + rest;
+      if (tail.length >= MIN_PIECE) return ['abd', 'al', tail];
+    }
+  }
+  for (const suffix of DIN_SUFFIXES)
+    if (text.endsWith(suffix) && text.length - suffix.length >= MIN_PIECE)
+      return [text.slice(0, -suffix.length), 'al', 'din'];
+  for (const suffix of ALLAH_SUFFIXES)
+    if (text.endsWith(suffix) && text.length - suffix.length >= MIN_PIECE)
+      return [text.slice(0, -suffix.length), 'allah'];
+  return undefined;
+}
+
+/** Pushes a Latin word, split when it writes an Arabic compound name as one. */
+function pushLatin(out: NormWord[], text: string, origin: Origin, dotted: boolean): void {
+  const pieces = splitCompound(text);
+  if (pieces === undefined) out.push({ text, origin, dotted });
+  else for (const piece of pieces) out.push({ text: piece, origin, dotted });
+}
+
 // Most words of most names are plain lower-case ASCII already, which every step below leaves as it is.
 const PLAIN = /^[a-z0-9]+$/;
 
 function pushWord(out: NormWord[], raw: string, dotted: boolean): void {
   if (PLAIN.test(raw)) {
-    out.push({ text: raw, origin: 'latin', dotted });
+    pushLatin(out, raw, 'latin', dotted);
     return;
   }
   const fixed = fixHomoglyphs(raw);
   const abjad = isAbjad(fixed);
   const translit = transliterateWord(fixed);
   const origin: Origin = abjad ? 'abjad' : translit === fixed ? 'latin' : 'cross';
-  for (const piece of translit.split(' ')) {
+  const skels = abjad ? abjadSkeletons(fixed, translit) : undefined;
+  translit.split(' ').forEach((piece, k) => {
     const text = foldLatin(piece);
-    if (text.length > 0) out.push({ text, origin, dotted });
-  }
+    const skel = skels?.[k];
+    if (text.length === 0) return;
+    if (abjad) out.push(skel === undefined ? { text, origin, dotted } : { text, origin, dotted, skel });
+    else pushLatin(out, text, origin, dotted);
+  });
 }
 
 /** Splits and normalises a name; never throws, returns [] for names with no letters or digits. */

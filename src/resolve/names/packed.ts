@@ -24,7 +24,7 @@ import {
  * (packed.test.ts) fails when the output changes and this does not. Changes to the data tables change the stamp
  * by themselves.
  */
-export const ANALYSIS_VERSION = 3;
+export const ANALYSIS_VERSION = 4;
 
 export const ANALYSIS_STAMP = `${ANALYSIS_VERSION}.${createHash('sha256')
   .update(JSON.stringify([words, confusables, translit, pinyin]))

@@ -187,7 +187,9 @@ function analyse(name: string, kind: NameKind): AnalysedName {
       else if (PATRONYMIC.test(text)) tag = 'patronymic';
     } else if (STOPWORDS.has(text)) tag = 'stopword';
     else if (GENERIC.has(text)) tag = 'generic';
-    parts.push(makePart(text, tag, w.origin));
+    // A word in Arabic script keeps the skeleton made from its letters, which know more than its transliteration.
+    const sounds = w.skel === undefined ? undefined : ([soundsOf(text)[0], w.skel] as const);
+    parts.push(makePart(text, tag, w.origin, undefined, sounds));
   }
   return { parts, forms, numbers };
 }

@@ -1,4 +1,5 @@
 // Phonetic keys for name tokens, built to survive transliteration differences (kh/h, ph/f, w/v, y/i/j, doubled letters).
+import tables from '../data/name-translit.json' with { type: 'json' };
 
 const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/tsch|tch|dzh|zh|dj|dsh/g, 'j'],
@@ -80,4 +81,24 @@ export function skeletonKey(token: string): string {
   let s = token;
   for (const [re, to] of SKELETON_RULES) s = s.replace(re, to);
   return s;
+}
+
+const SKELETON_CLASSES = new Map<string, readonly string[]>(Object.entries(tables.arabicSkeletonClasses));
+const HAS_CLASS = /[A-Z]/;
+const MAX_SKELETONS = 16;
+
+/**
+ * The Latin skeletons an Arabic-script skeleton may stand for: each class letter (tables.arabicSkeletonClasses) read
+ * each of its ways, the nearest the start first, at most sixteen. A skeleton without class letters is its own.
+ */
+export function skeletonReadings(skel: string): string[] {
+  if (!HAS_CLASS.test(skel)) return [skel];
+  let out = [''];
+  for (const ch of skel) {
+    const ways = SKELETON_CLASSES.get(ch) ?? [ch];
+    const next: string[] = [];
+    for (const head of out) for (const w of ways) if (next.length < MAX_SKELETONS) next.push(head + w);
+    out = next;
+  }
+  return [...new Set(out.map((x) => x.replace(/(.)\1+/g, '$1')))];
 }

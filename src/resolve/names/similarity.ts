@@ -2,7 +2,7 @@
 import words from '../data/name-words.json' with { type: 'json' };
 import { editSimilarity } from './distance.js';
 import type { NamePart } from './parts.js';
-import { consonantsOfKey } from './phonetic.js';
+import { consonantsOfKey, skeletonReadings } from './phonetic.js';
 
 export type Tier = 'exact' | 'translit' | 'initial' | 'nickname' | 'phonetic' | 'fuzzy' | 'none';
 
@@ -94,11 +94,16 @@ function computeSimilarity(a: NamePart, b: NamePart): PartSimilarity {
     // not between two names in the script, which tells apart what the skeleton joins (Persian's p and b, v and f).
     const x = consonantsOfKey(a.phon);
     const y = consonantsOfKey(b.phon);
-    const latin = a.origin !== b.origin;
-    if ((x === y && x.length >= 2) || (latin && a.skel === b.skel && a.skel.length >= 2))
-      return { score: PHONETIC_SCORE, tier: 'phonetic' };
+    if (x === y && x.length >= 2) return { score: PHONETIC_SCORE, tier: 'phonetic' };
     let e = editSimilarity(x, y, FUZZY_FLOOR);
-    if (latin) e = Math.max(e, editSimilarity(a.skel, b.skel, FUZZY_FLOOR));
+    if (a.origin !== b.origin) {
+      // An Arabic-script skeleton may have letters Latin writes several ways (ض as d or z): try each reading.
+      const [arabic, other] = a.origin === 'abjad' ? [a.skel, b.skel] : [b.skel, a.skel];
+      for (const reading of skeletonReadings(arabic)) {
+        if (reading === other && reading.length >= 2) return { score: PHONETIC_SCORE, tier: 'phonetic' };
+        e = Math.max(e, editSimilarity(reading, other, FUZZY_FLOOR));
+      }
+    }
     const s = fuzzy(e) * 0.9;
     return s > 0 ? { score: s, tier: 'fuzzy' } : NONE;
   }

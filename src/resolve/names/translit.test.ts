@@ -18,7 +18,8 @@ describe('transliterateWord', () => {
     expect(transliterateWord('العبيدي')).toBe('al abidi');
     expect(transliterateWord('الله')).toBe('allah');
     expect(transliterateWord('عبدالله')).toBe('abdallah');
-    expect(transliterateWord('خيرالله')).toBe('khirallah');
+    expect(transliterateWord('خيرالله')).toBe('khir allah');
+    expect(transliterateWord('عبدالرحمن')).toBe('abd al rhmn');
     // A name ending in lam and ha that is not Allah keeps its letters.
     expect(transliterateWord('جميله')).toBe('jmilh');
     // Ayn inside a word stays unwritten.

@@ -9,6 +9,7 @@ const UKRAINIAN = toMap(tables.ukrainian);
 const GREEK = toMap(tables.greek);
 const GREEK_DI = toMap(tables.greekDigraphs);
 const ARABIC = toMap(tables.arabic);
+const ARABIC_SKELETON = toMap(tables.arabicSkeleton);
 const HEBREW = toMap(tables.hebrew);
 const ARMENIAN = toMap(tables.armenian);
 const GEORGIAN = toMap(tables.georgian);
@@ -145,14 +146,65 @@ function hanWord(word: string): string {
 
 // Allah, alone or closing a name (Abd Allah, Khayr Allah, Abdullah), is written without its long vowel: spell it out.
 const ALLAH = /ا?لله$/;
+const ABD_AL = 'عبدال';
 
 function abjadWord(word: string): string {
   const allah = ALLAH.exec(word);
   if (allah !== null) {
     const head = word.slice(0, allah.index);
-    return head === '' ? 'allah' : `${abjadLetters(head)}allah`;
+    if (head === 'عبد') return 'abdallah';
+    return head === '' ? 'allah' : `${abjadWord(head)} allah`;
   }
+  // Abd joined to the article (عبدالرحمن): the parts as when written apart.
+  if (word.startsWith(ABD_AL) && word.length > ABD_AL.length + 1) return `abd ${abjadLetters(word.slice(3))}`;
   return abjadLetters(word);
+}
+
+/** Letters that stand for vowels in Arabic script: a final ha after one of them is silent (Faqih, Allah). */
+const VOWEL_LETTERS = new Set(['ا', 'و', 'ي', 'ی', 'ى']);
+
+/** The consonant skeleton of Arabic-script letters, by the table's classes (tables.arabicSkeleton). */
+function letterSkeleton(chars: readonly string[]): string {
+  let out = '';
+  for (let i = 0; i < chars.length; i++) {
+    const c = chars[i] as string;
+    const v = ARABIC_SKELETON.get(c);
+    if (v === undefined) continue;
+    if ((c === 'ه' || c === 'ھ') && i === chars.length - 1 && i > 0)
+      out += VOWEL_LETTERS.has(chars[i - 1] as string) ? '' : 'H';
+    else out += v;
+  }
+  return out.replace(/(.)\1+/g, '$1');
+}
+
+/**
+ * The skeletons of an Arabic-script word made from its letters, one per piece of its transliteration (`latin`, from
+ * transliterateWord): the letters keep what the transliteration has decided (ض is d, z or dh in Latin spellings; the
+ * transliteration writes d). Undefined for a word in another script, Hebrew included.
+ */
+export function abjadSkeletons(word: string, latin: string): string[] | undefined {
+  const chars = [...word];
+  if (!chars.some((c) => ARABIC_SKELETON.has(c)) || chars.some((c) => HEBREW.has(c))) return undefined;
+  return skeletonPieces(chars, latin.split(' '));
+}
+
+/** The skeleton of each piece abjadWord made of these letters, or undefined when they cannot be lined up. */
+function skeletonPieces(chars: readonly string[], pieces: readonly string[]): string[] | undefined {
+  const text = chars.join('');
+  const allah = ALLAH.exec(text);
+  if (allah !== null && pieces.length === 1 && pieces[0] === 'abdallah') return ['bdl'];
+  if (allah !== null && pieces[pieces.length - 1] === 'allah') {
+    if (pieces.length === 1) return ['l'];
+    const head = skeletonPieces([...text.slice(0, allah.index)], pieces.slice(0, -1));
+    return head === undefined ? undefined : [...head, 'l'];
+  }
+  if (pieces[0] === 'abd' && text.startsWith(ABD_AL)) {
+    const rest = skeletonPieces(chars.slice(3), pieces.slice(1));
+    return rest === undefined ? undefined : ['bd', ...rest];
+  }
+  // The article split off as its own piece ("al abidi"): its skeleton, then the rest's.
+  if (pieces.length === 2 && pieces[0] === 'al') return ['l', letterSkeleton(chars.slice(2))];
+  return pieces.length === 1 ? [letterSkeleton(chars)] : undefined;
 }
 
 function abjadLetters(word: string): string {
