@@ -75,6 +75,36 @@ describe('migrations (R21)', () => {
     expect(db.prepare('SELECT count(*) AS n FROM schema_migrations').get()).toEqual({ n: 0 });
   });
 
+  it('opens a new file while another process holds a write lock on it, waiting instead of failing at once', async () => {
+    const path = tempDb();
+    // The other process writes to the new (not yet WAL) file and holds its lock for 400 ms. SQLite refuses the switch
+    // to WAL at once in this state (SQLITE_BUSY without calling the busy handler); the store must wait it out.
+    const holder = `import Database from 'better-sqlite3';
+      const d = new Database(${JSON.stringify(path)});
+      d.exec('CREATE TABLE t (x)'); d.exec('BEGIN IMMEDIATE'); d.exec('INSERT INTO t VALUES (1)');
+      console.log('locked'); Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 400);
+      d.exec('COMMIT'); d.close();`;
+    const child = spawn(process.execPath, ['--input-type=module', '-e', holder], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const done = new Promise((ok) => child.on('close', ok));
+    await new Promise((ok) => child.stdout.once('data', ok));
+    const store = new SqliteStore({ path });
+    expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal');
+    await store.close();
+    await done;
+    // With a busy timeout shorter than the lock, the open fails with the store's own error, naming the file.
+    const path2 = tempDb();
+    const holder2 = holder.replace(JSON.stringify(path), JSON.stringify(path2));
+    const child2 = spawn(process.execPath, ['--input-type=module', '-e', holder2], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    const done2 = new Promise((ok) => child2.on('close', ok));
+    await new Promise((ok) => child2.stdout.once('data', ok));
+    expect(() => new SqliteStore({ path: path2, busyTimeoutMs: 50 })).toThrow(/stayed locked.*WAL/);
+    await done2;
+  });
+
   it.skipIf(!existsSync('dist/store/index.js'))(
     'two processes migrating one fresh file at once: one applies them all, the other waits and finds them done',
     async () => {

@@ -131,6 +131,31 @@ type RawStatementRow = [
 
 const IO_ERRORS = /^SQLITE_(IOERR|FULL|CORRUPT|CANTOPEN|READONLY)/;
 
+/**
+ * Switches the file to WAL. On a new file that another process is writing (a second migrator, say), SQLite answers
+ * SQLITE_BUSY at once instead of calling the busy handler (its lock upgrade would deadlock), so this waits and retries
+ * until the busy timeout has passed, as every other locked statement does.
+ */
+function enterWal(db: Database.Database, path: string, timeoutMs: number): void {
+  const deadline = Date.now() + timeoutMs;
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let wait = 5; ; wait = Math.min(wait * 2, 100)) {
+    try {
+      db.pragma('journal_mode = WAL');
+      return;
+    } catch (err) {
+      const busy = err instanceof Error && 'code' in err && String(err.code).startsWith('SQLITE_BUSY');
+      if (!busy) throw err;
+      if (Date.now() >= deadline)
+        throw new NexusError(
+          'STORE_UNAVAILABLE',
+          `store.open: ${path} stayed locked by another process for ${timeoutMs} ms while switching to WAL`,
+        );
+      Atomics.wait(pause, 0, 0, wait);
+    }
+  }
+}
+
 export class SqliteStore implements Store {
   readonly kind = 'sqlite';
   readonly db: Database.Database;
@@ -159,7 +184,12 @@ export class SqliteStore implements Store {
         `store.open: cannot open ${options.path}: ${(err as Error).message}`,
       );
     }
-    this.db.pragma('journal_mode = WAL');
+    try {
+      enterWal(this.db, options.path, options.busyTimeoutMs ?? 10_000);
+    } catch (err) {
+      this.db.close();
+      throw err;
+    }
     this.db.pragma('synchronous = FULL');
     this.db.pragma('foreign_keys = ON');
     this.db.pragma('cache_size = -131072');
