@@ -1,6 +1,6 @@
 // Name comparison: aligns the parts of two names across order, spelling and script, and scores the alignment.
 import { editSimilarity } from './distance.js';
-import { normalizeCached } from './normalize.js';
+import { ABD_FORMS, normalizeCached } from './normalize.js';
 import type { AnalysedNames } from './packed.js';
 import {
   type AnalysedName,
@@ -286,15 +286,15 @@ interface Scored {
 
 const fixed = (text: string) => () => text;
 
-/** Parts of at least half weight (names, patronymics, numbers, initials), not particles, generic words or stopwords. */
-/** Abd (Abdal, as Abdul and Abdel are read) with the name after it, the article between, is one given name. */
-const ABD = new Set(['abd', 'abdal']);
-
+/**
+ * Parts of at least half weight (names, patronymics, numbers, initials), not particles, generic words or stopwords.
+ * Abd (or Abdal, as Abdul and Abdel are read) with the name after it, the article between, is one given name.
+ */
 function coreParts(ps: readonly NamePart[]): number {
   let n = 0;
   let abd = false;
   for (const p of ps) {
-    if (ABD.has(p.text)) {
+    if (ABD_FORMS.has(p.text)) {
       n++;
       abd = true;
       continue;

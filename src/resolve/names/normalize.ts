@@ -2,7 +2,7 @@
 import confusables from '../data/name-confusables.json' with { type: 'json' };
 import words from '../data/name-words.json' with { type: 'json' };
 import { BoundedCache } from './memo.js';
-import { abjadSkeletons, isAbjad, scriptOf, transliterateWord } from './translit.js';
+import { abjadPieces, isAbjad, scriptOf, transliterateWord } from './translit.js';
 
 /** Where a word came from: its script decides how leniently its vowels may be compared. */
 export type Origin = 'latin' | 'cross' | 'abjad';
@@ -13,7 +13,7 @@ export interface NormWord {
   readonly origin: Origin;
   /** written as a dotted initial ("J.") or part of a dotted initialism ("A.B.C.") */
   readonly dotted: boolean;
-  /** for a word in Arabic script, its consonant skeleton made from the letters (translit.ts abjadSkeletons) */
+  /** for a word in Arabic script, its consonant skeleton made from the letters (translit.ts abjadPieces) */
   readonly skel?: string;
 }
 
@@ -70,6 +70,10 @@ const ARTICLE_WORDS = new Set(COMPOUNDS.articleWords);
 const longestFirst = (xs: string[]): string[] => [...xs].sort((a, b) => b.length - a.length);
 const DIN_SUFFIXES = longestFirst(COMPOUNDS.dinSuffixes);
 const ALLAH_SUFFIXES = longestFirst(COMPOUNDS.allahSuffixes);
+/** How Abdul, Abdel, Abdur ... are read when they stand alone: the spelling the article joined to Abd gives. */
+const ABDAL = 'abdal';
+/** The words the normaliser writes for Abd, alone or with the article: the head of a compound given name. */
+export const ABD_FORMS: ReadonlySet<string> = new Set([COMPOUNDS.abdPrefix, ABDAL]);
 /** A head or tail shorter than this is no name of its own: the word is left whole. */
 const MIN_PIECE = 3;
 
@@ -80,7 +84,7 @@ const MIN_PIECE = 3;
  */
 export function splitCompound(text: string): string[] | undefined {
   if (ALLAH_WORDS.has(text)) return text === 'abdallah' ? undefined : ['abdallah'];
-  if (ABD_ALONE.has(text)) return ['abdal'];
+  if (ABD_ALONE.has(text)) return [ABDAL];
   if (ARTICLE_WORDS.has(text)) return ['al'];
   if (text.startsWith(COMPOUNDS.abdPrefix) && COMPOUNDS.abdConnectorVowels.includes(text[3] ?? '')) {
     const link = text[4] ?? '';
@@ -116,17 +120,23 @@ function pushWord(out: NormWord[], raw: string, dotted: boolean): void {
     return;
   }
   const fixed = fixHomoglyphs(raw);
-  const abjad = isAbjad(fixed);
+  if (isAbjad(fixed)) {
+    for (const piece of abjadPieces(fixed)) {
+      const text = foldLatin(piece.text);
+      const origin: Origin = 'abjad';
+      if (text.length === 0) continue;
+      out.push(
+        piece.skel === undefined ? { text, origin, dotted } : { text, origin, dotted, skel: piece.skel },
+      );
+    }
+    return;
+  }
   const translit = transliterateWord(fixed);
-  const origin: Origin = abjad ? 'abjad' : translit === fixed ? 'latin' : 'cross';
-  const skels = abjad ? abjadSkeletons(fixed, translit) : undefined;
-  translit.split(' ').forEach((piece, k) => {
+  const origin: Origin = translit === fixed ? 'latin' : 'cross';
+  for (const piece of translit.split(' ')) {
     const text = foldLatin(piece);
-    const skel = skels?.[k];
-    if (text.length === 0) return;
-    if (abjad) out.push(skel === undefined ? { text, origin, dotted } : { text, origin, dotted, skel });
-    else pushLatin(out, text, origin, dotted);
-  });
+    if (text.length > 0) pushLatin(out, text, origin, dotted);
+  }
 }
 
 /** Splits and normalises a name; never throws, returns [] for names with no letters or digits. */

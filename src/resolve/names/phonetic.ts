@@ -1,5 +1,4 @@
 // Phonetic keys for name tokens, built to survive transliteration differences (kh/h, ph/f, w/v, y/i/j, doubled letters).
-import tables from '../data/name-translit.json' with { type: 'json' };
 
 const RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/tsch|tch|dzh|zh|dj|dsh/g, 'j'],
@@ -23,7 +22,7 @@ export function phoneticKey(token: string): string {
   let s = token;
   for (const [re, to] of RULES) s = s.replace(re, to);
   const head = /^[aeiou]/.test(s) ? 'a' : '';
-  const body = s.replace(/[aeiou]+/g, '').replace(/(.)\1+/g, '$1');
+  const body = collapseRepeats(s.replace(/[aeiou]+/g, ''));
   return head + body;
 }
 
@@ -70,7 +69,6 @@ const SKELETON_RULES: ReadonlyArray<readonly [RegExp, string]> = [
   [/v/g, 'f'],
   [/(?<=[aeiouwy])h$/g, ''],
   [/[aeiouwy]+/g, ''],
-  [/(.)\1+/g, '$1'],
 ];
 
 /**
@@ -80,25 +78,10 @@ const SKELETON_RULES: ReadonlyArray<readonly [RegExp, string]> = [
 export function skeletonKey(token: string): string {
   let s = token;
   for (const [re, to] of SKELETON_RULES) s = s.replace(re, to);
-  return s;
+  return collapseRepeats(s);
 }
 
-const SKELETON_CLASSES = new Map<string, readonly string[]>(Object.entries(tables.arabicSkeletonClasses));
-const HAS_CLASS = /[A-Z]/;
-const MAX_SKELETONS = 16;
-
-/**
- * The Latin skeletons an Arabic-script skeleton may stand for: each class letter (tables.arabicSkeletonClasses) read
- * each of its ways, the nearest the start first, at most sixteen. A skeleton without class letters is its own.
- */
-export function skeletonReadings(skel: string): string[] {
-  if (!HAS_CLASS.test(skel)) return [skel];
-  let out = [''];
-  for (const ch of skel) {
-    const ways = SKELETON_CLASSES.get(ch) ?? [ch];
-    const next: string[] = [];
-    for (const head of out) for (const w of ways) if (next.length < MAX_SKELETONS) next.push(head + w);
-    out = next;
-  }
-  return [...new Set(out.map((x) => x.replace(/(.)\1+/g, '$1')))];
+/** The text with each run of one letter written once (Hassan -> Hasan). */
+export function collapseRepeats(text: string): string {
+  return text.replace(/(.)\1+/g, '$1');
 }

@@ -2,7 +2,8 @@
 import words from '../data/name-words.json' with { type: 'json' };
 import { editSimilarity } from './distance.js';
 import type { NamePart } from './parts.js';
-import { consonantsOfKey, skeletonReadings } from './phonetic.js';
+import { consonantsOfKey } from './phonetic.js';
+import { skeletonReadings } from './translit.js';
 
 export type Tier = 'exact' | 'translit' | 'initial' | 'nickname' | 'phonetic' | 'fuzzy' | 'none';
 

@@ -2,6 +2,8 @@
 import pinyinTable from '../data/name-pinyin.json' with { type: 'json' };
 import tables from '../data/name-translit.json' with { type: 'json' };
 import words from '../data/name-words.json' with { type: 'json' };
+import { BoundedCache } from './memo.js';
+import { collapseRepeats } from './phonetic.js';
 
 const toMap = (o: Record<string, string>): Map<string, string> => new Map(Object.entries(o));
 const CYRILLIC = toMap(tables.cyrillic);
@@ -148,16 +150,41 @@ function hanWord(word: string): string {
 const ALLAH = /ا?لله$/;
 const ABD_AL = 'عبدال';
 
-function abjadWord(word: string): string {
+/** A piece of a word in Arabic or Hebrew script, as Latin: its text, and for Arabic the skeleton of its letters. */
+export interface AbjadPiece {
+  readonly text: string;
+  /**
+   * Made from the letters (tables.arabicSkeleton), which keep what the text has decided (ض is d, z or dh in Latin
+   * spellings; the text writes d). Absent for Hebrew.
+   */
+  readonly skel?: string;
+}
+
+/** A word in Arabic or Hebrew script as the Latin pieces a Latin spelling would write (al, abd and allah apart). */
+export function abjadPieces(word: string): AbjadPiece[] {
+  const chars = [...word];
+  const arabic = chars.some((c) => ARABIC_SKELETON.has(c)) && !chars.some((c) => HEBREW.has(c));
+  return piecesOf(word, arabic);
+}
+
+function piecesOf(word: string, arabic: boolean): AbjadPiece[] {
+  const piece = (text: string, skel: string): AbjadPiece => (arabic ? { text, skel } : { text });
   const allah = ALLAH.exec(word);
   if (allah !== null) {
     const head = word.slice(0, allah.index);
-    if (head === 'عبد') return 'abdallah';
-    return head === '' ? 'allah' : `${abjadWord(head)} allah`;
+    if (head === 'عبد') return [piece('abdallah', 'bdl')];
+    const tail = piece('allah', 'l');
+    return head === '' ? [tail] : [...piecesOf(head, arabic), tail];
   }
   // Abd joined to the article (عبدالرحمن): the parts as when written apart.
-  if (word.startsWith(ABD_AL) && word.length > ABD_AL.length + 1) return `abd ${abjadLetters(word.slice(3))}`;
-  return abjadLetters(word);
+  if (word.startsWith(ABD_AL) && word.length > ABD_AL.length + 1)
+    return [piece('abd', 'bd'), ...piecesOf(word.slice(3), arabic)];
+  const chars = [...word];
+  const text = abjadLetters(chars);
+  // The article "al-" is written joined to the word; separate it as the Latin spelling does.
+  if (text.startsWith('al') && text.length > 4 && (chars[0] === 'ا' || chars[0] === 'ٱ') && chars[1] === 'ل')
+    return [piece('al', 'l'), piece(text.slice(2), letterSkeleton(chars.slice(2)))];
+  return [piece(text, letterSkeleton(chars))];
 }
 
 /** Letters that stand for vowels in Arabic script: a final ha after one of them is silent (Faqih, Allah). */
@@ -174,42 +201,38 @@ function letterSkeleton(chars: readonly string[]): string {
       out += VOWEL_LETTERS.has(chars[i - 1] as string) ? '' : 'H';
     else out += v;
   }
-  return out.replace(/(.)\1+/g, '$1');
+  return collapseRepeats(out);
 }
+
+const SKELETON_CLASSES = new Map<string, readonly string[]>(Object.entries(tables.arabicSkeletonClasses));
+const HAS_CLASS = /[A-Z]/;
+const MAX_READINGS = 16;
+// Skeletons with class letters, read: the same few recur on every comparison of an Arabic-script name.
+const readings = new BoundedCache<string, readonly string[]>(10_000);
 
 /**
- * The skeletons of an Arabic-script word made from its letters, one per piece of its transliteration (`latin`, from
- * transliterateWord): the letters keep what the transliteration has decided (ض is d, z or dh in Latin spellings; the
- * transliteration writes d). Undefined for a word in another script, Hebrew included.
+ * The Latin skeletons an Arabic-script skeleton may stand for: each class letter (tables.arabicSkeletonClasses) read
+ * each of its ways, the nearest the start first, at most sixteen. A skeleton without class letters is its own.
  */
-export function abjadSkeletons(word: string, latin: string): string[] | undefined {
-  const chars = [...word];
-  if (!chars.some((c) => ARABIC_SKELETON.has(c)) || chars.some((c) => HEBREW.has(c))) return undefined;
-  return skeletonPieces(chars, latin.split(' '));
+export function skeletonReadings(skel: string): readonly string[] {
+  if (!HAS_CLASS.test(skel)) return [skel];
+  let hit = readings.get(skel);
+  if (hit === undefined) {
+    let out = [''];
+    for (const ch of skel) {
+      const ways = SKELETON_CLASSES.get(ch) ?? [ch];
+      const next: string[] = [];
+      for (const head of out) for (const w of ways) if (next.length < MAX_READINGS) next.push(head + w);
+      out = next;
+    }
+    hit = [...new Set(out.map(collapseRepeats))];
+    readings.set(skel, hit);
+  }
+  return hit;
 }
 
-/** The skeleton of each piece abjadWord made of these letters, or undefined when they cannot be lined up. */
-function skeletonPieces(chars: readonly string[], pieces: readonly string[]): string[] | undefined {
-  const text = chars.join('');
-  const allah = ALLAH.exec(text);
-  if (allah !== null && pieces.length === 1 && pieces[0] === 'abdallah') return ['bdl'];
-  if (allah !== null && pieces[pieces.length - 1] === 'allah') {
-    if (pieces.length === 1) return ['l'];
-    const head = skeletonPieces([...text.slice(0, allah.index)], pieces.slice(0, -1));
-    return head === undefined ? undefined : [...head, 'l'];
-  }
-  if (pieces[0] === 'abd' && text.startsWith(ABD_AL)) {
-    const rest = skeletonPieces(chars.slice(3), pieces.slice(1));
-    return rest === undefined ? undefined : ['bd', ...rest];
-  }
-  // The article split off as its own piece ("al abidi"): its skeleton, then the rest's.
-  if (pieces.length === 2 && pieces[0] === 'al') return ['l', letterSkeleton(chars.slice(2))];
-  return pieces.length === 1 ? [letterSkeleton(chars)] : undefined;
-}
-
-function abjadLetters(word: string): string {
+function abjadLetters(chars: readonly string[]): string {
   let out = '';
-  const chars = [...word];
   for (let i = 0; i < chars.length; i++) {
     const c = chars[i] ?? '';
     const hebrew = HEBREW.get(c);
@@ -226,10 +249,6 @@ function abjadLetters(word: string): string {
     else if (c === 'و' && i > 0) out += 'u';
     else if ((c === 'ي' || c === 'ی') && i > 0) out += 'i';
     else out += v;
-  }
-  // The article "al-" is written joined to the word; separate it as the Latin spelling does.
-  if (out.startsWith('al') && out.length > 4 && (chars[0] === 'ا' || chars[0] === 'ٱ') && chars[1] === 'ل') {
-    return `al ${out.slice(2)}`;
   }
   return out;
 }
@@ -281,7 +300,9 @@ export function transliterateWord(word: string): string {
     case 'greek':
       return tableWord(word.normalize('NFD').replace(/\p{M}/gu, ''), GREEK, GREEK_DI);
     case 'abjad':
-      return abjadWord(word);
+      return abjadPieces(word)
+        .map((p) => p.text)
+        .join(' ');
     case 'hangul':
       return hangulWord(word);
     case 'han':
