@@ -1,5 +1,6 @@
 // Cross-script screening evidence: the UN list's people indexed by their Latin names only, queried by the names the
-// list gives in their original (Arabic) script. The expected hit is the listed person; any other match is a false one.
+// list gives in their original (Arabic) script. The expected hit is the listed person; matches of anyone else are
+// counted, beside those the same people's Latin names get (mostly relatives, whose names contain each other).
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
